@@ -1,0 +1,1 @@
+export { KindlingError } from "./cli/errors.js";
