@@ -18,7 +18,9 @@ const spark = await ensureSpark();
 const jar = join(spark.jarsDir, `spark-connect_2.13-${spark.version}.jar`);
 if (existsSync(stamp) && readFileSync(stamp, "utf8").trim() === spark.version) process.exit(0);
 if (!existsSync(jar)) {
-  console.error(`generate-protocol: ${jar} not found; the Spark Connect jar carries the protocol's .proto files.`);
+  console.error(
+    `generate-protocol: ${jar} not found; the Spark Connect jar carries the protocol's .proto files.`,
+  );
   process.exit(1);
 }
 rmSync(protoDir, { recursive: true, force: true });
@@ -26,7 +28,15 @@ rmSync(genDir, { recursive: true, force: true });
 mkdirSync(protoDir, { recursive: true });
 // spark/connect/*.proto is the protocol; google/rpc/error_details.proto types the error details
 // the server attaches to gRPC statuses. Both ship inside the pinned jar.
-execFileSync("unzip", ["-q", "-o", jar, "spark/connect/*.proto", "google/rpc/error_details.proto", "-d", protoDir]);
+execFileSync("unzip", [
+  "-q",
+  "-o",
+  jar,
+  "spark/connect/*.proto",
+  "google/rpc/error_details.proto",
+  "-d",
+  protoDir,
+]);
 writeFileSync(join(protoDir, "buf.yaml"), "version: v2\n");
 const buf = join(pkgDir, "..", "..", "node_modules", ".bin", "buf");
 execFileSync(buf, ["generate", protoDir, "--template", join(pkgDir, "buf.gen.yaml")], {

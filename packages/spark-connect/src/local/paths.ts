@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 
 /** Root of Kindling's download/build cache (`KINDLING_CACHE`, default `~/.cache/kindling`). */
 export function cacheRoot(): string {
-  return process.env.KINDLING_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kindling");
+  return (
+    process.env.KINDLING_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kindling")
+  );
 }
 
 /**
@@ -44,5 +46,9 @@ export function pinnedVersions(pom = sparkPomPath()): PinnedVersions {
     if (!m?.[1]) throw new Error(`${pom}: property <${name}> is missing`);
     return m[1].trim();
   };
-  return { spark: prop("spark.version"), scala: prop("scala.binary.version"), hadoop: prop("hadoop.version") };
+  return {
+    spark: prop("spark.version"),
+    scala: prop("scala.binary.version"),
+    hadoop: prop("hadoop.version"),
+  };
 }

@@ -21,6 +21,8 @@ export interface ProvisionOptions {
 }
 
 const MIN_JAVA = 17;
+// Maven colours its output; strip the escapes before matching lines.
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
 /**
  * Checks that `java` is on PATH and is at least Java 17.
@@ -82,7 +84,9 @@ export async function ensureSpark(options: ProvisionOptions = {}): Promise<Spark
           "to let Kindling fetch its pinned Spark.",
       );
     }
-    const version = readdirSync(jarsDir).map((f) => f.match(/^spark-core_[\d.]+-(.+)\.jar$/)?.[1]).find(Boolean);
+    const version = readdirSync(jarsDir)
+      .map((f) => f.match(/^spark-core_[\d.]+-(.+)\.jar$/)?.[1])
+      .find(Boolean);
     return { home: external, jarsDir, version: version ?? "unknown", external: true };
   }
   const versions = pinnedVersions();
@@ -107,17 +111,26 @@ export async function ensureSpark(options: ProvisionOptions = {}): Promise<Spark
     await runMaven(sparkPomPath(), join(staging, "jars"), profiles, progress);
     mkdirSync(home, { recursive: true });
     mkdirSync(jarsDir, { recursive: true });
-    for (const jar of readdirSync(join(staging, "jars"))) renameSync(join(staging, "jars", jar), join(jarsDir, jar));
+    for (const jar of readdirSync(join(staging, "jars")))
+      renameSync(join(staging, "jars", jar), join(jarsDir, jar));
     rmSync(staging, { recursive: true, force: true });
     // Spark's standalone Worker refuses to launch executors without a RELEASE file in SPARK_HOME.
-    writeFileSync(join(home, "RELEASE"), `Spark ${versions.spark} (jars fetched by Kindling from Maven Central)\n`);
+    writeFileSync(
+      join(home, "RELEASE"),
+      `Spark ${versions.spark} (jars fetched by Kindling from Maven Central)\n`,
+    );
     writeFileSync(marker, `${new Date().toISOString()}\n`);
     progress(`kindling: Spark ${versions.spark} ready (${readdirSync(jarsDir).length} jars)`);
   });
   return { home, jarsDir, version: versions.spark, external: false };
 }
 
-function runMaven(pom: string, outDir: string, profiles: string[], progress: (l: string) => void): Promise<void> {
+function runMaven(
+  pom: string,
+  outDir: string,
+  profiles: string[],
+  progress: (l: string) => void,
+): Promise<void> {
   const args = [
     "-B",
     "-f",
@@ -149,7 +162,7 @@ function runMaven(pom: string, outDir: string, profiles: string[], progress: (l:
       buf += chunk.toString("utf8");
       let i = buf.indexOf("\n");
       while (i >= 0) {
-        onLine(buf.slice(0, i).replace(/\x1b\[[0-9;]*m/g, ""));
+        onLine(buf.slice(0, i).replace(ANSI_ESCAPES, ""));
         buf = buf.slice(i + 1);
         i = buf.indexOf("\n");
       }

@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type Client, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { SparkConnectError } from "../errors.js";
+import {
+  type AnalyzePlanRequestSchema,
+  type AnalyzePlanResponse,
+  type ConfigRequest_OperationSchema,
+  type ExecutePlanResponse,
+  InterruptRequest_InterruptType,
+  type Plan,
+  SparkConnectService,
+  type UserContext,
+} from "../gen/spark/connect/base_pb.js";
+import { isTransient, serverErrorInfo, toSparkError } from "./errors.js";
+import type { ConnectionSpec } from "./url.js";
+
+const CLIENT_TYPE = "kindling-spark-connect/0.1 node";
+
+/** How the client retries re-attaching after a dropped connection. */
+export interface RetryPolicy {
+  maxRetries: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 12, initialBackoffMs: 50, maxBackoffMs: 2_000 };
+
+export interface ExecuteOptions {
+  tags?: string[];
+  signal?: AbortSignal;
+  /** Called with each response before it is handed on (progress, metrics). */
+  onResponse?: (r: ExecutePlanResponse) => void;
+}
+
+/**
+ * The RPC layer: one gRPC channel to a Spark Connect server, the session's identity, and the
+ * retry/re-attach logic. Everything above it (DataFrame, reader, writer) builds plans and calls
+ * `execute` / `analyze` / `config`.
+ */
+export class SparkConnectClient {
+  readonly sessionId: string;
+  readonly userContext: UserContext;
+  readonly target: string;
+  readonly retry: RetryPolicy;
+  private readonly rpc: Client<typeof SparkConnectService>;
+  private serverSideSessionId: string | undefined;
+  /** Operation ids of executions still running, for interruptAll bookkeeping and tests. */
+  readonly running = new Set<string>();
+  /** Incremented on each re-attach; tests and metrics read it. */
+  reattachCount = 0;
+
+  constructor(spec: ConnectionSpec, retry: RetryPolicy = DEFAULT_RETRY) {
+    this.sessionId = spec.sessionId ?? randomUUID();
+    this.userContext = {
+      $typeName: "spark.connect.UserContext",
+      userId: spec.userId,
+      userName: spec.userId,
+      extensions: [],
+    };
+    this.target = `${spec.host}:${spec.port}`;
+    this.retry = retry;
+    const headers: Record<string, string> = { ...spec.headers, "user-agent": spec.userAgent };
+    if (spec.token) headers.authorization = `Bearer ${spec.token}`;
+    const auth: Interceptor = (next) => async (req) => {
+      for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
+      return next(req);
+    };
+    const transport = createGrpcTransport({
+      baseUrl: `${spec.useSsl ? "https" : "http"}://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${spec.port}`,
+      interceptors: [auth],
+      // Keep idle connections alive across long-running stages.
+      pingIntervalMs: 30_000,
+      pingIdleConnection: true,
+    });
+    this.rpc = createClient(SparkConnectService, transport);
+  }
+
+  private base() {
+    return {
+      sessionId: this.sessionId,
+      userContext: this.userContext,
+      clientType: CLIENT_TYPE,
+      ...(this.serverSideSessionId ? { clientObservedServerSideSessionId: this.serverSideSessionId } : {}),
+    };
+  }
+
+  private observe(serverSideSessionId: string | undefined) {
+    if (serverSideSessionId) this.serverSideSessionId = serverSideSessionId;
+  }
+
+  /** Runs an AnalyzePlan request. Throws SparkConnectError. */
+  async analyze(
+    analyze: MessageInitShape<typeof AnalyzePlanRequestSchema>["analyze"],
+  ): Promise<AnalyzePlanResponse["result"]> {
+    try {
+      const r = await this.rpc.analyzePlan({ ...this.base(), analyze });
+      this.observe(r.serverSideSessionId);
+      return r.result;
+    } catch (e) {
+      throw await this.convert(e);
+    }
+  }
+
+  /** Runs a Config request; returns the key/value pairs the server answered. */
+  async config(
+    operation: MessageInitShape<typeof ConfigRequest_OperationSchema>["opType"],
+  ): Promise<{ key: string; value?: string }[]> {
+    try {
+      const r = await this.rpc.config({ ...this.base(), operation: { opType: operation } });
+      this.observe(r.serverSideSessionId);
+      return r.pairs.map((p) => ({ key: p.key, ...(p.value !== undefined ? { value: p.value } : {}) }));
+    } catch (e) {
+      throw await this.convert(e);
+    }
+  }
+
+  /** Interrupts operations: all of this session's, those with a tag, or one by id. Returns interrupted ids. */
+  async interrupt(what: { all: true } | { tag: string } | { operationId: string }): Promise<string[]> {
+    try {
+      const r = await this.rpc.interrupt({
+        ...this.base(),
+        ...("all" in what
+          ? { interruptType: InterruptRequest_InterruptType.ALL }
+          : "tag" in what
+            ? {
+                interruptType: InterruptRequest_InterruptType.TAG,
+                interrupt: { case: "operationTag", value: what.tag },
+              }
+            : {
+                interruptType: InterruptRequest_InterruptType.OPERATION_ID,
+                interrupt: { case: "operationId", value: what.operationId },
+              }),
+      });
+      return r.interruptedIds;
+    } catch (e) {
+      throw await this.convert(e);
+    }
+  }
+
+  /** Ends the server-side session (frees its state). Errors are ignored: the session is going away. */
+  async releaseSession(): Promise<void> {
+    try {
+      await this.rpc.releaseSession({
+        sessionId: this.sessionId,
+        userContext: this.userContext,
+        clientType: CLIENT_TYPE,
+      });
+    } catch {
+      /* the server may already be gone */
+    }
+  }
+
+  /**
+   * Executes a plan as a re-attachable operation and yields every response. If the connection
+   * drops mid-stream the client re-attaches to the same operation (from the last response it
+   * saw) instead of running the query again; it gives up after the retry policy and throws
+   * UNAVAILABLE. Server errors throw SparkConnectError with Spark's error class. Stopping the
+   * iteration early interrupts and releases the operation.
+   */
+  async *execute(plan: Plan, options: ExecuteOptions = {}): AsyncGenerator<ExecutePlanResponse> {
+    const operationId = randomUUID();
+    const request = {
+      ...this.base(),
+      operationId,
+      plan,
+      tags: options.tags ?? [],
+      requestOptions: [
+        { requestOption: { case: "reattachOptions" as const, value: { reattachable: true } } },
+      ],
+    };
+    let lastResponseId: string | undefined;
+    let complete = false;
+    let attempt = 0;
+    let sinceRelease = 0;
+    this.running.add(operationId);
+    let stream: AsyncIterable<ExecutePlanResponse> = this.rpc.executePlan(request, {
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    try {
+      while (!complete) {
+        try {
+          for await (const r of stream) {
+            attempt = 0;
+            this.observe(r.serverSideSessionId);
+            if (r.responseId) lastResponseId = r.responseId;
+            if (r.responseType.case === "resultComplete") complete = true;
+            options.onResponse?.(r);
+            yield r;
+            // Let the server drop responses we have consumed (it buffers them for re-attach).
+            if (++sinceRelease >= 32 && lastResponseId && !complete) {
+              sinceRelease = 0;
+              this.releaseUntil(operationId, lastResponseId);
+            }
+          }
+          if (!complete) stream = this.reattach(operationId, lastResponseId, options.signal);
+        } catch (e) {
+          if (options.signal?.aborted)
+            throw new SparkConnectError("INTERRUPTED", "The operation was cancelled.", { cause: e });
+          const notFound = e instanceof ConnectError && /OPERATION_NOT_FOUND/.test(e.rawMessage);
+          if (notFound && lastResponseId === undefined && attempt < this.retry.maxRetries) {
+            // The first request never reached the server: executing again is safe.
+            attempt++;
+            stream = this.rpc.executePlan(request, { ...(options.signal ? { signal: options.signal } : {}) });
+            continue;
+          }
+          if (!isTransient(e) || attempt >= this.retry.maxRetries) throw await this.convert(e);
+          attempt++;
+          await sleep(Math.min(this.retry.maxBackoffMs, this.retry.initialBackoffMs * 2 ** (attempt - 1)));
+          this.reattachCount++;
+          stream = this.reattach(operationId, lastResponseId, options.signal);
+        }
+      }
+    } finally {
+      this.running.delete(operationId);
+      if (!complete) void this.interrupt({ operationId }).catch(() => undefined);
+      void this.releaseAll(operationId);
+    }
+  }
+
+  private reattach(operationId: string, lastResponseId: string | undefined, signal?: AbortSignal) {
+    return this.rpc.reattachExecute(
+      { ...this.base(), operationId, ...(lastResponseId ? { lastResponseId } : {}) },
+      { ...(signal ? { signal } : {}) },
+    );
+  }
+
+  private releaseUntil(operationId: string, responseId: string): void {
+    this.rpc
+      .releaseExecute({
+        ...this.base(),
+        operationId,
+        release: { case: "releaseUntil", value: { responseId } },
+      })
+      .catch(() => undefined);
+  }
+
+  private async releaseAll(operationId: string): Promise<void> {
+    await this.rpc
+      .releaseExecute({ ...this.base(), operationId, release: { case: "releaseAll", value: {} } })
+      .catch(() => undefined);
+  }
+
+  /** Converts an RPC failure, fetching Spark's full error details when the server offers them. */
+  private async convert(e: unknown): Promise<SparkConnectError> {
+    if (e instanceof ConnectError) {
+      const info = serverErrorInfo(e);
+      if (info?.errorId) {
+        try {
+          const details = await this.rpc.fetchErrorDetails({ ...this.base(), errorId: info.errorId });
+          return toSparkError(e, details, this.target);
+        } catch {
+          /* fall back to what the status carried */
+        }
+      }
+    }
+    return toSparkError(e, undefined, this.target);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,151 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { SparkConnectError, type SparkErrorCode } from "../errors.js";
+import { ErrorInfoSchema } from "../gen/google/rpc/error_details_pb.js";
+import type { FetchErrorDetailsResponse } from "../gen/spark/connect/base_pb.js";
+
+/** Suggestions for the error classes users meet most, appended to the message. */
+const HINTS: [RegExp, string][] = [
+  [
+    /^UNRESOLVED_COLUMN/,
+    "Check the column name against the DataFrame's columns; quote names with special characters in backticks.",
+  ],
+  [
+    /^(PATH_NOT_FOUND|UNABLE_TO_INFER_SCHEMA)/,
+    "Check that the path exists and is readable by the Spark server (paths are resolved on the server, not the client).",
+  ],
+  [/^PARSE_SYNTAX_ERROR/, "Fix the SQL near the position given."],
+  [
+    /^TABLE_OR_VIEW_NOT_FOUND/,
+    "Create the view first (createOrReplaceTempView) or check the table name and catalog.",
+  ],
+  [
+    /^UNRESOLVED_ROUTINE/,
+    "Check the function name; Spark SQL's built-in functions are listed by SHOW FUNCTIONS.",
+  ],
+  [
+    /^CAST_INVALID_INPUT/,
+    "Use tryCast (or try_cast in SQL) to turn bad values into nulls, or clean the input first.",
+  ],
+  [/^DIVIDE_BY_ZERO/, "Guard the divisor, or use try_divide to get null instead."],
+];
+
+function hintFor(errorClass: string | undefined): string | undefined {
+  if (!errorClass) return undefined;
+  return HINTS.find(([re]) => re.test(errorClass))?.[1];
+}
+
+/**
+ * Makes one readable paragraph from a Spark error message: the analyzed plan Spark appends after
+ * the first line is dropped (it stays in `serverStackTrace`-like detail only through FetchErrorDetails).
+ */
+export function oneParagraph(message: string): string {
+  const firstBlock = message.trimStart().split(/;\s*\n|\n/)[0] ?? message;
+  return firstBlock.replace(/;\s*$/, "").trim();
+}
+
+/** Error details the server attached to a failed RPC, decoded from google.rpc.ErrorInfo. */
+export interface ServerErrorInfo {
+  reason: string;
+  errorClass?: string;
+  sqlState?: string;
+  messageParameters?: Record<string, string>;
+  errorId?: string;
+  classes?: string[];
+  stackTrace?: string;
+}
+
+export function serverErrorInfo(err: ConnectError): ServerErrorInfo | undefined {
+  const info = err.findDetails(ErrorInfoSchema)[0];
+  if (!info) return undefined;
+  const md = info.metadata;
+  const parse = <T>(s: string | undefined): T | undefined => {
+    if (!s) return undefined;
+    try {
+      return JSON.parse(s) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    reason: info.reason,
+    ...(md.errorClass ? { errorClass: md.errorClass } : {}),
+    ...(md.sqlState ? { sqlState: md.sqlState } : {}),
+    ...(md.messageParameters
+      ? { messageParameters: parse<Record<string, string>>(md.messageParameters) ?? {} }
+      : {}),
+    ...(md.errorId ? { errorId: md.errorId } : {}),
+    ...(md.classes ? { classes: parse<string[]>(md.classes) ?? [] } : {}),
+    ...(md.stackTrace ? { stackTrace: md.stackTrace } : {}),
+  };
+}
+
+function codeFor(err: ConnectError, info: ServerErrorInfo | undefined): SparkErrorCode {
+  if (err.code === Code.Unavailable) return "UNAVAILABLE";
+  if (err.code === Code.Canceled) return "INTERRUPTED";
+  const classes = info?.classes ?? [info?.reason ?? ""];
+  if (classes.some((c) => /AnalysisException|ParseException/.test(c))) return "ANALYSIS";
+  if (
+    info?.errorClass?.startsWith("OPERATION_CANCELED") ||
+    classes.some((c) => /InterruptedException|TaskKilled/.test(c))
+  )
+    return "INTERRUPTED";
+  if (err.code === Code.Internal || err.code === Code.Unknown) return info ? "EXECUTION" : "UNAVAILABLE";
+  return "EXECUTION";
+}
+
+/**
+ * Converts anything thrown by a gRPC call into a {@link SparkConnectError} carrying Spark's error
+ * class, SQLSTATE, message parameters and a hint. `details` (from FetchErrorDetails) refines it.
+ */
+export function toSparkError(
+  err: unknown,
+  details?: FetchErrorDetailsResponse,
+  target?: string,
+): SparkConnectError {
+  if (err instanceof SparkConnectError) return err;
+  if (!(err instanceof ConnectError)) {
+    const e = err as Error;
+    return new SparkConnectError("INTERNAL", e?.message ?? String(err), { cause: err });
+  }
+  const info = serverErrorInfo(err);
+  const root = details?.errors[details.rootErrorIdx ?? 0];
+  const throwable = root?.sparkThrowable;
+  const errorClass = throwable?.errorClass ?? info?.errorClass;
+  const sqlState = throwable?.sqlState ?? info?.sqlState;
+  const messageParameters = { ...(info?.messageParameters ?? {}), ...(throwable?.messageParameters ?? {}) };
+  const code = codeFor(err, info);
+  let message: string;
+  if (code === "UNAVAILABLE" && !info) {
+    message =
+      `The Spark Connect server${target ? ` at ${target}` : ""} is unreachable or went away (${err.rawMessage.trim() || Code[err.code]}). ` +
+      "Check that it is running; a local server's log is in ~/.cache/kindling/logs.";
+  } else {
+    message = oneParagraph(root?.message ?? err.rawMessage);
+  }
+  const hint = hintFor(errorClass);
+  if (hint && code !== "UNAVAILABLE") message = `${message}. ${hint}`.replace(/\.\. /, ". ");
+  const stack = root?.stackTrace?.length
+    ? root.stackTrace
+        .map((s) => `at ${s.declaringClass}.${s.methodName}(${s.fileName ?? "?"}:${s.lineNumber})`)
+        .join("\n")
+    : info?.stackTrace;
+  return new SparkConnectError(code, message, {
+    ...(errorClass ? { errorClass } : {}),
+    ...(sqlState ? { sqlState } : {}),
+    messageParameters,
+    ...(hint ? { hint } : {}),
+    ...(stack ? { serverStackTrace: stack } : {}),
+    cause: err,
+  });
+}
+
+/** True for failures where the operation may still be alive on the server and can be re-attached. */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof ConnectError)) return false;
+  if (serverErrorInfo(err)) return false; // the server answered with a real error
+  if (err.code === Code.Unavailable || err.code === Code.DeadlineExceeded) return true;
+  return (
+    (err.code === Code.Internal || err.code === Code.Unknown || err.code === Code.Aborted) &&
+    /ECONNRESET|ECONNREFUSED|EPIPE|socket|stream|closed|GOAWAY|RST|hang up|premature/i.test(err.rawMessage)
+  );
+}

@@ -1,0 +1,185 @@
+import type { ChildProcess } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { SparkServerStartError } from "../errors.js";
+import { SPARK_JAVA_OPTIONS } from "./jvm.js";
+import { cacheRoot } from "./paths.js";
+import { reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./processes.js";
+import { checkJava, ensureSpark, javaExecutable, type SparkHome } from "./provision.js";
+
+export const CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer";
+
+export interface LocalServerOptions {
+  /** Spark master, e.g. `local[*]`, `local[2]` or `spark://host:7077`. Default `local[*]`. */
+  master?: string;
+  /** Spark configuration passed to the server (`spark.*` keys). */
+  conf?: Record<string, string>;
+  /** JVM heap for the driver, e.g. `2g`. Default `2g`. */
+  driverMemory?: string;
+  /** Extra JVM options (e.g. a javaagent). */
+  javaOptions?: string[];
+  /** Extra entries for the class path (e.g. hadoop-aws jars). */
+  extraClassPath?: string[];
+  /** Environment for the JVM (e.g. AWS credentials for s3a). Defaults to this process's. */
+  env?: NodeJS.ProcessEnv;
+  /** Folder for the server log. Default `<cache>/logs`. */
+  logDir?: string;
+  /** How long to wait for the server to answer. Default 180 s. */
+  startTimeoutMs?: number;
+  /** Progress lines while Spark is provisioned or starting. */
+  onProgress?: (line: string) => void;
+  /** Extra Maven profiles of spark/pom.xml to provision (e.g. `s3`). */
+  profiles?: string[];
+}
+
+/** A Spark Connect server JVM started and owned by this process. */
+export interface LocalServer {
+  /** `sc://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** Port of the Spark UI (and its REST API and metrics servlets). */
+  uiPort: number;
+  pid: number;
+  logFile: string;
+  spark: SparkHome;
+  /** Stops the JVM (SIGTERM, then SIGKILL) and waits for it to exit. Idempotent. */
+  stop(): Promise<void>;
+  /** The process handle (for fault-injection tests). */
+  readonly process: ChildProcess;
+}
+
+/** Returns a TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Provisions the pinned Spark if needed and starts a local Spark Connect server on free ports.
+ * Resolves once the server answers gRPC calls. Throws {@link SparkServerStartError} (with the log's
+ * tail) if the JVM exits or does not answer in time, and SparkProvisionError if Java or Maven is
+ * missing. The JVM is stopped when `stop()` is called or this Node process ends.
+ */
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  reapOrphans();
+  checkJava();
+  const spark = await ensureSpark({
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.profiles ? { profiles: options.profiles } : {}),
+  });
+  const port = await freePort();
+  const uiPort = await freePort();
+  const logDir = options.logDir ?? join(cacheRoot(), "logs");
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, `spark-connect-${port}-${Date.now()}.log`);
+  const conf: Record<string, string> = {
+    "spark.master": options.master ?? "local[*]",
+    "spark.app.name": "kindling",
+    "spark.connect.grpc.binding.address": "127.0.0.1",
+    "spark.connect.grpc.binding.port": String(port),
+    "spark.ui.port": String(uiPort),
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    // Results larger than this arrive in several Arrow batches, which keeps memory flat.
+    "spark.connect.grpc.arrow.maxBatchSize": String(4 * 1024 * 1024),
+    ...options.conf,
+  };
+  const marker = `-Dkindling.connect.port=${port}`;
+  const classPath = [join(spark.jarsDir, "*"), ...(options.extraClassPath ?? [])].join(":");
+  const args = [
+    `-Xmx${options.driverMemory ?? "2g"}`,
+    ...SPARK_JAVA_OPTIONS,
+    ...(options.javaOptions ?? []),
+    marker,
+    ...Object.entries(conf).map(([k, v]) => `-D${k}=${v}`),
+    "-cp",
+    classPath,
+    CONNECT_SERVER_CLASS,
+  ];
+  const logFd = openSync(logFile, "a");
+  const env = { ...(options.env ?? process.env), SPARK_HOME: spark.home, SPARK_SCALA_VERSION: "2.13" };
+  const child = spawnOwnedJvm(javaExecutable(), args, logFd, marker, env);
+  closeSync(logFd);
+  options.onProgress?.(`kindling: starting Spark Connect ${spark.version} on port ${port} (log: ${logFile})`);
+
+  const server: LocalServer = {
+    url: `sc://127.0.0.1:${port}`,
+    port,
+    uiPort,
+    pid: child.pid!,
+    logFile,
+    spark,
+    process: child,
+    stop: () => stopOwnedJvm(child),
+  };
+  await waitUntilReady(server, options.startTimeoutMs ?? 180_000);
+  return server;
+}
+
+async function waitUntilReady(server: LocalServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | undefined;
+  server.process.once("exit", (code, signal) => {
+    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  });
+  for (;;) {
+    if (exited) {
+      throw new SparkServerStartError(
+        `The Spark Connect server ${exited} before it was ready. Last lines of ${server.logFile}:\n${logTail(server.logFile)}`,
+        server.logFile,
+      );
+    }
+    // The server logs this line once its gRPC endpoint is bound.
+    if (logContains(server.logFile, "Spark Connect server started")) {
+      if (await portAccepts(server.port)) return;
+    }
+    if (Date.now() > deadline) {
+      await server.stop();
+      throw new SparkServerStartError(
+        `The Spark Connect server did not answer on port ${server.port} within ${Math.round(timeoutMs / 1000)} s. ` +
+          `Last lines of ${server.logFile}:\n${logTail(server.logFile)}`,
+        server.logFile,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function logContains(file: string, needle: string): boolean {
+  try {
+    return readFileSync(file, "utf8").includes(needle);
+  } catch {
+    return false;
+  }
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    import("node:net").then(({ connect }) => {
+      const s = connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+  });
+}
+
+/** The last `lines` lines of a log file (for error messages). */
+export function logTail(file: string, lines = 25): string {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}

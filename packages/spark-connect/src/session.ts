@@ -1,0 +1,260 @@
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
+import { SparkConnectClient } from "./client/client.js";
+import { absorb, type ExecutionInfo, emptyInfo, progressOf } from "./client/results.js";
+import { parseConnectUrl } from "./client/url.js";
+import { toExpr } from "./column.js";
+import { type ActionOptions, DataFrame } from "./dataframe.js";
+import { SparkConnectError } from "./errors.js";
+import { PlanSchema } from "./gen/spark/connect/base_pb.js";
+import type { CommandSchema } from "./gen/spark/connect/commands_pb.js";
+import type { Expression } from "./gen/spark/connect/expressions_pb.js";
+import { type LocalServer, type LocalServerOptions, startLocalServer } from "./local/server.js";
+import * as E from "./plan/expressions.js";
+import * as R from "./plan/relations.js";
+import { DataFrameReader } from "./reader.js";
+import { type StructType, toDDL } from "./types.js";
+
+/** Runtime configuration of a session (`spark.conf`). */
+export class RuntimeConfig {
+  constructor(private readonly client: SparkConnectClient) {}
+  /** The value of a key; `defaultValue` when unset (throws when unset and no default is given). */
+  async get(key: string, defaultValue?: string): Promise<string | undefined> {
+    const pairs =
+      defaultValue === undefined
+        ? await this.client.config({ case: "get", value: { keys: [key] } })
+        : await this.client.config({
+            case: "getWithDefault",
+            value: { pairs: [{ key, value: defaultValue }] },
+          });
+    return pairs[0]?.value;
+  }
+  /** The value of a key, or undefined when it is unset. */
+  async getOption(key: string): Promise<string | undefined> {
+    return (await this.client.config({ case: "getOption", value: { keys: [key] } }))[0]?.value;
+  }
+  async set(key: string, value: string | number | boolean): Promise<void> {
+    await this.client.config({ case: "set", value: { pairs: [{ key, value: String(value) }] } });
+  }
+  async unset(key: string): Promise<void> {
+    await this.client.config({ case: "unset", value: { keys: [key] } });
+  }
+  async getAll(prefix?: string): Promise<Record<string, string>> {
+    const pairs = await this.client.config({ case: "getAll", value: prefix ? { prefix } : {} });
+    return Object.fromEntries(pairs.map((p) => [p.key, p.value ?? ""]));
+  }
+}
+
+/**
+ * A session with a Spark Connect server. Create one with `SparkSession.builder().remote(url)
+ * .getOrCreate()`; `remote("local[*]")` (the default) provisions Spark and starts a local server
+ * owned by this session.
+ */
+export class SparkSession {
+  readonly client: SparkConnectClient;
+  readonly conf: RuntimeConfig;
+  /** The local server this session started, if any (stopped by `stop()`). */
+  readonly localServer: LocalServer | undefined;
+  /** Tags added to every operation of this session (see interruptTag). */
+  readonly tags = new Set<string>();
+  private stopped = false;
+
+  constructor(client: SparkConnectClient, localServer?: LocalServer) {
+    this.client = client;
+    this.conf = new RuntimeConfig(client);
+    this.localServer = localServer;
+  }
+
+  static builder(): SparkSessionBuilder {
+    return new SparkSessionBuilder();
+  }
+
+  get sessionId(): string {
+    return this.client.sessionId;
+  }
+
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
+  }
+
+  /**
+   * Runs a SQL statement. Queries stay lazy (a DataFrame comes back without running); commands
+   * (CREATE, INSERT, SET…) run now. Parameters: named (`:name` with an object) or positional
+   * (`?` with an array). Throws SparkConnectError for bad SQL.
+   */
+  async sql(query: string, args?: Record<string, unknown> | unknown[]): Promise<DataFrame> {
+    const named: Record<string, Expression> = {};
+    const positional: Expression[] = [];
+    if (Array.isArray(args)) positional.push(...args.map(toExpr));
+    else if (args) for (const [k, v] of Object.entries(args)) named[k] = toExpr(v);
+    const relation = R.sql(query, named, positional);
+    const info = await this.executeCommand({ case: "sqlCommand", value: { input: relation } });
+    return new DataFrame(this, info.sqlRelation ?? relation);
+  }
+
+  /** A DataFrame of bigint `id` values in [start, end) by step. `range(n)` is [0, n). */
+  range(
+    start: number | bigint,
+    end?: number | bigint,
+    step: number | bigint = 1,
+    numPartitions?: number,
+  ): DataFrame {
+    const [s, e] = end === undefined ? [0n, BigInt(start)] : [BigInt(start), BigInt(end)];
+    return new DataFrame(this, R.range(s, e, BigInt(step), numPartitions));
+  }
+
+  table(name: string): DataFrame {
+    return new DataFrame(this, R.table(name));
+  }
+
+  /**
+   * A DataFrame from JS rows (objects keyed by column name, or arrays in schema order) and a
+   * schema (DDL string or StructType). Values follow the same mapping as results; bigint,
+   * decimal strings, Dates, Uint8Array (base64 on the wire), arrays, Maps and objects are kept
+   * exactly. Rows that do not fit the schema fail the query (FAILFAST), never turn into nulls.
+   */
+  createDataFrame(rows: (Record<string, unknown> | unknown[])[], schema: string | StructType): DataFrame {
+    const ddl = typeof schema === "string" ? schema : toDDL(schema);
+    const names = typeof schema === "string" ? undefined : schema.fields.map((f) => f.name);
+    const json = rows.map((r) => toJsonLine(r, names));
+    // Plain (not dictionary-encoded) utf8: Spark reads dictionary vectors here as nulls.
+    const ipc = tableToIPC(new Table({ json: vectorFromArray(json, new Utf8()) }), "stream");
+    const local = R.localRelation(ipc, "json STRING");
+    const parsed = R.project(local, [
+      E.alias(
+        E.call("from_json", [E.attribute("json"), toExpr(ddl), toExpr(new Map([["mode", "FAILFAST"]]))]),
+        ["r"],
+      ),
+    ]);
+    return new DataFrame(this, R.project(parsed, [E.star("r")]));
+  }
+
+  /** The Spark version of the server. */
+  async version(): Promise<string> {
+    const r = await this.client.analyze({ case: "sparkVersion", value: {} });
+    return r.case === "sparkVersion" ? r.value.version : "unknown";
+  }
+
+  /** Parses a DDL type string on the server (checks a schema without reading data). */
+  async parseDDL(ddl: string) {
+    const r = await this.client.analyze({ case: "ddlParse", value: { ddlString: ddl } });
+    return r.case === "ddlParse" ? r.value.parsed : undefined;
+  }
+
+  /** Interrupts every running operation of this session; returns their ids. */
+  interruptAll(): Promise<string[]> {
+    return this.client.interrupt({ all: true });
+  }
+  interruptTag(tag: string): Promise<string[]> {
+    return this.client.interrupt({ tag });
+  }
+  interruptOperation(operationId: string): Promise<string[]> {
+    return this.client.interrupt({ operationId });
+  }
+  addTag(tag: string): void {
+    this.tags.add(tag);
+  }
+  removeTag(tag: string): void {
+    this.tags.delete(tag);
+  }
+
+  /** Runs a command plan (write, view, SQL command) and returns the execution info. */
+  async executeCommand(
+    command: MessageInitShape<typeof CommandSchema>["commandType"],
+    options: ActionOptions = {},
+  ): Promise<ExecutionInfo> {
+    const plan = create(PlanSchema, { opType: { case: "command", value: { commandType: command } } });
+    const info = emptyInfo();
+    for await (const r of this.client.execute(plan, {
+      tags: [...this.tags, ...(options.tags ?? [])],
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) {
+      const p = progressOf(r);
+      if (p) options.onProgress?.(p);
+      else absorb(r, info);
+    }
+    return info;
+  }
+
+  /** Ends the session; stops the local server if this session started one. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.client.releaseSession();
+    await this.localServer?.stop();
+  }
+}
+
+/** Builds a session: `SparkSession.builder().remote("sc://host:15002").getOrCreate()`. */
+export class SparkSessionBuilder {
+  private url = process.env.SPARK_REMOTE ?? "local[*]";
+  private readonly conf: Record<string, string> = {};
+  private serverOptions: LocalServerOptions = {};
+
+  /** `local[*]` / `local[N]` (a server started for this session), or an `sc://` URL. Default: SPARK_REMOTE or local[*]. */
+  remote(url: string): this {
+    this.url = url;
+    return this;
+  }
+  /** Spark configuration: passed to a local server at start, or set on the session for a remote one. */
+  config(key: string, value: string | number | boolean): this {
+    this.conf[key] = String(value);
+    return this;
+  }
+  appName(name: string): this {
+    return this.config("spark.app.name", name);
+  }
+  /** Options for a local server (driver memory, log folder, progress output, extra jars…). */
+  localServerOptions(options: LocalServerOptions): this {
+    this.serverOptions = options;
+    return this;
+  }
+
+  /** Connects (starting a local server first for `local[...]`). Throws SparkConnectError. */
+  async getOrCreate(): Promise<SparkSession> {
+    if (/^local(\[[^\]]+\])?$/.test(this.url)) {
+      const server = await startLocalServer({
+        ...this.serverOptions,
+        master: this.url,
+        conf: { ...(this.serverOptions.conf ?? {}), ...this.conf },
+      });
+      try {
+        return new SparkSession(new SparkConnectClient(parseConnectUrl(server.url)), server);
+      } catch (e) {
+        await server.stop();
+        throw e;
+      }
+    }
+    if (!this.url.startsWith("sc://")) {
+      throw new SparkConnectError(
+        "INVALID_ARGUMENT",
+        `remote("${this.url}"): use local, local[N], local[*] or an sc://host:port URL.`,
+      );
+    }
+    const session = new SparkSession(new SparkConnectClient(parseConnectUrl(this.url)));
+    // Static configs can only be given at server start; set the rest on the session.
+    for (const [k, v] of Object.entries(this.conf)) await session.conf.set(k, v);
+    return session;
+  }
+}
+
+/** JSON text for one row; bigint stays exact, Dates are ISO instants, bytes base64, Maps objects. */
+function toJsonLine(row: Record<string, unknown> | unknown[], names: string[] | undefined): string {
+  const obj = Array.isArray(row) ? arrayRowToObject(row, names) : row;
+  return JSON.stringify(obj, (_k, v) => {
+    if (typeof v === "bigint") return { __bigint__: v.toString() };
+    if (v instanceof Uint8Array) return Buffer.from(v).toString("base64");
+    if (v instanceof Map) return Object.fromEntries(v);
+    return v;
+  }).replace(/\{"__bigint__":"(-?\d+)"\}/g, "$1");
+}
+
+function arrayRowToObject(row: unknown[], names: string[] | undefined): Record<string, unknown> {
+  if (!names) {
+    throw new SparkConnectError(
+      "INVALID_ARGUMENT",
+      "Rows given as arrays need a StructType schema (to know the column names).",
+    );
+  }
+  return Object.fromEntries(names.map((n, i) => [n, row[i]]));
+}

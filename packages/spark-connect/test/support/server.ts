@@ -1,0 +1,20 @@
+import { type LocalServer, startLocalServer } from "../../src/local/server.js";
+
+/** The shared test server: 2 local cores, small shuffle partitions so tests stay quick. */
+export function startTestServer(extraConf: Record<string, string> = {}): Promise<LocalServer> {
+  return startLocalServer({
+    master: "local[2]",
+    driverMemory: "2g",
+    conf: { "spark.sql.shuffle.partitions": "4", "spark.sql.ansi.enabled": "true", ...extraConf },
+    onProgress: (l) => process.stderr.write(`${l}\n`),
+  });
+}
+
+export function isAliveForTests(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
