@@ -1,6 +1,6 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
-import { SparkConnectClient } from "./client/client.js";
+import { DEFAULT_RETRY, type RetryPolicy, SparkConnectClient } from "./client/client.js";
 import { absorb, type ExecutionInfo, emptyInfo, progressOf } from "./client/results.js";
 import { parseConnectUrl } from "./client/url.js";
 import { toExpr } from "./column.js";
@@ -190,6 +190,7 @@ export class SparkSessionBuilder {
   private url = process.env.SPARK_REMOTE ?? "local[*]";
   private readonly conf: Record<string, string> = {};
   private serverOptions: LocalServerOptions = {};
+  private retry: RetryPolicy = DEFAULT_RETRY;
 
   /** `local[*]` / `local[N]` (a server started for this session), or an `sc://` URL. Default: SPARK_REMOTE or local[*]. */
   remote(url: string): this {
@@ -210,6 +211,12 @@ export class SparkSessionBuilder {
     return this;
   }
 
+  /** How long to keep re-attaching after a dropped connection before failing with UNAVAILABLE. */
+  retryPolicy(policy: Partial<RetryPolicy>): this {
+    this.retry = { ...this.retry, ...policy };
+    return this;
+  }
+
   /** Connects (starting a local server first for `local[...]`). Throws SparkConnectError. */
   async getOrCreate(): Promise<SparkSession> {
     if (/^local(\[[^\]]+\])?$/.test(this.url)) {
@@ -219,7 +226,7 @@ export class SparkSessionBuilder {
         conf: { ...(this.serverOptions.conf ?? {}), ...this.conf },
       });
       try {
-        return new SparkSession(new SparkConnectClient(parseConnectUrl(server.url)), server);
+        return new SparkSession(new SparkConnectClient(parseConnectUrl(server.url), this.retry), server);
       } catch (e) {
         await server.stop();
         throw e;
@@ -231,7 +238,7 @@ export class SparkSessionBuilder {
         `remote("${this.url}"): use local, local[N], local[*] or an sc://host:port URL.`,
       );
     }
-    const session = new SparkSession(new SparkConnectClient(parseConnectUrl(this.url)));
+    const session = new SparkSession(new SparkConnectClient(parseConnectUrl(this.url), this.retry));
     // Static configs can only be given at server start; set the rest on the session.
     for (const [k, v] of Object.entries(this.conf)) await session.conf.set(k, v);
     return session;

@@ -80,8 +80,9 @@ export function serverErrorInfo(err: ConnectError): ServerErrorInfo | undefined 
 }
 
 function codeFor(err: ConnectError, info: ServerErrorInfo | undefined): SparkErrorCode {
-  if (err.code === Code.Unavailable) return "UNAVAILABLE";
-  if (err.code === Code.Canceled) return "INTERRUPTED";
+  // Without server-side details, a cancelled or unavailable call is a transport failure
+  // (a reset HTTP/2 stream, a dead server); our own cancellations are reported before this.
+  if (!info && (err.code === Code.Unavailable || err.code === Code.Canceled)) return "UNAVAILABLE";
   const classes = info?.classes ?? [info?.reason ?? ""];
   if (classes.some((c) => /AnalysisException|ParseException/.test(c))) return "ANALYSIS";
   if (
@@ -121,6 +122,19 @@ export function toSparkError(
       "Check that it is running; a local server's log is in ~/.cache/kindling/logs.";
   } else {
     message = oneParagraph(root?.message ?? err.rawMessage);
+    // Spark often wraps the telling error (a malformed record, a bad cast) in a generic one
+    // ("error while reading file"): name the Spark causes too, still in one paragraph.
+    const seen = new Set([message]);
+    for (let i = root?.causeIdx, hops = 0; details && i !== undefined && hops < 5; hops++) {
+      const cause = details.errors[i];
+      if (!cause) break;
+      const text = oneParagraph(cause.message);
+      if (cause.sparkThrowable?.errorClass && text && !seen.has(text)) {
+        seen.add(text);
+        message = `${message.replace(/\s+$/, "")} Caused by: ${text}`;
+      }
+      i = cause.causeIdx;
+    }
   }
   const hint = hintFor(errorClass);
   if (hint && code !== "UNAVAILABLE") message = `${message}. ${hint}`.replace(/\.\. /, ". ");
@@ -144,6 +158,7 @@ export function isTransient(err: unknown): boolean {
   if (!(err instanceof ConnectError)) return false;
   if (serverErrorInfo(err)) return false; // the server answered with a real error
   if (err.code === Code.Unavailable || err.code === Code.DeadlineExceeded) return true;
+  if (err.code === Code.Canceled && /stream closed|CANCEL|aborted/i.test(err.rawMessage)) return true;
   return (
     (err.code === Code.Internal || err.code === Code.Unknown || err.code === Code.Aborted) &&
     /ECONNRESET|ECONNREFUSED|EPIPE|socket|stream|closed|GOAWAY|RST|hang up|premature/i.test(err.rawMessage)

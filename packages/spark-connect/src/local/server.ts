@@ -89,6 +89,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     "spark.ui.port": String(uiPort),
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
+    // Tables saved with saveAsTable go to the cache, not the caller's working directory.
+    "spark.sql.warehouse.dir": join(cacheRoot(), "warehouse"),
     // Results larger than this arrive in several Arrow batches, which keeps memory flat.
     "spark.connect.grpc.arrow.maxBatchSize": String(4 * 1024 * 1024),
     ...options.conf,

@@ -1,0 +1,137 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import {
+  DEFAULT_DIRTY_RATE,
+  DEFAULT_OUT_DIR,
+  DEFAULT_SEED,
+  DEFAULT_SIZE,
+  type GenerateProgress,
+  type GenerateResult,
+  generate,
+  parseSize,
+} from "../../datagen/index.js";
+
+const MB = 2 ** 20;
+
+/** Options of `kindling generate`, as commander parses them. */
+interface GenerateCommandOptions {
+  size: number;
+  rows?: number;
+  seed: number;
+  dirtyRate: number;
+  format: "csv" | "json";
+  files?: number;
+  startDate?: string;
+  endDate?: string;
+  out: string;
+  json?: boolean;
+}
+
+/**
+ * Adds `kindling generate`: writes the example dataset (orders, customers, products, manifest)
+ * with progress on stderr and a summary on stdout (`--json`: the manifest).
+ */
+export function registerGenerate(program: Command): void {
+  program
+    .command("generate")
+    .description("Write a seeded, realistic and deliberately dirty dataset for the example pipeline.")
+    .option(
+      "--size <size>",
+      "target size of the orders, e.g. 300MB, 1GB, 20GB",
+      parseSizeOption,
+      parseSize(DEFAULT_SIZE),
+    )
+    .option("--rows <n>", "exact number of order records instead of --size", wholeNumber("--rows", 0))
+    .option(
+      "--seed <n>",
+      "seed; the same seed gives byte-identical files",
+      wholeNumber("--seed", 0),
+      DEFAULT_SEED,
+    )
+    .option("--dirty-rate <rate>", "fraction of dirty order records, 0..1", fraction, DEFAULT_DIRTY_RATE)
+    .addOption(new Option("--format <format>", "orders format").choices(["csv", "json"]).default("csv"))
+    .option("--files <n>", "number of orders files (default: one per 128 MB)", wholeNumber("--files", 1))
+    .option("--start-date <yyyy-MM-dd>", "first order date (default 2026-01-01)")
+    .option("--end-date <yyyy-MM-dd>", "last order date (default 2026-03-31)")
+    .option("--out <dir>", "output directory", DEFAULT_OUT_DIR)
+    .option("--json", "print the manifest as JSON instead of a summary")
+    .action(async (opts: GenerateCommandOptions) => {
+      const progress = progressPrinter();
+      const result = await generate({
+        outDir: opts.out,
+        size: opts.size,
+        rows: opts.rows,
+        seed: opts.seed,
+        dirtyRate: opts.dirtyRate,
+        format: opts.format,
+        files: opts.files,
+        startDate: opts.startDate,
+        endDate: opts.endDate,
+        onProgress: progress.update,
+      });
+      progress.done();
+      process.stdout.write(opts.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : summary(result));
+    });
+}
+
+/** Prints progress at most every 250 ms: one rewritten line on a terminal, a line every 2 s otherwise. */
+function progressPrinter(): { update: (p: GenerateProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const every = tty ? 250 : 2000;
+  let last = -Infinity;
+  let line = "";
+  return {
+    update(p) {
+      if (p.elapsedMs - last < every && p.bytesWritten < p.bytesTarget) return;
+      last = p.elapsedMs;
+      const mbps = p.bytesWritten / MB / Math.max(p.elapsedMs / 1000, 0.001);
+      const percent = Math.min(100, (100 * p.bytesWritten) / Math.max(p.bytesTarget, 1));
+      line = `generate: ${(p.bytesWritten / MB).toFixed(1)} MB of ${(p.bytesTarget / MB).toFixed(1)} MB (${percent.toFixed(0)}%), ${mbps.toFixed(1)} MB/s, file ${p.fileIndex + 1}/${p.files}`;
+      process.stderr.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+    },
+    done() {
+      if (tty && line) process.stderr.write("\n");
+    },
+  };
+}
+
+function summary({ outDir, manifest, elapsedMs }: GenerateResult): string {
+  const { orders, expected, dirty } = manifest;
+  const seconds = elapsedMs / 1000;
+  const reasons = Object.entries(expected.quarantinedByReason)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(", ");
+  return [
+    `Wrote ${outDir} in ${seconds.toFixed(1)} s (${(orders.bytes / MB / seconds).toFixed(1)} MB/s of orders):`,
+    `  orders     ${orders.rows} records, ${(orders.bytes / MB).toFixed(1)} MB in ${orders.files.length} ${manifest.format} file(s)`,
+    `  customers  ${manifest.customers.rows}, products ${manifest.products.rows}`,
+    `  dirty      ${dirty.total} (${((100 * dirty.total) / Math.max(orders.rows, 1)).toFixed(2)}%)`,
+    `  expected   ${expected.validOut} valid orders, ${expected.quarantined} quarantined (${reasons}), ${expected.duplicates} duplicates`,
+    `             revenue ${expected.totalRevenue}; see ${outDir}/manifest.json`,
+    "",
+  ].join("\n");
+}
+
+function parseSizeOption(value: string): number {
+  try {
+    return parseSize(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+function wholeNumber(flag: string, min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${flag} must be a whole number >= ${min}.`);
+    }
+    return n;
+  };
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n >= 0 && n <= 1))
+    throw new InvalidArgumentError("must be a number from 0 to 1.");
+  return n;
+}

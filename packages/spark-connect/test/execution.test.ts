@@ -1,0 +1,126 @@
+/** Session features: config, version, interrupt, progress, streaming, caching, explain, views. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { functions as F, type SparkSession } from "../src/index.js";
+import { testSession } from "./support/session.js";
+
+let spark: SparkSession;
+beforeAll(async () => {
+  spark = await testSession();
+});
+
+describe("session", () => {
+  it("reports the pinned Spark version", async () => {
+    expect(await spark.version()).toMatch(/^4\.\d+\.\d+/);
+  });
+
+  it("sets, gets and unsets configuration", async () => {
+    await spark.conf.set("spark.sql.shuffle.partitions", 7);
+    expect(await spark.conf.get("spark.sql.shuffle.partitions")).toBe("7");
+    await spark.conf.unset("spark.sql.shuffle.partitions");
+    expect(await spark.conf.get("spark.sql.shuffle.partitions")).not.toBe("7");
+    expect(await spark.conf.get("kindling.nope", "fallback")).toBe("fallback");
+    expect(await spark.conf.getOption("kindling.nope")).toBeUndefined();
+  });
+
+  it("sql takes named and positional parameters", async () => {
+    expect(await (await spark.sql("SELECT :a * 2 AS v, :s AS s", { a: 21, s: "x" })).collect()).toEqual([
+      { v: 42, s: "x" },
+    ]);
+    expect(await (await spark.sql("SELECT ? + ? AS v", [1n, 2n])).collect()).toEqual([{ v: 3n }]);
+  });
+
+  it("temp views and table()", async () => {
+    await spark.range(3).createOrReplaceTempView("three");
+    expect(await spark.table("three").count()).toBe(3);
+    expect(await (await spark.sql("SELECT sum(id) s FROM three")).collect()).toEqual([{ s: 3n }]);
+  });
+});
+
+describe("execution", () => {
+  const slow = () => spark.range(0, 20_000_000_000, 1, 2).agg(F.sum(F.col("id").mod(7)).alias("s"));
+
+  it("interrupts by tag", async () => {
+    const run = slow().collect({ tags: ["kindling-test-tag"] });
+    await new Promise((r) => setTimeout(r, 1500));
+    const ids = await spark.interruptTag("kindling-test-tag");
+    expect(ids.length).toBe(1);
+    await expect(run).rejects.toMatchObject({ code: expect.stringMatching(/INTERRUPTED|EXECUTION/) });
+  });
+
+  it("interrupts all", async () => {
+    const run = slow().collect();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await spark.interruptAll()).length).toBeGreaterThan(0);
+    await expect(run).rejects.toBeTruthy();
+  });
+
+  it("aborting the signal cancels the operation", async () => {
+    const ac = new AbortController();
+    const run = slow().collect({ signal: ac.signal });
+    setTimeout(() => ac.abort(), 1000);
+    await expect(run).rejects.toMatchObject({ code: "INTERRUPTED" });
+  });
+
+  it("reports stage and task progress while a query runs", async () => {
+    const seen: number[] = [];
+    await spark
+      .range(0, 300_000_000, 1, 4)
+      .groupBy(F.col("id").mod(10))
+      .count()
+      .collect({ onProgress: (p) => seen.push(p.stages.length) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(Math.max(...seen)).toBeGreaterThan(0);
+  });
+
+  it("streams results batch by batch", async () => {
+    let batches = 0;
+    let rows = 0;
+    for await (const e of spark
+      .range(0, 1_000_000)
+      .select("id", F.col("id").cast("string").alias("s"))
+      .stream()) {
+      if (e.type === "rows") {
+        batches++;
+        rows += e.rows.length;
+      }
+    }
+    expect(rows).toBe(1_000_000);
+    expect(batches).toBeGreaterThan(1);
+  });
+
+  it("plan metrics and observed metrics come with collected results", async () => {
+    const r = await spark
+      .range(1000)
+      .observe("o", F.max("id").alias("mx"))
+      .filter("id % 2 = 0")
+      .collectResult();
+    expect(r.rows.length).toBe(500);
+    expect(r.observedMetrics.o).toEqual({ mx: 999n });
+    expect(r.planMetrics.find((m) => m.node === "Filter" && m.name === "numOutputRows")?.value).toBe(500n);
+  });
+
+  it("cache, persist and unpersist", async () => {
+    const df = spark.range(100);
+    await df.cache();
+    expect(await df.count()).toBe(100);
+    await df.unpersist();
+    const mem = await df.persist("MEMORY_ONLY");
+    expect(await mem.count()).toBe(100);
+    await mem.unpersist(true);
+  });
+
+  it("explain, printSchema, columns, first, take, isEmpty, toArrow, show", async () => {
+    const df = spark.range(5).withColumn("sq", F.col("id").multiply(F.col("id")));
+    expect(await df.explainString("formatted")).toMatch(/Range/);
+    expect(await df.schemaTreeString()).toContain("|-- sq: bigint");
+    expect(await df.columns()).toEqual(["id", "sq"]);
+    expect(await df.first()).toEqual({ id: 0n, sq: 0n });
+    expect((await df.take(2)).length).toBe(2);
+    expect(await df.isEmpty()).toBe(false);
+    expect(await df.filter("id > 100").isEmpty()).toBe(true);
+    const t = await df.toArrow();
+    expect(t.numRows).toBe(5);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(["id", "sq"]);
+    expect(await df.showString()).toContain("| id| sq|");
+  });
+});

@@ -1,0 +1,166 @@
+/** Every Spark SQL type decoded from Arrow into the documented JS value, and back through createDataFrame. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { functions as F, type SparkSession } from "../src/index.js";
+import { testSession } from "./support/session.js";
+
+let spark: SparkSession;
+beforeAll(async () => {
+  spark = await testSession();
+});
+
+async function one(sql: string): Promise<Record<string, unknown>> {
+  const rows = await (await spark.sql(sql)).collect();
+  return rows[0]!;
+}
+
+describe("Arrow results become faithful JS values", () => {
+  it("integers, floats and booleans", async () => {
+    const r = await one(
+      "SELECT CAST(-7 AS TINYINT) b, CAST(300 AS SMALLINT) s, 2147483647 i, 9223372036854775807L l, -9223372036854775808L lmin, CAST(1.5 AS FLOAT) f, 0.1D d, true t, CAST(NULL AS INT) n",
+    );
+    expect(r).toEqual({
+      b: -7,
+      s: 300,
+      i: 2147483647,
+      l: 9223372036854775807n,
+      lmin: -9223372036854775808n,
+      f: 1.5,
+      d: 0.1,
+      t: true,
+      n: null,
+    });
+  });
+
+  it("decimals without loss, at every precision", async () => {
+    const r = await one(
+      "SELECT 12.30BD a, CAST(-0.05 AS DECIMAL(4,2)) b, CAST('12345678901234567890123456789012.345678' AS DECIMAL(38,6)) c, CAST('-99999999999999999999999999999999999999' AS DECIMAL(38,0)) d, CAST(0 AS DECIMAL(10,3)) e, CAST(9007199254740993 AS DECIMAL(20,0)) f",
+    );
+    expect(r).toEqual({
+      a: "12.30",
+      b: "-0.05",
+      c: "12345678901234567890123456789012.345678",
+      d: "-99999999999999999999999999999999999999",
+      e: "0.000",
+      f: "9007199254740993",
+    });
+  });
+
+  it("strings (unicode), binary, dates, timestamps", async () => {
+    const r = await one(
+      "SELECT 'Zoë 李雷 🚀' s, X'00FF10' bin, DATE'1969-12-31' d1, DATE'2024-02-29' d2, TIMESTAMP'2024-03-10 12:34:56.789Z' ts, TIMESTAMP_NTZ'2024-03-10 12:34:56' ntz",
+    );
+    expect(r.s).toBe("Zoë 李雷 🚀");
+    expect(r.bin).toEqual(new Uint8Array([0, 255, 16]));
+    expect((r.d1 as Date).toISOString()).toBe("1969-12-31T00:00:00.000Z");
+    expect((r.d2 as Date).toISOString()).toBe("2024-02-29T00:00:00.000Z");
+    expect((r.ts as Date).toISOString()).toBe("2024-03-10T12:34:56.789Z");
+    expect((r.ntz as Date).toISOString()).toBe("2024-03-10T12:34:56.000Z");
+  });
+
+  it("intervals", async () => {
+    const r = await one("SELECT INTERVAL '1 02:03:04.5' DAY TO SECOND dt, INTERVAL '2-3' YEAR TO MONTH ym");
+    expect(r.dt).toBe(((26n * 60n + 3n) * 60n + 4n) * 1_000_000n + 500_000n);
+    expect(r.ym).toBe(27);
+  });
+
+  it("nested struct, array and map", async () => {
+    const r = await one(
+      "SELECT named_struct('a', 1, 'b', array(named_struct('x', 'p', 'y', 2.5BD)), 'c', map('k1', array(1L, NULL), 'k2', NULL)) v, array(array(1,2), NULL, array()) aa, CAST(NULL AS STRUCT<a:INT>) ns",
+    );
+    expect(r.v).toEqual({
+      a: 1,
+      b: [{ x: "p", y: "2.5" }],
+      c: new Map<string, unknown>([
+        ["k1", [1n, null]],
+        ["k2", null],
+      ]),
+    });
+    expect(r.aa).toEqual([[1, 2], null, []]);
+    expect(r.ns).toBeNull();
+  });
+
+  it("nulls of every type", async () => {
+    const r = await one(
+      "SELECT CAST(NULL AS BIGINT) a, CAST(NULL AS DECIMAL(10,2)) b, CAST(NULL AS DATE) c, CAST(NULL AS TIMESTAMP) d, CAST(NULL AS BINARY) e, CAST(NULL AS ARRAY<INT>) f, CAST(NULL AS MAP<STRING,INT>) g, NULL h",
+    );
+    expect(Object.values(r)).toEqual([null, null, null, null, null, null, null, null]);
+  });
+
+  it("many rows across several Arrow batches keep their order and values", async () => {
+    const rows = await spark
+      .range(200_000)
+      .select(F.col("id"), F.col("id").cast("string").alias("s"))
+      .collect();
+    expect(rows.length).toBe(200_000);
+    expect(rows[123_456]).toEqual({ id: 123456n, s: "123456" });
+  });
+
+  it("duplicate column names are kept as name, name_2", async () => {
+    const r = await one("SELECT 1 AS x, 2 AS x");
+    expect(r).toEqual({ x: 1, x_2: 2 });
+  });
+
+  it("schema() gives a typed StructType", async () => {
+    const df = await spark.sql("SELECT 1L a, 'x' b, 1.5BD c, array(1) d, map('k', DATE'2020-01-01') e");
+    const schema = await df.schema();
+    expect(schema.fields.map((f) => [f.name, f.dataType.typeName])).toEqual([
+      ["a", "long"],
+      ["b", "string"],
+      ["c", "decimal"],
+      ["d", "array"],
+      ["e", "map"],
+    ]);
+    expect(await df.dtypes()).toEqual([
+      ["a", "bigint"],
+      ["b", "string"],
+      ["c", "decimal(2,1)"],
+      ["d", "array<int>"],
+      ["e", "map<string,date>"],
+    ]);
+  });
+});
+
+describe("createDataFrame round-trips every type", () => {
+  it("returns exactly the rows it was given", async () => {
+    const rows = [
+      {
+        i: 1,
+        l: 9007199254740993n,
+        d: 2.25,
+        dec: "-12345678901234567.89",
+        s: 'naïve, "quoted"\nline',
+        b: true,
+        bin: new Uint8Array([1, 2, 3]),
+        day: new Date("2024-02-29T00:00:00Z"),
+        ts: new Date("2024-02-29T23:59:59.123Z"),
+        arr: [1n, null, 3n],
+        m: new Map([["a", 1]]),
+        st: { x: "y", n: [true] },
+      },
+      {
+        i: null,
+        l: null,
+        d: null,
+        dec: null,
+        s: null,
+        b: null,
+        bin: null,
+        day: null,
+        ts: null,
+        arr: null,
+        m: null,
+        st: null,
+      },
+    ];
+    const df = spark.createDataFrame(
+      rows,
+      "i INT, l BIGINT, d DOUBLE, dec DECIMAL(20,2), s STRING, b BOOLEAN, bin BINARY, day DATE, ts TIMESTAMP, arr ARRAY<BIGINT>, m MAP<STRING,INT>, st STRUCT<x: STRING, n: ARRAY<BOOLEAN>>",
+    );
+    expect(await df.collect()).toEqual(rows);
+  });
+
+  it("rejects a value that does not fit the schema instead of turning it into null", async () => {
+    const df = spark.createDataFrame([{ a: "not a number" }], "a INT");
+    await expect(df.collect()).rejects.toMatchObject({ code: "EXECUTION" });
+  });
+});
