@@ -1,0 +1,335 @@
+/**
+ * Turns zod issues into spec issues that say what was expected, what was found, and what was probably
+ * meant. Zod knows the path and the failed check; the schema (walked here) knows the allowed keys and values.
+ */
+import type { z } from "zod";
+import type { SpecPath } from "./errors.js";
+import { describeFound, type IssueDraft, listChoices, suggestSuffix } from "./issues.js";
+import { didYouMean } from "./suggest.js";
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** The parts of a zod schema definition this module reads. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, SchemaNode>;
+  element?: SchemaNode;
+  innerType?: SchemaNode;
+  valueType?: SchemaNode;
+  options?: readonly SchemaNode[];
+  discriminator?: string;
+  entries?: Record<string, string | number>;
+  values?: readonly unknown[];
+}
+interface SchemaNode {
+  _zod: { def: SchemaDef };
+}
+
+const WRAPPERS = new Set(["optional", "default", "nullable", "readonly", "prefault", "nonoptional"]);
+
+function unwrap(node: SchemaNode): SchemaNode {
+  let current = node;
+  while (WRAPPERS.has(current._zod.def.type) && current._zod.def.innerType)
+    current = current._zod.def.innerType;
+  return current;
+}
+
+function valueAt(root: unknown, path: SpecPath): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Picks the union member that fits `value` (by discriminator, else by shape). */
+function pickOption(node: SchemaNode, value: unknown): SchemaNode | undefined {
+  const def = node._zod.def;
+  const options = def.options ?? [];
+  if (def.discriminator !== undefined && value !== null && typeof value === "object") {
+    const tag = (value as Record<string, unknown>)[def.discriminator];
+    return options.find((o) =>
+      unwrap(o)._zod.def.shape?.[def.discriminator!]?._zod.def.values?.includes(tag),
+    );
+  }
+  const wanted = Array.isArray(value)
+    ? "array"
+    : value !== null && typeof value === "object"
+      ? "object"
+      : undefined;
+  return options.find((o) => unwrap(o)._zod.def.type === wanted);
+}
+
+/** The schema node that validates the value at `path`, or undefined when the path leaves the schema. */
+export function schemaAt(root: SchemaNode, path: SpecPath, rootValue: unknown): SchemaNode | undefined {
+  let node: SchemaNode | undefined = unwrap(root);
+  for (let i = 0; i <= path.length && node; i++) {
+    const def: SchemaDef = node._zod.def;
+    if (def.type === "union") {
+      node = pickOption(node, valueAt(rootValue, path.slice(0, i)));
+      node = node && unwrap(node);
+      i--;
+      continue;
+    }
+    if (i === path.length) break;
+    const segment = path[i]!;
+    if (def.type === "object") node = def.shape?.[String(segment)];
+    else if (def.type === "array") node = def.element;
+    else if (def.type === "record") node = def.valueType;
+    else node = undefined;
+    node = node && unwrap(node);
+  }
+  return node;
+}
+
+/** The allowed values of an enum or literal schema, else undefined. */
+function choicesOf(node: SchemaNode | undefined): readonly unknown[] | undefined {
+  if (!node) return undefined;
+  const def = unwrap(node)._zod.def;
+  if (def.type === "enum" && def.entries) return Object.values(def.entries);
+  if (def.type === "literal") return def.values;
+  return undefined;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "true or false",
+  array: "a list",
+  object: "a map",
+  record: "a map",
+  null: "null",
+};
+
+/** What a failing union branch wanted, from its top-level issue. */
+function branchExpectation(issues: readonly ZodIssue[]): string | undefined {
+  const top = issues.find((i) => i.path.length === 0);
+  if (!top) return undefined;
+  if (top.code === "invalid_type") return TYPE_WORDS[top.expected] ?? top.expected;
+  if (top.code === "invalid_value") return top.values.map((v) => JSON.stringify(v)).join(" or ");
+  if (top.code === "too_small" && top.origin === "array") return "a non-empty list";
+  if (top.code === "too_small" && top.origin === "string") return "a non-empty string";
+  return undefined;
+}
+
+function toPath(prefix: SpecPath, path: readonly PropertyKey[]): SpecPath {
+  return [...prefix, ...path.map((p) => (typeof p === "number" ? p : String(p)))];
+}
+
+function boundText(
+  kind: "too_small" | "too_big",
+  origin: string,
+  bound: number | bigint,
+  inclusive: boolean,
+): string {
+  const n = Number(bound);
+  if (origin === "array")
+    return kind === "too_small" ? `at least ${n} item${n === 1 ? "" : "s"}` : `at most ${n} items`;
+  if (origin === "string")
+    return kind === "too_small"
+      ? n === 1
+        ? "a non-empty string"
+        : `at least ${n} characters`
+      : `at most ${n} characters`;
+  const op = kind === "too_small" ? (inclusive ? ">=" : ">") : inclusive ? "<=" : "<";
+  return `a number ${op} ${n}`;
+}
+
+function foundForBound(origin: string, input: unknown): string {
+  if (origin === "array" && Array.isArray(input))
+    return input.length === 0 ? "an empty list" : `${input.length} items`;
+  return describeFound(input);
+}
+
+/**
+ * Drops a "missing required key" issue when an unknown key next to it is a likely misspelling of it:
+ * `formt: csv` is one mistake, reported once as `unknown key "formt" — did you mean "format"?`.
+ */
+export function mergeMisspelledKeys(drafts: IssueDraft[]): IssueDraft[] {
+  const misspelled = new Set(
+    drafts
+      .filter((d) => d.code === "unknown_key" && d.suggestion !== undefined)
+      .map((d) => JSON.stringify([...d.path.slice(0, -1), d.suggestion])),
+  );
+  return drafts.filter((d) => d.code !== "missing_key" || !misspelled.has(JSON.stringify(d.path)));
+}
+
+/**
+ * Converts zod issues for `rootValue` (validated by `root`) into drafts. `prefix` is prepended to every
+ * path (used for nested union branches and per-element parsing).
+ */
+export function draftsFromZod(
+  issues: readonly ZodIssue[],
+  root: SchemaNode,
+  rootValue: unknown,
+  prefix: SpecPath = [],
+): IssueDraft[] {
+  const drafts: IssueDraft[] = [];
+  for (const issue of issues) {
+    const path = toPath(prefix, issue.path);
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+      case "invalid_type": {
+        const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+        if (input === undefined) {
+          const choices = choicesOf(schemaAt(root, path, rootValue));
+          const wanted = choices ? `one of ${listChoices(choices)}` : expected;
+          drafts.push({
+            code: "missing_key",
+            path,
+            message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected ${wanted})`,
+          });
+        } else {
+          drafts.push({
+            code: "invalid_type",
+            path,
+            message: `expected ${expected}, found ${describeFound(input)}`,
+          });
+        }
+        break;
+      }
+      case "invalid_value": {
+        if (input === undefined) {
+          drafts.push({
+            code: "missing_key",
+            path,
+            message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected one of ${listChoices(issue.values)})`,
+          });
+          break;
+        }
+        const suggestion =
+          typeof input === "string" ? didYouMean(input, issue.values.map(String)) : undefined;
+        const expected =
+          issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${listChoices(issue.values)}`;
+        drafts.push({
+          code: "invalid_value",
+          path,
+          message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}`,
+          ...(suggestion === undefined ? {} : { suggestion }),
+        });
+        break;
+      }
+      case "unrecognized_keys": {
+        const node = schemaAt(root, path, rootValue);
+        const allowed = Object.keys((node && unwrap(node)._zod.def.shape) ?? {});
+        for (const key of issue.keys) {
+          const suggestion = didYouMean(key, allowed);
+          // `{type: decimal(10,2)}` in a flow map splits at the comma, leaving a key like "2)".
+          const splitValue = /^[^(]*\)$/.test(key)
+            ? ' — a comma inside { } ends a value; quote it, e.g. "decimal(10,2)"'
+            : undefined;
+          const hint =
+            splitValue ??
+            (suggestion === undefined ? ` (allowed: ${listChoices(allowed)})` : suggestSuffix(suggestion));
+          drafts.push({
+            code: "unknown_key",
+            path: [...path, key],
+            at: "key",
+            message: `unknown key ${JSON.stringify(key)}${hint}`,
+            ...(suggestion === undefined ? {} : { suggestion }),
+          });
+        }
+        break;
+      }
+      case "invalid_union": {
+        const discriminator = (issue as { discriminator?: string }).discriminator;
+        if (discriminator !== undefined) {
+          // Zod already put the discriminator key at the end of the path; `input` is the parent object.
+          const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+          const tag =
+            input !== null && typeof input === "object"
+              ? (input as Record<string, unknown>)[discriminator]
+              : undefined;
+          if (input === null || typeof input !== "object" || Array.isArray(input)) {
+            drafts.push({
+              code: "invalid_type",
+              path: path.slice(0, -1),
+              message: `expected a map, found ${describeFound(input)}`,
+            });
+          } else if (tag === undefined) {
+            drafts.push({
+              code: "missing_key",
+              path,
+              message: `missing required key ${JSON.stringify(discriminator)} (expected one of ${listChoices(options)})`,
+            });
+          } else {
+            const suggestion = typeof tag === "string" ? didYouMean(tag, options) : undefined;
+            drafts.push({
+              code: "invalid_value",
+              path,
+              message: `expected one of ${listChoices(options)}, found ${describeFound(tag)}${suggestSuffix(suggestion)}`,
+              ...(suggestion === undefined ? {} : { suggestion }),
+            });
+          }
+          break;
+        }
+        // A plain union: if exactly one branch accepted the value's shape, its deeper issues are the real ones.
+        const deeper = issue.errors.filter((branch) => branchExpectation(branch) === undefined);
+        if (deeper.length === 1 && input !== undefined) {
+          drafts.push(...draftsFromZod(deeper[0]!, root, rootValue, path));
+          break;
+        }
+        const expectations = issue.errors.map(branchExpectation).filter((e): e is string => e !== undefined);
+        const literals = issue.errors.flatMap((b) =>
+          b.flatMap((i) => (i.code === "invalid_value" ? i.values.map(String) : [])),
+        );
+        const suggestion = typeof input === "string" ? didYouMean(input, literals) : undefined;
+        const expected = expectations.join(" or ");
+        drafts.push(
+          input === undefined
+            ? {
+                code: "missing_key",
+                path,
+                message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected ${expected})`,
+              }
+            : {
+                code: "invalid_type",
+                path,
+                message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}`,
+                ...(suggestion === undefined ? {} : { suggestion }),
+              },
+        );
+        break;
+      }
+      case "too_small":
+      case "too_big": {
+        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+        const inclusive = issue.inclusive ?? true;
+        drafts.push({
+          code: "invalid_value",
+          path,
+          message: `expected ${boundText(issue.code, issue.origin, bound, inclusive)}, found ${foundForBound(issue.origin, input)}`,
+        });
+        break;
+      }
+      case "invalid_key": {
+        const inner = issue.issues[0];
+        const reason = inner?.message.startsWith("expected") ? inner.message : "expected a valid key";
+        drafts.push({
+          code: "invalid_value",
+          path,
+          at: "key",
+          message: `${reason}, found ${describeFound(input)}`,
+        });
+        break;
+      }
+      case "invalid_format":
+      case "custom": {
+        const message = issue.message.startsWith("expected")
+          ? `${issue.message}, found ${describeFound(input)}`
+          : issue.message;
+        drafts.push({ code: "invalid_value", path, message });
+        break;
+      }
+      default:
+        drafts.push({
+          code: "invalid_value",
+          path,
+          message: `${issue.message}, found ${describeFound(input)}`,
+        });
+    }
+  }
+  return drafts;
+}
