@@ -1,0 +1,272 @@
+import { type Column, type DataFrame, functions as F, Window } from "@kindling/spark-connect";
+import type { CleanStepSpec, RuleSpec } from "../spec/index.js";
+import { ACTION, BLOCK, FILE, isHidden, q, REASON, SEQ, sqlLiteral, sqlString } from "./hidden.js";
+import { dedupeMetric, stepMetric } from "./metrics.js";
+import { stepToQuarantine } from "./quarantine.js";
+
+const RAW = "_k_raw";
+const RN = "_k_rn";
+
+/** A row-level verdict of a clean step: a condition that is true when the row breaks the rule. */
+interface Verdict {
+  name: string;
+  broken: Column;
+  severity: "quarantine" | "drop" | "fail" | "warn";
+}
+
+/** A dataset-level rule, judged after the run's writes by a small query of its own. */
+export interface DatasetCheck {
+  step: string;
+  rule: RuleSpec;
+  name: string;
+}
+
+export interface CompiledClean {
+  output: DataFrame;
+  quarantine: DataFrame | undefined;
+  /** Metric aliases → rule names (observed metric columns are positional names). */
+  ruleAliases: Record<string, string>;
+  warnAliases: Record<string, string>;
+  datasetChecks: DatasetCheck[];
+  hasDedupe: boolean;
+}
+
+const PART = (i: number) => `r${i}`;
+
+/**
+ * Compiles a clean step in the documented order: trim → nulls → case → standardize → casts → row
+ * rules → dedupe. Each row gets one verdict (the first rule it breaks); rows to quarantine keep
+ * their raw record; the step's counts are observed in the same pass.
+ */
+export async function compileClean(
+  input: DataFrame,
+  step: CleanStepSpec,
+  source: string,
+): Promise<CompiledClean> {
+  const schema = await input.schema();
+  const visible = schema.fields.filter((f) => !isHidden(f.name));
+  const stringCols = visible.filter((f) => f.dataType.typeName === "string").map((f) => f.name);
+  let df = input.withColumn(RAW, F.toJson(F.struct(...visible.map((f) => F.col(q(f.name))))));
+
+  // 1. trim
+  const trimCols = step.trim === "all" ? stringCols : (step.trim ?? []);
+  if (trimCols.length)
+    df = df.withColumns(Object.fromEntries(trimCols.map((c) => [c, F.expr(`trim(${q(c)})`)])));
+  // 2. null-like values, then defaults
+  if (step.nulls) {
+    const cols = step.nulls.columns === "all" ? stringCols : step.nulls.columns;
+    const values = step.nulls.values.map((v) => sqlString(v.toLowerCase())).join(", ");
+    if (cols.length && step.nulls.values.length) {
+      df = df.withColumns(
+        Object.fromEntries(
+          cols.map((c) => [c, F.expr(`CASE WHEN lower(${q(c)}) IN (${values}) THEN NULL ELSE ${q(c)} END`)]),
+        ),
+      );
+    }
+    const defaults = Object.entries(step.nulls.defaults ?? {});
+    if (defaults.length) {
+      df = df.withColumns(
+        Object.fromEntries(defaults.map(([c, v]) => [c, F.expr(`coalesce(${q(c)}, ${sqlLiteral(v)})`)])),
+      );
+    }
+  }
+  // 3. case
+  const caseEntries = Object.entries(step.case ?? {});
+  if (caseEntries.length) {
+    const fn = { upper: "upper", lower: "lower", title: "initcap" } as const;
+    df = df.withColumns(
+      Object.fromEntries(caseEntries.map(([c, how]) => [c, F.expr(`${fn[how]}(${q(c)})`)])),
+    );
+  }
+  // 4. standardize
+  for (const s of step.standardize ?? []) {
+    let e = q(s.column);
+    for (const r of s.replace ?? [])
+      e = `regexp_replace(${e}, ${sqlString(r.pattern)}, ${sqlString(r.with)})`;
+    const map = Object.entries(s.map ?? {});
+    if (map.length) {
+      e = `CASE ${map.map(([from, to]) => `WHEN ${e} = ${sqlString(from)} THEN ${to === null ? "NULL" : sqlString(to)}`).join(" ")} ELSE ${e} END`;
+    }
+    df = df.withColumn(s.column, F.expr(e));
+  }
+  // 5. casts: never fail the job; a non-null value that does not cast gets a verdict
+  const verdicts: Verdict[] = [];
+  const casts = Object.entries(step.casts ?? {});
+  if (casts.length) {
+    const castExpr = (c: string, spec: (typeof casts)[number][1]) => {
+      const type = typeof spec === "string" ? spec : spec.type;
+      const format = typeof spec === "string" ? undefined : spec.format;
+      if (format && /^(timestamp|timestamp_ntz)$/i.test(type))
+        return `try_to_timestamp(${q(c)}, ${sqlString(format)})`;
+      if (format && /^date$/i.test(type))
+        return `CAST(try_to_timestamp(${q(c)}, ${sqlString(format)}) AS DATE)`;
+      return `try_cast(${q(c)} AS ${type})`;
+    };
+    const failedCols: Record<string, Column> = {};
+    casts.forEach(([c, spec], i) => {
+      failedCols[`_k_castfail${i}`] = F.expr(`${q(c)} IS NOT NULL AND (${castExpr(c, spec)}) IS NULL`);
+    });
+    df = df.withColumns(failedCols);
+    df = df.withColumns(Object.fromEntries(casts.map(([c, spec]) => [c, F.expr(castExpr(c, spec))])));
+    if (step.on_cast_error !== "null") {
+      casts.forEach(([c], i) => {
+        verdicts.push({
+          name: `cast_${c}`,
+          broken: F.col(`_k_castfail${i}`),
+          severity:
+            step.on_cast_error === "fail" ? "fail" : step.on_cast_error === "drop" ? "drop" : "quarantine",
+        });
+      });
+    } else {
+      casts.forEach(([c], i) => {
+        verdicts.push({ name: `cast_${c}`, broken: F.col(`_k_castfail${i}`), severity: "warn" });
+      });
+    }
+  }
+  // 6. row rules
+  const datasetChecks: DatasetCheck[] = [];
+  (step.rules ?? []).forEach((rule, i) => {
+    const name = rule.name ?? defaultRuleName(rule, i);
+    const broken = rowRuleBroken(rule);
+    if (broken) verdicts.push({ name, broken, severity: rule.severity as Verdict["severity"] });
+    else datasetChecks.push({ step: step.name, rule, name });
+  });
+
+  const acting = verdicts.filter((v) => v.severity !== "warn");
+  const warns = verdicts.filter((v) => v.severity === "warn");
+  const reason = acting.length
+    ? acting.reduce<Column | undefined>(
+        (acc, v) => (acc ? acc.when(v.broken, v.name) : F.when(v.broken, v.name)),
+        undefined,
+      )!
+    : F.lit(null).cast("string");
+  const action = acting.length
+    ? acting.reduce<Column | undefined>(
+        (acc, v) => (acc ? acc.when(v.broken, v.severity) : F.when(v.broken, v.severity)),
+        undefined,
+      )!
+    : F.lit(null).cast("string");
+  df = df.withColumns({ [REASON]: reason, [ACTION]: action });
+
+  const ruleNames = [...new Set(acting.map((v) => v.name))];
+  const ruleAliases: Record<string, string> = {};
+  const warnAliases: Record<string, string> = {};
+  const metrics: Column[] = [
+    F.count(F.lit(1)).alias("rows_in"),
+    F.countIf(F.col(ACTION).eqNullSafe("quarantine")).alias("quarantined"),
+    F.countIf(F.col(ACTION).eqNullSafe("drop")).alias("dropped"),
+    F.countIf(F.col(ACTION).eqNullSafe("fail")).alias("failed"),
+  ];
+  ruleNames.forEach((n, i) => {
+    ruleAliases[PART(i)] = n;
+    metrics.push(F.countIf(F.col(REASON).eqNullSafe(n)).alias(PART(i)));
+  });
+  warns.forEach((w, i) => {
+    warnAliases[`w${i}`] = w.name;
+    metrics.push(F.countIf(w.broken).alias(`w${i}`));
+  });
+  const tagged = df.observe(stepMetric(step.name), ...metrics);
+
+  const helperCols = [RAW, REASON, ACTION, ...casts.map((_, i) => `_k_castfail${i}`)];
+  let passed = tagged.filter(F.col(ACTION).isNull()).drop(...helperCols);
+  const quarantine = acting.some((v) => v.severity === "quarantine")
+    ? stepToQuarantine(
+        tagged.filter(F.col(ACTION).eqNullSafe("quarantine")),
+        source,
+        step.name,
+        F.col(REASON),
+        F.col(RAW),
+      )
+    : undefined;
+
+  // 7. dedupe: the first row in order_by order wins; ties go to the row read last
+  if (step.dedupe) {
+    const order = [
+      ...(step.dedupe.order_by ?? []).map(orderTerm),
+      F.col(FILE).desc(),
+      F.col(BLOCK).desc(),
+      F.col(SEQ).desc(),
+    ];
+    const w = Window.partitionBy(...step.dedupe.keys.map((k) => F.col(q(k)))).orderBy(...order);
+    passed = passed
+      .withColumn(RN, F.rowNumber().over(w))
+      .observe(
+        dedupeMetric(step.name),
+        F.count(F.lit(1)).alias("rows_in"),
+        F.countIf(F.col(RN).gt(1)).alias("duplicates"),
+      )
+      .filter(F.col(RN).equalTo(1))
+      .drop(RN);
+  }
+  return {
+    output: passed,
+    quarantine,
+    ruleAliases,
+    warnAliases,
+    datasetChecks,
+    hasDedupe: Boolean(step.dedupe),
+  };
+}
+
+/** `"col [asc|desc] [nulls first|last]"` → a sort Column. */
+export function orderTerm(term: string): Column {
+  const m = term.trim().match(/^(`[^`]+`|\S+)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?$/i);
+  const name = (m?.[1] ?? term).replace(/^`|`$/g, "");
+  const c = F.col(q(name));
+  const desc = m?.[2]?.toLowerCase() === "desc";
+  const nulls = m?.[3]?.toLowerCase();
+  if (desc) return nulls === "first" ? c.descNullsFirst() : c.descNullsLast();
+  return nulls === "last" ? c.ascNullsLast() : c.ascNullsFirst();
+}
+
+function defaultRuleName(rule: RuleSpec, i: number): string {
+  switch (rule.check) {
+    case "not_null":
+      return `not_null_${rule.columns.join("_")}`;
+    case "range":
+    case "regex":
+    case "accepted_values":
+      return `${rule.check}_${rule.column}`;
+    case "unique":
+      return `unique_${rule.columns.join("_")}`;
+    case "references":
+      return `references_${rule.column}`;
+    case "row_count":
+      return `row_count_vs_${rule.compare_to}`;
+    default:
+      return `rule_${i + 1}`;
+  }
+}
+
+const isNum = (v: unknown) => typeof v === "number";
+
+/** The "rule is broken" condition for a row rule (null passes all but not_null); undefined for dataset rules. */
+function rowRuleBroken(rule: RuleSpec): Column | undefined {
+  switch (rule.check) {
+    case "not_null":
+      return F.expr(rule.columns.map((c) => `${q(c)} IS NULL`).join(" OR "));
+    case "range": {
+      const numeric = isNum(rule.min) || isNum(rule.max);
+      const v = numeric ? `try_cast(${q(rule.column)} AS DECIMAL(38,10))` : q(rule.column);
+      const lit = (b: unknown) => (isNum(b) ? String(b) : sqlString(String(b)));
+      const conds: string[] = [];
+      if (rule.min !== undefined) conds.push(`${v} >= ${lit(rule.min)}`);
+      if (rule.max !== undefined) conds.push(`${v} <= ${lit(rule.max)}`);
+      // A value that is not a number breaks a numeric range; null passes.
+      const ok = conds.length ? conds.join(" AND ") : "true";
+      return F.expr(`${q(rule.column)} IS NOT NULL AND NOT coalesce(${ok}, false)`);
+    }
+    case "regex":
+      return F.expr(
+        `${q(rule.column)} IS NOT NULL AND NOT (${q(rule.column)} RLIKE ${sqlString(`^(?:${rule.pattern})$`)})`,
+      );
+    case "accepted_values":
+      return F.expr(
+        `${q(rule.column)} IS NOT NULL AND ${q(rule.column)} NOT IN (${rule.values.map((v) => sqlLiteral(v)).join(", ")})`,
+      );
+    case "expression":
+      return F.expr(`NOT coalesce(${rule.condition}, false)`);
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,161 @@
+import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import { type PipelineSpec, type SinkSpec, type StepSpec, stepRunOrder } from "../spec/index.js";
+import { compileClean, type DatasetCheck } from "./clean.js";
+import { isHidden, q } from "./hidden.js";
+import { sinkMetric } from "./metrics.js";
+import { malformedToQuarantine } from "./quarantine.js";
+import { type CompiledSource, compileSource, resolvePath } from "./read.js";
+import { compileAggregate, compileEnrich, compileFilter, compileSelect } from "./transform.js";
+
+/** One node of the compiled graph: a source or a step, with the DataFrame it produces. */
+export interface CompiledNode {
+  name: string;
+  kind: "source" | StepSpec["kind"];
+  /** Output rows, including hidden bookkeeping columns. */
+  df: DataFrame;
+  /** The source whose rows flow through this node along `input` (undefined after an aggregate). */
+  rowSource: string | undefined;
+  input: string | undefined;
+  ruleAliases: Record<string, string>;
+  warnAliases: Record<string, string>;
+  unmatchedAliases: Record<string, string>;
+  hasDedupe: boolean;
+}
+
+export interface CompiledSink {
+  name: string;
+  spec: SinkSpec;
+  /** Resolved output path. */
+  path: string;
+  /** What is written: visible columns only, with the sink's row count observed. */
+  df: DataFrame;
+  /** The node it writes and the source whose rows reach it row-for-row (if any). */
+  node: string;
+}
+
+/** A pipeline turned into DataFrames: nothing has run yet. */
+export interface CompiledPipeline {
+  spec: PipelineSpec;
+  sources: Map<string, CompiledSource>;
+  nodes: Map<string, CompiledNode>;
+  sinks: CompiledSink[];
+  /** Every quarantined row of the run, or undefined when no policy quarantines. */
+  quarantine: DataFrame | undefined;
+  quarantinePath: string | undefined;
+  datasetChecks: DatasetCheck[];
+  /** Steps in run order. */
+  order: string[];
+}
+
+const ROW_LEVEL = new Set(["clean", "enrich", "filter", "select"]);
+
+/**
+ * Compiles a validated pipeline into DataFrames (plans only; AnalyzePlan calls resolve schemas
+ * where a step needs to know its input columns). Throws SparkConnectError when Spark rejects a
+ * plan (e.g. an unknown column in a SQL expression).
+ */
+export async function compilePipeline(
+  spark: SparkSession,
+  spec: PipelineSpec,
+  baseDir?: string,
+): Promise<CompiledPipeline> {
+  const sources = new Map<string, CompiledSource>();
+  const nodes = new Map<string, CompiledNode>();
+  const quarantines: DataFrame[] = [];
+  const datasetChecks: DatasetCheck[] = [];
+  for (const [name, s] of Object.entries(spec.sources)) {
+    const cs = await compileSource(spark, name, s, baseDir);
+    sources.set(name, cs);
+    if (cs.malformed && s.malformed === "quarantine") {
+      const firstColumn = (await cs.valid.columns()).find((c) => !isHidden(c))!;
+      quarantines.push(malformedToQuarantine(cs.malformed, name, firstColumn));
+    }
+    nodes.set(name, {
+      name,
+      kind: "source",
+      df: cs.valid,
+      rowSource: name,
+      input: undefined,
+      ruleAliases: {},
+      warnAliases: {},
+      unmatchedAliases: {},
+      hasDedupe: false,
+    });
+  }
+  const stepsByName = new Map(spec.steps.map((s) => [s.name, s]));
+  const order = stepRunOrder(spec).filter((n) => stepsByName.has(n));
+  for (const name of order) {
+    const step = stepsByName.get(name)!;
+    const inputName = step.input!;
+    const input = nodes.get(inputName);
+    if (!input) throw new Error(`step ${name}: input ${inputName} is not compiled yet`);
+    const rowSource = ROW_LEVEL.has(step.kind) ? input.rowSource : undefined;
+    const base = {
+      name,
+      kind: step.kind,
+      rowSource,
+      input: inputName,
+      ruleAliases: {},
+      warnAliases: {},
+      unmatchedAliases: {},
+      hasDedupe: false,
+    };
+    switch (step.kind) {
+      case "clean": {
+        const c = await compileClean(input.df, step, input.rowSource ?? inputName);
+        if (c.quarantine) quarantines.push(c.quarantine);
+        datasetChecks.push(...c.datasetChecks);
+        nodes.set(name, {
+          ...base,
+          df: c.output,
+          ruleAliases: c.ruleAliases,
+          warnAliases: c.warnAliases,
+          hasDedupe: c.hasDedupe,
+        });
+        break;
+      }
+      case "enrich": {
+        const lookups = new Map<string, DataFrame>();
+        for (const j of step.joins ?? []) {
+          const n = nodes.get(j.with);
+          if (!n) throw new Error(`step ${name}: lookup ${j.with} is not compiled yet`);
+          lookups.set(j.with, n.df);
+        }
+        const e = await compileEnrich(input.df, step, lookups, input.rowSource ?? inputName);
+        if (e.quarantine) quarantines.push(e.quarantine);
+        nodes.set(name, { ...base, df: e.output, unmatchedAliases: e.unmatchedAliases });
+        break;
+      }
+      case "aggregate":
+        nodes.set(name, { ...base, df: compileAggregate(input.df, step) });
+        break;
+      case "filter":
+        nodes.set(name, { ...base, df: compileFilter(input.df, step) });
+        break;
+      case "select":
+        nodes.set(name, { ...base, df: await compileSelect(input.df, step) });
+        break;
+    }
+  }
+  const sinks: CompiledSink[] = [];
+  for (const [name, s] of Object.entries(spec.sinks)) {
+    const node = nodes.get(s.input);
+    if (!node) throw new Error(`sink ${name}: input ${s.input} is not compiled`);
+    const cols = (await node.df.columns()).filter((c) => !isHidden(c));
+    const df = node.df
+      .select(...cols.map((c) => F.col(q(c))))
+      .observe(sinkMetric(name), F.count(F.lit(1)).alias("rows"));
+    sinks.push({ name, spec: s, path: resolvePath(s.path, baseDir), df, node: s.input });
+  }
+  const quarantine = quarantines.length ? quarantines.reduce((a, b) => a.union(b)) : undefined;
+  return {
+    spec,
+    sources,
+    nodes,
+    sinks,
+    quarantine,
+    quarantinePath: spec.quarantine ? resolvePath(spec.quarantine.path, baseDir) : undefined,
+    datasetChecks,
+    order,
+  };
+}

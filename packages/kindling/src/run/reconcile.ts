@@ -1,0 +1,145 @@
+/**
+ * The run's bookkeeping: counts per source, step and sink from the observed metrics of the writes,
+ * and the identity that proves nothing was lost: for every source and every sink its rows reach
+ * row for row, rows in = rows out + quarantined + duplicates + dropped + filtered.
+ */
+
+import { dedupeMetric, sinkMetric, sourceMetric, stepMetric } from "../compile/metrics.js";
+import type { CompiledPipeline } from "../compile/pipeline.js";
+
+export type Observed = Record<string, Record<string, unknown>>;
+
+export interface StepRecord {
+  name: string;
+  kind: string;
+  rowsIn: number | undefined;
+  rowsOut: number | undefined;
+  quarantined: number;
+  dropped: number;
+  failed: number;
+  duplicates: number;
+  filtered: number;
+  unmatched: Record<string, number>;
+  rules: Record<string, number>;
+  warnings: Record<string, number>;
+}
+
+export interface Reconciliation {
+  source: string;
+  sink: string;
+  rowsIn: number;
+  rowsOut: number;
+  malformed: number;
+  quarantined: number;
+  duplicates: number;
+  dropped: number;
+  filtered: number;
+  holds: boolean;
+}
+
+const n = (v: unknown): number => (typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : 0);
+const opt = (v: unknown): number | undefined => (v === undefined || v === null ? undefined : n(v));
+
+export interface RunCounts {
+  sources: Record<string, { rows: number; malformed: number }>;
+  steps: StepRecord[];
+  sinks: Record<string, number>;
+  reconciliations: Reconciliation[];
+}
+
+/** Builds the run's counts from observed metrics and checks every identity. */
+export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCounts {
+  const sources: RunCounts["sources"] = {};
+  for (const name of compiled.sources.keys()) {
+    const m = observed[sourceMetric(name)] ?? {};
+    sources[name] = { rows: n(m.rows), malformed: n(m.malformed) };
+  }
+  const steps: StepRecord[] = [];
+  const byName = new Map<string, StepRecord>();
+  for (const name of compiled.order) {
+    const node = compiled.nodes.get(name)!;
+    const m = observed[stepMetric(name)] ?? {};
+    const d = observed[dedupeMetric(name)] ?? {};
+    const inM = observed[`${stepMetric(name)}__in`] ?? {};
+    const rules: Record<string, number> = {};
+    for (const [alias, rule] of Object.entries(node.ruleAliases))
+      rules[rule] = (rules[rule] ?? 0) + n(m[alias]);
+    const warnings: Record<string, number> = {};
+    for (const [alias, rule] of Object.entries(node.warnAliases))
+      warnings[rule] = (warnings[rule] ?? 0) + n(m[alias]);
+    const unmatched: Record<string, number> = {};
+    for (const [alias, target] of Object.entries(node.unmatchedAliases)) unmatched[target] = n(m[alias]);
+    const rec: StepRecord = {
+      name,
+      kind: node.kind,
+      rowsIn: undefined,
+      rowsOut: undefined,
+      quarantined: 0,
+      dropped: 0,
+      failed: 0,
+      duplicates: 0,
+      filtered: 0,
+      unmatched,
+      rules,
+      warnings,
+    };
+    switch (node.kind) {
+      case "clean": {
+        rec.rowsIn = opt(m.rows_in);
+        rec.quarantined = n(m.quarantined);
+        rec.dropped = n(m.dropped);
+        rec.failed = n(m.failed);
+        rec.duplicates = n(d.duplicates);
+        if (rec.rowsIn !== undefined)
+          rec.rowsOut = rec.rowsIn - rec.quarantined - rec.dropped - rec.failed - rec.duplicates;
+        break;
+      }
+      case "enrich":
+        rec.rowsIn = opt(inM.rows_in);
+        rec.quarantined = n(m.quarantined);
+        rec.rowsOut = m.rows_out === undefined ? undefined : n(m.rows_out) - rec.quarantined;
+        break;
+      case "filter":
+        rec.rowsIn = opt(m.rows_in);
+        rec.rowsOut = opt(m.rows_out);
+        if (rec.rowsIn !== undefined && rec.rowsOut !== undefined) rec.filtered = rec.rowsIn - rec.rowsOut;
+        break;
+      default:
+        rec.rowsOut = opt(m.rows_out);
+        if (node.kind === "select") rec.rowsIn = rec.rowsOut;
+    }
+    steps.push(rec);
+    byName.set(name, rec);
+  }
+  const sinks: Record<string, number> = {};
+  for (const s of compiled.sinks) sinks[s.name] = n(observed[sinkMetric(s.name)]?.rows);
+
+  const reconciliations: Reconciliation[] = [];
+  for (const sink of compiled.sinks) {
+    const chain: string[] = [];
+    let cur = compiled.nodes.get(sink.node);
+    while (cur && cur.kind !== "source") {
+      chain.push(cur.name);
+      cur = cur.input ? compiled.nodes.get(cur.input) : undefined;
+    }
+    const head = compiled.nodes.get(sink.node);
+    if (!head?.rowSource || cur?.name !== head.rowSource) continue; // an aggregate breaks row identity
+    const src = sources[head.rowSource]!;
+    const sum = (f: (s: StepRecord) => number) => chain.reduce((acc, s) => acc + f(byName.get(s)!), 0);
+    const r: Reconciliation = {
+      source: head.rowSource,
+      sink: sink.name,
+      rowsIn: src.rows,
+      rowsOut: sinks[sink.name]!,
+      malformed: src.malformed,
+      quarantined: sum((s) => s.quarantined),
+      duplicates: sum((s) => s.duplicates),
+      dropped: sum((s) => s.dropped),
+      filtered: sum((s) => s.filtered),
+      holds: false,
+    };
+    r.holds = r.rowsIn === r.rowsOut + r.malformed + r.quarantined + r.duplicates + r.dropped + r.filtered;
+    reconciliations.push(r);
+  }
+  return { sources, steps, sinks, reconciliations };
+}

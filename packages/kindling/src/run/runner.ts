@@ -1,0 +1,312 @@
+import { randomUUID } from "node:crypto";
+import { type ExecutionProgress, functions as F, type SparkSession } from "@kindling/spark-connect";
+import { KindlingError } from "../cli/errors.js";
+import type { DatasetCheck } from "../compile/clean.js";
+import { q } from "../compile/hidden.js";
+import { QUARANTINE_METRIC } from "../compile/metrics.js";
+import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
+import type { LoadedPipeline } from "../spec/index.js";
+import {
+  discardStaging,
+  isLocalPath,
+  outputStats,
+  publishOutput,
+  recoverOutput,
+  stagingPathFor,
+} from "./publish.js";
+import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
+import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
+
+export interface RunOptions {
+  /** Base folder for relative paths (default: the working directory). */
+  baseDir?: string;
+  /** Spark UI base URL (for stage timings); defaults to the local server's. */
+  sparkUi?: string;
+  onProgress?: (event: RunEvent) => void;
+  signal?: AbortSignal;
+}
+
+export type RunEvent =
+  | { type: "action"; name: string; index: number; total: number }
+  | { type: "progress"; action: string; progress: ExecutionProgress }
+  | { type: "done"; action: string; ms: number };
+
+export interface ActionRecord {
+  name: string;
+  kind: "sink" | "quarantine";
+  path: string;
+  ms: number;
+  rows: number;
+  files: number;
+  bytes: number;
+}
+
+export interface RuleResult {
+  step: string;
+  rule: string;
+  check: string;
+  severity: string;
+  violations: number;
+  threshold: string | undefined;
+  outcome: "passed" | "within_threshold" | "warned" | "failed";
+}
+
+export interface RunResult {
+  runId: string;
+  status: "succeeded" | "failed";
+  error: string | undefined;
+  pipeline: string;
+  specHash: string;
+  specFile: string;
+  sparkVersion: string;
+  startedAt: string;
+  wallMs: number;
+  inputs: { source: string; paths: string[]; files: number; bytes: number; drift: unknown }[];
+  counts: RunCounts | undefined;
+  actions: ActionRecord[];
+  rules: RuleResult[];
+  spark: SparkRunStats | undefined;
+  recovered: string[];
+}
+
+/**
+ * Runs a loaded pipeline on a session: compiles it, writes every output (and the quarantine) to
+ * staging in one pass each, checks the counts add up and the rules hold, then publishes. On any
+ * failure nothing is published and the previous outputs stay as they were. Always resolves with
+ * a RunResult (status failed with the error message) unless the spec cannot be compiled.
+ */
+export async function runPipeline(
+  spark: SparkSession,
+  loaded: LoadedPipeline,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
+  const runTag = `kindling-run-${runId}`;
+  const started = Date.now();
+  const result: RunResult = {
+    runId,
+    status: "failed",
+    error: undefined,
+    pipeline: loaded.spec.name,
+    specHash: loaded.specHash,
+    specFile: loaded.file,
+    sparkVersion: await spark.version(),
+    startedAt: new Date(started).toISOString(),
+    wallMs: 0,
+    inputs: [],
+    counts: undefined,
+    actions: [],
+    rules: [],
+    spark: undefined,
+    recovered: [],
+  };
+  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
+  const outputs = [
+    ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
+    ...compiled.sinks.map((s) => ({ path: s.path })),
+  ];
+  for (const o of outputs) {
+    if (!isLocalPath(o.path)) {
+      throw new KindlingError(
+        `Output ${o.path}: only local or file:// outputs can be published safely in this version.`,
+        2,
+      );
+    }
+    result.recovered.push(...recoverOutput(o.path));
+  }
+  for (const [name, s] of compiled.sources) {
+    const files = await spark.read
+      .format(s.spec.format === "jsonl" ? "json" : s.spec.format)
+      .load(s.paths)
+      .inputFiles()
+      .catch(() => []);
+    let bytes = 0;
+    for (const f of files) bytes += outputStats(f.replace(/^file:(\/\/)?/, "")).bytes;
+    result.inputs.push({ source: name, paths: s.paths, files: files.length, bytes, drift: s.drift });
+  }
+
+  const observed: Observed = {};
+  const staged: { staging: string; final: string; mode: "overwrite" | "append" | "dynamic" }[] = [];
+  const plan = [
+    ...(compiled.quarantine && compiled.quarantinePath
+      ? [{ name: "quarantine", kind: "quarantine" as const, path: compiled.quarantinePath }]
+      : []),
+    ...compiled.sinks.map((s) => ({ name: s.name, kind: "sink" as const, path: s.path })),
+  ];
+  try {
+    for (const [i, action] of plan.entries()) {
+      options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
+      const t0 = Date.now();
+      const staging = stagingPathFor(action.path, runId);
+      const actionOptions = {
+        tags: [runTag],
+        onProgress: (p: ExecutionProgress) =>
+          options.onProgress?.({ type: "progress", action: action.name, progress: p }),
+        ...(options.signal ? { signal: options.signal } : {}),
+      };
+      let info: Awaited<ReturnType<ReturnType<typeof spark.range>["write"]["save"]>>;
+      if (action.kind === "quarantine") {
+        const qdf = compiled.quarantine!.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"));
+        const fmt = compiled.spec.quarantine?.format ?? "parquet";
+        info = await qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions);
+        staged.push({ staging, final: action.path, mode: "overwrite" });
+      } else {
+        const sink = compiled.sinks.find((s) => s.name === action.name)!;
+        let w = sink.df.write.mode("overwrite").format(sink.spec.format);
+        if (sink.spec.partition_by?.length) w = w.partitionBy(...sink.spec.partition_by);
+        if (sink.spec.format !== "csv" || sink.spec.compression !== "snappy") {
+          w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
+        }
+        if (sink.spec.format === "csv") w = w.option("header", true);
+        info = await w.save(staging, actionOptions);
+        const mode =
+          sink.spec.mode === "append"
+            ? "append"
+            : sink.spec.dynamic_partition_overwrite && sink.spec.partition_by?.length
+              ? "dynamic"
+              : "overwrite";
+        staged.push({ staging, final: action.path, mode });
+      }
+      for (const [k, v] of Object.entries(info.observedMetrics)) if (!(k in observed)) observed[k] = v;
+      const stats = outputStats(staging);
+      result.actions.push({
+        name: action.name,
+        kind: action.kind,
+        path: action.path,
+        ms: Date.now() - t0,
+        rows: Number(
+          (info.observedMetrics[action.kind === "quarantine" ? QUARANTINE_METRIC : `sink__${action.name}`]
+            ?.rows as bigint) ?? 0n,
+        ),
+        files: stats.files,
+        bytes: stats.bytes,
+      });
+      options.onProgress?.({ type: "done", action: action.name, ms: Date.now() - t0 });
+    }
+    result.counts = reconcile(compiled, observed);
+    const failedRows = result.counts.steps.filter((s) => s.failed > 0);
+    if (failedRows.length) {
+      throw new KindlingError(
+        failedRows
+          .map(
+            (s) =>
+              `step ${s.name}: ${s.failed} row(s) broke a rule with severity fail (${describeRules(s.rules)})`,
+          )
+          .join("; "),
+      );
+    }
+    const broken = result.counts.reconciliations.filter((r) => !r.holds);
+    if (broken.length) {
+      throw new KindlingError(
+        `Row counts do not add up, so rows may have been lost or multiplied: ${broken
+          .map(
+            (r) =>
+              `${r.source} → ${r.sink}: in ${r.rowsIn} ≠ out ${r.rowsOut} + malformed ${r.malformed} + quarantined ${r.quarantined} + duplicates ${r.duplicates} + dropped ${r.dropped} + filtered ${r.filtered}`,
+          )
+          .join("; ")}. Check enrich joins for lookups with duplicate keys.`,
+      );
+    }
+    result.rules = await datasetRules(compiled, result.counts, runTag);
+    const failedRules = result.rules.filter((r) => r.outcome === "failed");
+    if (failedRules.length) {
+      throw new KindlingError(
+        `Dataset rule(s) failed: ${failedRules.map((r) => `${r.step}.${r.rule} (${r.violations} violation(s))`).join(", ")}.`,
+      );
+    }
+    for (const s of staged) publishOutput(s.staging, s.final, s.mode, runId);
+    for (const a of result.actions) Object.assign(a, outputStats(a.path));
+    result.status = "succeeded";
+  } catch (e) {
+    discardStaging(staged.map((s) => s.staging).concat(plan.map((p) => stagingPathFor(p.path, runId))));
+    result.error = e instanceof Error ? e.message : String(e);
+    if (!result.counts && Object.keys(observed).length) result.counts = reconcile(compiled, observed);
+  } finally {
+    result.wallMs = Date.now() - started;
+    const ui =
+      options.sparkUi ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
+    if (ui) result.spark = await sparkRunStats(ui, runTag);
+  }
+  return result;
+}
+
+function describeRules(rules: Record<string, number>): string {
+  return Object.entries(rules)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
+}
+
+/** Judges dataset rules with small queries of their own (they need whole-dataset views). */
+async function datasetRules(
+  compiled: CompiledPipeline,
+  counts: RunCounts,
+  runTag: string,
+): Promise<RuleResult[]> {
+  const out: RuleResult[] = [];
+  for (const check of compiled.datasetChecks) {
+    const node = compiled.nodes.get(check.step)!;
+    const rule = check.rule;
+    let violations = 0;
+    let total = counts.steps.find((s) => s.name === check.step)?.rowsOut ?? 0;
+    if (rule.check === "unique") {
+      const dedupeKeys = compiled.spec.steps.find((s) => s.name === check.step);
+      const sameAsDedupe =
+        dedupeKeys?.kind === "clean" &&
+        dedupeKeys.dedupe &&
+        [...dedupeKeys.dedupe.keys].sort().join() === [...rule.columns].sort().join();
+      if (!sameAsDedupe) {
+        const rows = await node.df
+          .groupBy(...rule.columns.map((c) => F.col(q(c))))
+          .count()
+          .filter(F.col("count").gt(1))
+          .agg(F.sum("count").alias("v"))
+          .collect({ tags: [runTag] });
+        violations = Number((rows[0]?.v as bigint | null) ?? 0n);
+      }
+    } else if (rule.check === "references") {
+      const ref = compiled.nodes.get(rule.references.source)!;
+      const keys = ref.df.select(F.col(q(rule.references.column)).alias("_k_ref")).distinct();
+      violations = await node.df
+        .filter(F.col(q(rule.column)).isNotNull())
+        .join(keys, F.col(q(rule.column)).equalTo(F.col("_k_ref")), "left_anti")
+        .count({ tags: [runTag] });
+    } else if (rule.check === "row_count") {
+      const other =
+        counts.steps.find((s) => s.name === rule.compare_to)?.rowsOut ??
+        counts.sources[rule.compare_to]?.rows ??
+        0;
+      const ratio = other === 0 ? Number.POSITIVE_INFINITY : total / other;
+      violations =
+        (rule.min_ratio !== undefined && ratio < rule.min_ratio) ||
+        (rule.max_ratio !== undefined && ratio > rule.max_ratio)
+          ? 1
+          : 0;
+      total = 1;
+    }
+    const t = "threshold" in rule ? rule.threshold : undefined;
+    const allowed =
+      t?.max_count !== undefined
+        ? violations <= t.max_count
+        : t?.max_fraction !== undefined
+          ? violations <= t.max_fraction * Math.max(total, 1)
+          : violations === 0;
+    const severity = rule.severity;
+    out.push({
+      step: check.step,
+      rule: check.name,
+      check: rule.check,
+      severity,
+      violations,
+      threshold: t ? JSON.stringify(t) : undefined,
+      outcome:
+        violations === 0
+          ? "passed"
+          : allowed
+            ? "within_threshold"
+            : severity === "fail"
+              ? "failed"
+              : "warned",
+    });
+  }
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * Stage timings, bytes and executor events of a run, read from the Spark UI's REST API
+ * (`/api/v1`). Jobs are matched to the run by the operation tag Kindling puts on every action.
+ */
+export interface StageStats {
+  stageId: number;
+  attemptId: number;
+  name: string;
+  status: string;
+  submitted: string | undefined;
+  completed: string | undefined;
+  durationMs: number;
+  numTasks: number;
+  failedTasks: number;
+  inputBytes: number;
+  inputRecords: number;
+  outputBytes: number;
+  outputRecords: number;
+  shuffleReadBytes: number;
+  shuffleWriteBytes: number;
+  executorRunTimeMs: number;
+}
+
+export interface ExecutorEvent {
+  id: string;
+  active: boolean;
+  removeReason: string | undefined;
+  failedTasks: number;
+}
+
+export interface SparkRunStats {
+  applicationId: string;
+  jobs: number;
+  stages: StageStats[];
+  executors: ExecutorEvent[];
+}
+
+async function get<T>(base: string, path: string): Promise<T> {
+  const r = await fetch(`${base}/api/v1${path}`);
+  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  return (await r.json()) as T;
+}
+
+const ms = (s: string | undefined) => (s ? Date.parse(s.replace("GMT", "Z")) : Number.NaN);
+
+/** Reads the run's jobs, stages and executors. Returns undefined if the UI cannot be reached. */
+export async function sparkRunStats(uiBase: string, runTag: string): Promise<SparkRunStats | undefined> {
+  try {
+    const apps = await get<{ id: string }[]>(uiBase, "/applications");
+    const app = apps[0]?.id;
+    if (!app) return undefined;
+    const jobs = await get<{ jobId: number; stageIds: number[]; jobTags?: string[] }[]>(
+      uiBase,
+      `/applications/${app}/jobs`,
+    );
+    const mine = jobs.filter((j) => (j.jobTags ?? []).some((t) => t.includes(runTag)));
+    const stageIds = new Set(mine.flatMap((j) => j.stageIds));
+    const stages = await get<Record<string, unknown>[]>(
+      uiBase,
+      `/applications/${app}/stages?withSummaries=false`,
+    );
+    const executors = await get<Record<string, unknown>[]>(uiBase, `/applications/${app}/allexecutors`);
+    return {
+      applicationId: app,
+      jobs: mine.length,
+      stages: stages
+        .filter((s) => stageIds.has(s.stageId as number))
+        .map((s) => {
+          const submitted = s.submissionTime as string | undefined;
+          const completed = s.completionTime as string | undefined;
+          const d = ms(completed) - ms(submitted);
+          return {
+            stageId: s.stageId as number,
+            attemptId: s.attemptId as number,
+            name: String(s.name ?? ""),
+            status: String(s.status ?? ""),
+            submitted,
+            completed,
+            durationMs: Number.isFinite(d) ? d : 0,
+            numTasks: Number(s.numTasks ?? 0),
+            failedTasks: Number(s.numFailedTasks ?? 0),
+            inputBytes: Number(s.inputBytes ?? 0),
+            inputRecords: Number(s.inputRecords ?? 0),
+            outputBytes: Number(s.outputBytes ?? 0),
+            outputRecords: Number(s.outputRecords ?? 0),
+            shuffleReadBytes: Number(s.shuffleReadBytes ?? 0),
+            shuffleWriteBytes: Number(s.shuffleWriteBytes ?? 0),
+            executorRunTimeMs: Number(s.executorRunTime ?? 0),
+          };
+        })
+        .sort((a, b) => a.stageId - b.stageId || a.attemptId - b.attemptId),
+      executors: executors
+        .filter((e) => e.id !== "driver")
+        .map((e) => ({
+          id: String(e.id),
+          active: Boolean(e.isActive),
+          removeReason: (e.removeReason as string | undefined) ?? undefined,
+          failedTasks: Number(e.failedTasks ?? 0),
+        })),
+    };
+  } catch {
+    return undefined;
+  }
+}
