@@ -91,8 +91,14 @@ export function publishOutput(
     moveFiles(staging, final);
     writeFileSync(join(final, "_SUCCESS"), "");
   }
-  const runDir = dirname(staging);
-  if (basename(dirname(runDir)) === STAGING_DIR) {
+  rmSync(staging, { recursive: true, force: true });
+}
+
+/** Removes a run's (now empty) staging folders after every output was published. */
+export function cleanupStaging(stagingPaths: string[]): void {
+  for (const p of stagingPaths) {
+    const runDir = dirname(localOf(p));
+    if (basename(dirname(runDir)) !== STAGING_DIR) continue;
     rmSync(runDir, { recursive: true, force: true });
     try {
       if (readdirSync(dirname(runDir)).length === 0) rmSync(dirname(runDir), { recursive: true });

@@ -7,6 +7,7 @@ import { QUARANTINE_METRIC } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import {
+  cleanupStaging,
   discardStaging,
   isLocalPath,
   outputStats,
@@ -214,6 +215,7 @@ export async function runPipeline(
       );
     }
     for (const s of staged) publishOutput(s.staging, s.final, s.mode, runId);
+    cleanupStaging(staged.map((s) => s.staging));
     for (const a of result.actions) Object.assign(a, outputStats(a.path));
     result.status = "succeeded";
   } catch (e) {

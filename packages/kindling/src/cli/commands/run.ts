@@ -1,0 +1,67 @@
+import { dirname, resolve } from "node:path";
+import type { Command } from "commander";
+import { resolvePath } from "../../compile/read.js";
+import { writeReports } from "../../report/index.js";
+import { type RunResult, runPipeline } from "../../run/runner.js";
+import { loadPipeline } from "../../spec/index.js";
+import { KindlingError } from "../errors.js";
+import { progressPrinter } from "../progress.js";
+import { type EngineOptions, engineOptionsHelp, openSession } from "../session.js";
+import { collectSet, printSummary } from "./shared.js";
+
+interface RunCommandOptions extends EngineOptions {
+  set: Record<string, string>;
+  json?: boolean;
+  sparkUi?: string;
+}
+
+/**
+ * Runs a pipeline end to end and writes its report. Exit code 0 when the run succeeded, 1 when it
+ * failed (data or pipeline), 2 for a spec or usage error.
+ */
+export async function runCommand(file: string, opts: RunCommandOptions): Promise<RunResult> {
+  const loaded = await loadPipeline(file, { set: opts.set });
+  const spark = await openSession(opts);
+  let result: RunResult;
+  try {
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once("SIGINT", onSigint);
+    try {
+      result = await runPipeline(spark, loaded, {
+        onProgress: progressPrinter(!opts.json),
+        signal: ac.signal,
+        ...(opts.sparkUi ? { sparkUi: opts.sparkUi } : {}),
+      });
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+  } finally {
+    await spark.stop();
+  }
+  const reportDir = loaded.spec.report
+    ? resolvePath(loaded.spec.report.path)
+    : resolve(dirname(file), "..", "out", "reports");
+  const written = writeReports(result, reportDir, loaded.spec.report?.formats ?? ["json", "md", "html"]);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ ...result, reports: written }, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`,
+    );
+  else printSummary(result, written);
+  if (result.status !== "succeeded") throw new KindlingError(`run failed: ${result.error}`, 1);
+  return result;
+}
+
+export function registerRun(program: Command): void {
+  const cmd = program
+    .command("run")
+    .description("Run a pipeline: read, clean, enrich, aggregate, write outputs safely, and report.")
+    .argument("<pipeline>", "pipeline YAML file")
+    .option("--set <name=value>", "set a parameter (repeatable)", collectSet, {})
+    .option("--json", "print the run result as JSON on stdout")
+    .option("--spark-ui <url>", "Spark UI base URL for stage timings (remote servers)");
+  for (const [flag, help] of engineOptionsHelp()) cmd.option(flag, help);
+  cmd.action(async (file: string, opts: RunCommandOptions) => {
+    await runCommand(file, opts);
+  });
+}
