@@ -21,7 +21,12 @@ export async function coldStart(runs: number): Promise<CaseResult> {
     times.push(performance.now() - t);
     await s.stop();
   }
-  return { name: "local server cold start (to first answer)", unit: "ms", runs: times, median: median(times) };
+  return {
+    name: "local server cold start (to first answer)",
+    unit: "ms",
+    runs: times,
+    median: median(times),
+  };
 }
 
 export async function selectOne(spark: SparkSession, runs: number): Promise<CaseResult> {
@@ -54,5 +59,10 @@ export async function collectMixed(spark: SparkSession, n: number, runs: number)
 export async function toArrowMixed(spark: SparkSession, n: number, runs: number): Promise<CaseResult> {
   const df = await spark.sql(MIXED_SQL(n));
   const times = await timeRuns(runs, async () => df.toArrow());
-  return { name: `${n.toLocaleString("en")} mixed-type rows to an Arrow table`, unit: "ms", runs: times, median: median(times) };
+  return {
+    name: `${n.toLocaleString("en")} mixed-type rows to an Arrow table`,
+    unit: "ms",
+    runs: times,
+    median: median(times),
+  };
 }

@@ -15,7 +15,9 @@ const results: CaseResult[] = [];
 const log = (r: CaseResult) => {
   results.push(r);
   const extra = r.extra ? `  ${JSON.stringify(r.extra)}` : "";
-  console.log(`${r.name.padEnd(58)} median ${r.median.toFixed(1)} ${r.unit}  (runs: ${r.runs.map((x) => x.toFixed(0)).join(", ")})${extra}`);
+  console.log(
+    `${r.name.padEnd(58)} median ${r.median.toFixed(1)} ${r.unit}  (runs: ${r.runs.map((x) => x.toFixed(0)).join(", ")})${extra}`,
+  );
 };
 
 log(await coldStart(3));
@@ -26,7 +28,12 @@ try {
   log(await toArrowMixed(spark, 1_000_000, 5));
   const record = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     spark: await spark.version(),
     results,
   };

@@ -85,11 +85,16 @@ go mod edit -json "$gomod" | node -e '
 done
 
 echo "storage: [2/3] resolving dependencies of $pkg"
-go get "$pkg@$version" 2>&1 | grep -v '^go: \(downloading\|added\|upgraded\)' || true
+if ! go get "$pkg@$version" >"$work/go-get.log" 2>&1; then
+  echo "storage: could not resolve $pkg@$version:" >&2
+  tail -20 "$work/go-get.log" >&2
+  exit 1
+fi
+echo "storage:       $(grep -c '^go: downloading' "$work/go-get.log" || true) modules downloaded"
 echo "storage: [3/3] compiling $pkg (GOFLAGS=$GOFLAGS CGO_ENABLED=0)"
 mkdir -p "$cache/bin"
 staging="$cache/bin/.$store-$version.$$"
-rm -rf "$staging"
+trap 'rm -rf "$work" "$staging"' EXIT
 mkdir -p "$staging"
 go build -ldflags "-s -w" -o "$staging/$bin" "$pkg"
 "$staging/$bin" version >/dev/null 2>&1 || "$staging/$bin" --version >/dev/null 2>&1 || {

@@ -1,1 +1,2 @@
 export { KindlingError } from "./cli/errors.js";
+export * from "./cluster/index.js";

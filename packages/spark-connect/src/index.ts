@@ -23,7 +23,13 @@ export * as functions from "./functions.js";
 export { SPARK_JAVA_OPTIONS } from "./local/jvm.js";
 export { cacheRoot, pinnedVersions } from "./local/paths.js";
 export { ownedPids, reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./local/processes.js";
-export { cachedSparkHome, checkJava, ensureSpark, type SparkHome } from "./local/provision.js";
+export {
+  cachedSparkHome,
+  checkJava,
+  ensureSpark,
+  javaExecutable,
+  type SparkHome,
+} from "./local/provision.js";
 export {
   freePort,
   type LocalServer,

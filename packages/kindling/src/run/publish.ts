@@ -121,10 +121,7 @@ function moveFiles(from: string, to: string): void {
 
 /** Drops every staging folder of a run (after a failure). */
 export function discardStaging(stagingPaths: string[]): void {
-  for (const p of stagingPaths) {
-    const runDir = dirname(localOf(p));
-    rmSync(runDir, { recursive: true, force: true });
-  }
+  cleanupStaging(stagingPaths);
 }
 
 /** Number of data files and total bytes under an output folder. */

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type ExecutionProgress, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
-import type { DatasetCheck } from "../compile/clean.js";
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";

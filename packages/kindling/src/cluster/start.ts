@@ -1,0 +1,462 @@
+import type { ChildProcess } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import {
+  checkJava,
+  ensureSpark,
+  freePort,
+  javaExecutable,
+  type LocalServer,
+  logTail,
+  reapOrphans,
+  SPARK_JAVA_OPTIONS,
+  type SparkHome,
+  spawnOwnedJvm,
+  startLocalServer,
+  stopOwnedJvm,
+} from "@kindling/spark-connect";
+import { KindlingError } from "../cli/errors.js";
+import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.js";
+import { clusterDir, clusterLogDir, clusterStateFile } from "./paths.js";
+import { clusterJvms, clusterMarker, signal, sleep, startTicks, waitForExit } from "./procs.js";
+import { executors, masterJson } from "./rest.js";
+import {
+  type ClusterState,
+  cleanStale,
+  type JvmRecord,
+  liveState,
+  readState,
+  removeState,
+  type WorkerRecord,
+  writeState,
+} from "./state.js";
+
+const MASTER_CLASS = "org.apache.spark.deploy.master.Master";
+const WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
+const HOST = "127.0.0.1";
+
+/** A running local standalone cluster owned by this process. */
+export interface ClusterHandle {
+  name: string;
+  /** `sc://127.0.0.1:<port>`: give it to `SparkSession.builder().remote(…)`. */
+  connectUrl: string;
+  /** `spark://127.0.0.1:<port>` */
+  masterUrl: string;
+  masterUiUrl: string;
+  /** The application's Spark UI (REST API under `/api/v1`). */
+  connectUiUrl: string;
+  logDir: string;
+  /** The current state (what `state.json` says), including JVMs that have exited. */
+  state(): ClusterState;
+  /**
+   * Stops the Connect server, the workers (and so their executors) and the master, kills any
+   * JVM of the cluster still left, and removes the state file. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a local Spark standalone cluster owned by this process: a master, `workers` workers and
+ * a Spark Connect server whose master is that cluster. Resolves once every worker is alive in the
+ * master, the Connect server answers and one executor per worker has registered. The JVMs are
+ * stopped by `stop()` or when this process ends (they never outlive it).
+ * Throws KindlingError when a cluster of that name is already running, an option is invalid
+ * (exit code 2) or a JVM fails to come up (the message includes its log's tail).
+ */
+export function startCluster(options: ClusterOptions = {}): Promise<ClusterHandle> {
+  return launchCluster(options, "in-process");
+}
+
+/** {@link startCluster} for a given kind of owner (the supervisor uses `supervisor`). */
+export async function launchCluster(
+  options: ClusterOptions,
+  ownerKind: ClusterState["owner"]["kind"],
+  { rotateLogs = true }: { rotateLogs?: boolean } = {},
+): Promise<ClusterHandle> {
+  const opts = resolveClusterOptions(options);
+  const progress = options.onProgress ?? (() => {});
+  const { name } = opts;
+  const stale = await cleanStale(name);
+  if (stale)
+    progress(
+      `kindling: cleaned up stale cluster '${name}' (owner pid ${stale.ownerPid} is gone; killed ${stale.killed.length} JVM(s))`,
+    );
+  const current: ClusterState = {
+    version: 1,
+    name,
+    status: "starting",
+    owner: { pid: process.pid, startTicks: startTicks(process.pid), kind: ownerKind },
+    startedAt: new Date().toISOString(),
+    sparkVersion: "",
+    sparkHome: "",
+    workers: opts.workers,
+    coresPerWorker: opts.coresPerWorker,
+    memoryPerWorker: opts.memoryPerWorker,
+    logDir: clusterLogDir(name),
+    masterUrl: "",
+    masterUiUrl: "",
+    workerJvms: [],
+  };
+  claimName(name, current);
+
+  const started: { kind: string; child: ChildProcess }[] = [];
+  let connect: LocalServer | undefined;
+  const stop = async () => {
+    current.status = "stopping";
+    saveIfOwned(current);
+    const t0 = Date.now();
+    const took = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    await connect?.stop();
+    progress(`kindling: cluster '${name}': Connect server stopped (${took()})`);
+    const workers = started.filter((s) => s.kind === "worker");
+    await Promise.all(workers.map((w) => stopOwnedJvm(w.child)));
+    progress(`kindling: cluster '${name}': workers stopped (${took()})`);
+    await Promise.all(started.filter((s) => s.kind === "master").map((m) => stopOwnedJvm(m.child)));
+    progress(`kindling: cluster '${name}': master stopped (${took()})`);
+    // Executors belong to workers, which stop them; kill any the workers left behind.
+    const left = clusterJvms(name).map((p) => p.pid);
+    for (const pid of left) signal(pid, "SIGKILL");
+    await waitForExit(left, 10_000);
+    if (readState(name)?.owner.pid === process.pid) removeState(name);
+  };
+  const onExit = () => {
+    if (readState(name)?.owner.pid === process.pid) removeState(name);
+  };
+  process.on("exit", onExit);
+
+  try {
+    reapOrphans();
+    checkJava();
+    const spark = await ensureSpark({ onProgress: progress });
+    checkSparkHomeLayout(spark);
+    const logDir = rotateLogs ? freshLogDir(name) : clusterLogDir(name);
+    mkdirSync(logDir, { recursive: true });
+    const java = javaExecutable();
+    const marker = clusterMarker(name);
+    // Workers hand their environment to the executors they launch: SPARK_HOME (with jars/ and
+    // RELEASE) and SPARK_SCALA_VERSION are what let them build an executor's class path.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SPARK_HOME: spark.home,
+      SPARK_SCALA_VERSION: "2.13",
+      SPARK_LOCAL_IP: HOST,
+      SPARK_LOCAL_HOSTNAME: HOST,
+    };
+    const ports = await distinctPorts(2 + 2 * opts.workers);
+    const [masterPort, masterUiPort] = [ports[0]!, ports[1]!];
+    const masterUrl = `spark://${HOST}:${masterPort}`;
+    const masterUiUrl = `http://${HOST}:${masterUiPort}`;
+
+    const spawnDaemon = (role: string, mainArgs: string[], logFile: string): ChildProcess => {
+      const roleMarker = `-Dkindling.cluster.jvm=${name}/${role}`;
+      const args = [
+        `-Xmx${CLUSTER_DEFAULTS.daemonMemory}`,
+        ...SPARK_JAVA_OPTIONS,
+        marker,
+        roleMarker,
+        "-cp",
+        join(spark.jarsDir, "*"),
+        ...mainArgs,
+      ];
+      const fd = openSync(logFile, "a");
+      try {
+        return spawnOwnedJvm(java, args, fd, roleMarker, env);
+      } finally {
+        closeSync(fd);
+      }
+    };
+
+    const masterLog = join(logDir, "master.log");
+    const master = spawnDaemon(
+      "master",
+      [MASTER_CLASS, "--host", HOST, "--port", String(masterPort), "--webui-port", String(masterUiPort)],
+      masterLog,
+    );
+    started.push({ kind: "master", child: master });
+    Object.assign(current, { sparkVersion: spark.version, sparkHome: spark.home, masterUrl, masterUiUrl });
+    const masterRecord: JvmRecord = {
+      pid: master.pid!,
+      port: masterPort,
+      uiPort: masterUiPort,
+      logFile: masterLog,
+    };
+    current.master = masterRecord;
+    watchExit(master, masterRecord, current, progress, "master");
+    writeState(current);
+    progress(`kindling: cluster '${name}': starting master ${masterUrl} (log: ${masterLog})`);
+    await waitFor(
+      "the master to answer",
+      async () => (await masterJson(masterUiUrl)).status === "ALIVE",
+      [masterRecord],
+      60_000,
+    );
+
+    for (let i = 1; i <= opts.workers; i++) {
+      const port = ports[2 * i]!;
+      const uiPort = ports[2 * i + 1]!;
+      const logFile = join(logDir, `worker-${i}.log`);
+      const workDir = join(logDir, "executors", `worker-${i}`);
+      mkdirSync(workDir, { recursive: true });
+      const child = spawnDaemon(
+        `worker-${i}`,
+        [
+          WORKER_CLASS,
+          "--host",
+          HOST,
+          "--port",
+          String(port),
+          "--webui-port",
+          String(uiPort),
+          "--cores",
+          String(opts.coresPerWorker),
+          "--memory",
+          opts.memoryPerWorker,
+          "--work-dir",
+          workDir,
+          masterUrl,
+        ],
+        logFile,
+      );
+      started.push({ kind: "worker", child });
+      const record: WorkerRecord = { index: i, pid: child.pid!, port, uiPort, logFile, workDir };
+      current.workerJvms.push(record);
+      watchExit(child, record, current, progress, `worker-${i}`);
+    }
+    writeState(current);
+    progress(`kindling: cluster '${name}': starting ${opts.workers} worker(s), waiting for them to register`);
+    await waitFor(
+      `${opts.workers} alive worker(s) in the master`,
+      async () =>
+        (await masterJson(masterUiUrl)).workers.filter(
+          (w) => w.state === "ALIVE" && current.workerJvms.some((r) => r.port === w.port),
+        ).length === opts.workers,
+      [masterRecord, ...current.workerJvms],
+      90_000,
+    );
+
+    progress(`kindling: cluster '${name}': starting the Spark Connect server (the driver)`);
+    try {
+      connect = await startLocalServer({
+        master: masterUrl,
+        driverMemory: opts.driverMemory,
+        logDir,
+        env,
+        javaOptions: [marker, `-Dkindling.cluster.jvm=${name}/connect`],
+        startTimeoutMs: opts.startTimeoutMs,
+        onProgress: progress,
+        conf: {
+          "spark.app.name": `kindling-cluster-${name}`,
+          "spark.driver.host": HOST,
+          "spark.driver.bindAddress": HOST,
+          "spark.executor.cores": String(opts.coresPerWorker),
+          "spark.executor.memory": opts.memoryPerWorker,
+          "spark.cores.max": String(opts.workers * opts.coresPerWorker),
+          ...opts.conf,
+          // Tags executors too, so `down` and the chaos commands can find them.
+          "spark.executor.extraJavaOptions": [opts.conf["spark.executor.extraJavaOptions"], marker]
+            .filter(Boolean)
+            .join(" "),
+        },
+      });
+    } catch (err) {
+      throw new KindlingError(`cluster '${name}': ${(err as Error).message}`);
+    }
+    const connectUiUrl = `http://${HOST}:${connect.uiPort}`;
+    current.connect = {
+      pid: connect.pid,
+      port: connect.port,
+      uiPort: connect.uiPort,
+      logFile: connect.logFile,
+    };
+    watchExit(connect.process, current.connect, current, progress, "connect server");
+    current.connectUiUrl = connectUiUrl;
+    writeState(current);
+
+    progress(`kindling: cluster '${name}': waiting for ${opts.workers} executor(s) to register`);
+    await waitFor(
+      `${opts.workers} executor(s) to register with the driver`,
+      async () => (await executors(connectUiUrl)).filter((e) => e.isActive).length >= opts.workers,
+      [masterRecord, ...current.workerJvms, current.connect],
+      120_000,
+      () => executorDiagnosis(logDir),
+    );
+    current.connectUrl = connect.url;
+    current.status = "running";
+    writeState(current);
+    progress(`kindling: cluster '${name}' is up: ${connect.url} (master UI ${masterUiUrl})`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      name,
+      connectUrl: connect.url,
+      masterUrl,
+      masterUiUrl,
+      connectUiUrl,
+      logDir,
+      state: () => structuredClone(current),
+      stop: () => {
+        stopping ??= stop().finally(() => process.off("exit", onExit));
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await stop().catch(() => {});
+    process.off("exit", onExit);
+    if (err instanceof KindlingError) throw err;
+    throw new KindlingError(`cluster '${name}' failed to start: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Takes the cluster's name: creates its state file exclusively (status `starting`, owned by this
+ * process). Throws KindlingError if a live process already owns that name.
+ */
+function claimName(name: string, initial: ClusterState): void {
+  mkdirSync(clusterDir(name), { recursive: true });
+  const file = clusterStateFile(name);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${JSON.stringify(initial, null, 2)}\n`, { flag: "wx" });
+      return;
+    } catch {
+      /* taken: running, starting, or left by a process that died (liveState cleans that up) */
+    }
+    const state = liveState(name);
+    if (state) {
+      const stopHint =
+        state.owner.kind === "supervisor"
+          ? `stop it with \`kindling cluster down${name === "default" ? "" : ` --name ${name}`}\``
+          : `process ${state.owner.pid} started it in-process and must stop it`;
+      throw new KindlingError(
+        `cluster '${name}' is already ${state.status} (owner pid ${state.owner.pid}); ${stopHint}, or use another name.`,
+      );
+    }
+  }
+  throw new KindlingError(`cluster '${name}' is being started by another process; try again.`);
+}
+
+/** Spark's Worker builds executors' class path from SPARK_HOME: it needs jars/ and a RELEASE file. */
+function checkSparkHomeLayout(spark: SparkHome): void {
+  if (!existsSync(spark.jarsDir))
+    throw new KindlingError(`${spark.home} has no jars/ folder; executors cannot start.`);
+  const release = join(spark.home, "RELEASE");
+  if (existsSync(release)) return;
+  if (spark.external)
+    throw new KindlingError(
+      `SPARK_HOME=${spark.home} has no RELEASE file, so Spark's workers would look for a source build ` +
+        `and fail with "Cannot find any build directories". Create it (any text) or unset SPARK_HOME.`,
+    );
+  writeFileSync(release, `Spark ${spark.version} (jars fetched by Kindling from Maven Central)\n`);
+}
+
+/** Moves the previous run's logs to `logs.previous` and returns an empty `logs` folder. */
+export function freshLogDir(name: string): string {
+  const logDir = clusterLogDir(name);
+  const previous = `${logDir}.previous`;
+  if (existsSync(logDir)) {
+    rmSync(previous, { recursive: true, force: true });
+    renameSync(logDir, previous);
+  }
+  mkdirSync(logDir, { recursive: true });
+  return logDir;
+}
+
+async function distinctPorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+/** Records a JVM's exit in the state file (nothing is restarted) and reports it. */
+function watchExit(
+  child: ChildProcess,
+  record: JvmRecord,
+  state: ClusterState,
+  progress: (line: string) => void,
+  label: string,
+): void {
+  child.once("exit", (code, sig) => {
+    record.exited = { code, signal: sig, at: new Date().toISOString() };
+    if (state.status !== "stopping")
+      progress(
+        `kindling: cluster '${state.name}': ${label} (pid ${record.pid}) exited ` +
+          `${sig ? `by ${sig}` : `with code ${code}`}; not restarting it (log: ${record.logFile})`,
+      );
+    saveIfOwned(state);
+  });
+}
+
+function saveIfOwned(state: ClusterState): void {
+  if (readState(state.name)?.owner.pid === process.pid) writeState(state);
+}
+
+/**
+ * Polls `check` every 500 ms until it returns true. Throws KindlingError when one of the `watched`
+ * JVMs exits (with its log's tail) or after `timeoutMs` (with `diagnose()` or the last error).
+ */
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  watched: JvmRecord[],
+  timeoutMs: number,
+  diagnose?: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = "";
+  for (;;) {
+    const dead = watched.find((r) => r.exited);
+    if (dead)
+      throw new KindlingError(
+        `a JVM (pid ${dead.pid}) exited while waiting for ${what}. Last lines of ${dead.logFile}:\n${logTail(dead.logFile)}`,
+      );
+    try {
+      if (await check()) return;
+      lastError = "";
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      const detail = diagnose?.() || (lastError ? ` (last error: ${lastError})` : "");
+      throw new KindlingError(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${detail}`,
+      );
+    }
+    await sleep(500);
+  }
+}
+
+/** Explains why executors did not register, from the newest executor stderr the workers kept. */
+function executorDiagnosis(logDir: string): string {
+  const files: { path: string; mtime: number }[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 4 || !existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path, depth + 1);
+      else if (entry.name === "stderr") files.push({ path, mtime: statSync(path).mtimeMs });
+    }
+  };
+  walk(join(logDir, "executors"), 0);
+  const workerLogs = readdirSync(logDir)
+    .filter((f) => f.startsWith("worker-"))
+    .map((f) => readFileSync(join(logDir, f), "utf8"))
+    .join("\n");
+  if (workerLogs.includes("Cannot find any build directories"))
+    return (
+      '. The workers say "Cannot find any build directories": SPARK_HOME needs a jars/ folder and a RELEASE ' +
+      "file, and SPARK_SCALA_VERSION=2.13 must be set (see packages/kindling/src/cluster/README.md)."
+    );
+  const newest = files.sort((a, b) => b.mtime - a.mtime)[0];
+  return newest ? `. Last lines of ${newest.path}:\n${logTail(newest.path)}` : "";
+}

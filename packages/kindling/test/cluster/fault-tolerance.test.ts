@@ -1,0 +1,119 @@
+import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { killExecutor, killWorker } from "../../src/cluster/chaos.js";
+import { clusterStatus } from "../../src/cluster/control.js";
+import { clusterJvms, findProcesses, isRunning } from "../../src/cluster/procs.js";
+import { executors, stages } from "../../src/cluster/rest.js";
+import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
+import { clusterConnectUrl } from "../../src/cluster/state.js";
+import { eventually, expectedModTenSums } from "./support.js";
+
+const NAME = `test-ft-${process.pid}`;
+const EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
+
+function modTenSums(spark: SparkSession, n: number): DataFrame {
+  return spark
+    .range(0, n, 1, 8)
+    .groupBy(F.col("id").mod(10).alias("k"))
+    .agg(F.count("*").alias("c"), F.sum("id").alias("s"))
+    .orderBy("k");
+}
+
+describe("a local standalone cluster (2 workers, executors in their own JVMs)", () => {
+  let cluster: ClusterHandle;
+  let spark: SparkSession;
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    cluster = await startCluster({
+      name: NAME,
+      workers: 2,
+      coresPerWorker: 1,
+      memoryPerWorker: "512m",
+      conf: { "spark.sql.shuffle.partitions": "8" },
+    });
+    process.stderr.write(`cluster ${NAME} up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    spark = await SparkSession.builder().remote(cluster.connectUrl).getOrCreate();
+  });
+
+  afterAll(async () => {
+    await spark?.stop();
+    await cluster?.stop();
+    expect(clusterJvms(NAME)).toEqual([]);
+  });
+
+  it("runs a group-by across both workers' executors and is found by clusterConnectUrl", async () => {
+    expect(clusterConnectUrl(NAME)).toBe(cluster.connectUrl);
+    const rows = await modTenSums(spark, 200_000_000).collect();
+    expect(rows).toEqual(expectedModTenSums(200_000_000n));
+
+    const execs = await executors(cluster.connectUiUrl);
+    expect(execs.filter((e) => e.isActive)).toHaveLength(2);
+    // Both executors did part of the work, each in its own JVM launched by a worker.
+    for (const e of execs) expect(e.completedTasks).toBeGreaterThan(0);
+    const jvms = findProcesses(
+      (args) => args.includes(EXECUTOR_CLASS) && args.includes(`-Dkindling.cluster=${NAME}`),
+    );
+    expect(jvms).toHaveLength(2);
+  });
+
+  it("returns the exact result when an executor JVM is killed (kill -9) in the middle of a stage", async () => {
+    const ui = cluster.connectUiUrl;
+    const stagesBefore = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+    const n = 1_000_000_000;
+    const query = modTenSums(spark, n).collect();
+
+    // Wait until an executor is running tasks of this query, then kill it.
+    const busy = await eventually("an executor with running tasks", async () => {
+      const running = (await stages(ui)).filter((s) => s.stageId > stagesBefore && s.numActiveTasks > 0);
+      if (running.length === 0) return undefined;
+      return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
+    });
+    const killed = await killExecutor({ name: NAME, id: busy.id });
+    expect(killed.executorId).toBe(busy.id);
+    process.stderr.write(
+      `killed executor ${killed.executorId} (pid ${killed.pid}) with ${killed.activeTasks} task(s)\n`,
+    );
+
+    const rows = await query;
+    expect(rows).toEqual(expectedModTenSums(BigInt(n)));
+
+    // Spark saw the loss: the executor is removed, and tasks of this query failed and were retried.
+    const lost = (await executors(ui)).find((e) => e.id === killed.executorId);
+    expect(lost?.isActive).toBe(false);
+    expect(lost?.removeReason).toBeTruthy();
+    const ours = (await stages(ui)).filter((s) => s.stageId > stagesBefore);
+    const failedTasks = ours.reduce((sum, s) => sum + s.numFailedTasks, 0);
+    const retriedAttempts = ours.filter((s) => s.attemptId > 0).length;
+    process.stderr.write(
+      `executor ${lost?.id}: ${lost?.removeReason}; ${failedTasks} failed task(s), ${retriedAttempts} stage retry(ies)\n`,
+    );
+    expect(failedTasks + retriedAttempts).toBeGreaterThan(0);
+    expect(failedTasks).toBeGreaterThan(0);
+
+    // The worker launches a replacement executor: the cluster is back to two.
+    await eventually(
+      "a replacement executor",
+      async () => ((await executors(ui)).filter((e) => e.isActive).length === 2 ? true : undefined),
+      90_000,
+      500,
+    );
+  });
+
+  it("records a killed worker without restarting it, and keeps computing on the other", async () => {
+    const killed = await killWorker({ name: NAME, index: 2 });
+    expect(killed.executorPids.length).toBeGreaterThan(0);
+    expect([killed.pid, ...killed.executorPids].filter(isRunning)).toEqual([]);
+
+    const status = await eventually("the master to mark worker 2 dead", async () => {
+      const s = await clusterStatus(NAME);
+      return s.workersAlive === 1 ? s : undefined;
+    });
+    const worker2 = status.workers?.find((w) => w.index === 2);
+    expect(worker2).toMatchObject({ running: false, exited: { signal: "SIGKILL" } });
+    expect(cluster.state().workerJvms[1]?.exited?.signal).toBe("SIGKILL");
+
+    const rows = await modTenSums(spark, 10_000_000).collect();
+    expect(rows).toEqual(expectedModTenSums(10_000_000n));
+  });
+});

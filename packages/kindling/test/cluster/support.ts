@@ -1,0 +1,33 @@
+/**
+ * Exact result of `range(0, n).groupBy(id % 10).agg(count, sum(id))`, computed in closed form:
+ * key k holds k, k+10, …, so m = n/10 rows summing to 10·m(m−1)/2 + k·m.
+ */
+export function expectedModTenSums(n: bigint): { k: bigint; c: bigint; s: bigint }[] {
+  if (n % 10n !== 0n) throw new Error("n must be a multiple of 10");
+  const m = n / 10n;
+  return Array.from({ length: 10 }, (_, i) => {
+    const k = BigInt(i);
+    return { k, c: m, s: (10n * m * (m - 1n)) / 2n + k * m };
+  });
+}
+
+/** Polls `check` every `everyMs` until it returns a value (not undefined) or `timeoutMs` passes. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
