@@ -2,7 +2,6 @@ import { defineConfig } from "vitest/config";
 
 // One test run, one shared Spark Connect server (started in the global setup and stopped after).
 export default defineConfig({
-  resolve: { conditions: ["development"] },
   test: {
     include: ["packages/*/test/**/*.test.ts"],
     globalSetup: ["packages/spark-connect/test/support/global-setup.ts"],

@@ -1,16 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   checkJava,
@@ -18,7 +7,6 @@ import {
   freePort,
   javaExecutable,
   type LocalServer,
-  logTail,
   reapOrphans,
   SPARK_JAVA_OPTIONS,
   type SparkHome,
@@ -29,7 +17,8 @@ import {
 import { KindlingError } from "../cli/errors.js";
 import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.js";
 import { clusterDir, clusterLogDir, clusterStateFile } from "./paths.js";
-import { clusterJvms, clusterMarker, signal, sleep, startTicks, waitForExit } from "./procs.js";
+import { clusterJvms, clusterMarker, signal, startTicks, waitForExit } from "./procs.js";
+import { executorDiagnosis, waitFor } from "./readiness.js";
 import { executors, masterJson } from "./rest.js";
 import {
   type ClusterState,
@@ -399,64 +388,4 @@ function watchExit(
 
 function saveIfOwned(state: ClusterState): void {
   if (readState(state.name)?.owner.pid === process.pid) writeState(state);
-}
-
-/**
- * Polls `check` every 500 ms until it returns true. Throws KindlingError when one of the `watched`
- * JVMs exits (with its log's tail) or after `timeoutMs` (with `diagnose()` or the last error).
- */
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  watched: JvmRecord[],
-  timeoutMs: number,
-  diagnose?: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = "";
-  for (;;) {
-    const dead = watched.find((r) => r.exited);
-    if (dead)
-      throw new KindlingError(
-        `a JVM (pid ${dead.pid}) exited while waiting for ${what}. Last lines of ${dead.logFile}:\n${logTail(dead.logFile)}`,
-      );
-    try {
-      if (await check()) return;
-      lastError = "";
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    if (Date.now() > deadline) {
-      const detail = diagnose?.() || (lastError ? ` (last error: ${lastError})` : "");
-      throw new KindlingError(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${detail}`,
-      );
-    }
-    await sleep(500);
-  }
-}
-
-/** Explains why executors did not register, from the newest executor stderr the workers kept. */
-function executorDiagnosis(logDir: string): string {
-  const files: { path: string; mtime: number }[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (depth > 4 || !existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path, depth + 1);
-      else if (entry.name === "stderr") files.push({ path, mtime: statSync(path).mtimeMs });
-    }
-  };
-  walk(join(logDir, "executors"), 0);
-  const workerLogs = readdirSync(logDir)
-    .filter((f) => f.startsWith("worker-"))
-    .map((f) => readFileSync(join(logDir, f), "utf8"))
-    .join("\n");
-  if (workerLogs.includes("Cannot find any build directories"))
-    return (
-      '. The workers say "Cannot find any build directories": SPARK_HOME needs a jars/ folder and a RELEASE ' +
-      "file, and SPARK_SCALA_VERSION=2.13 must be set (see packages/kindling/src/cluster/README.md)."
-    );
-  const newest = files.sort((a, b) => b.mtime - a.mtime)[0];
-  return newest ? `. Last lines of ${newest.path}:\n${logTail(newest.path)}` : "";
 }

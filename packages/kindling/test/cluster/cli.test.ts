@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerChaos, registerCluster } from "../../src/cli/commands/cluster.js";
 import type { ClusterStatus } from "../../src/cluster/control.js";
-import { clusterStateFile } from "../../src/cluster/paths.js";
+import { clusterDir, clusterStateFile } from "../../src/cluster/paths.js";
 import { clusterJvms, findProcesses, isRunning } from "../../src/cluster/procs.js";
 import { clusterConnectUrl } from "../../src/cluster/state.js";
 
@@ -39,6 +39,7 @@ describe("kindling cluster up | status | down", () => {
     // Never leave a cluster behind, whatever failed above.
     if (clusterJvms(NAME).length > 0 || existsSync(clusterStateFile(NAME)))
       await kindling("cluster", "down", "--name", NAME);
+    for (const name of [NAME, `${NAME}-stale`]) rmSync(clusterDir(name), { recursive: true, force: true });
   });
 
   it("starts a cluster that outlives the command, reports it, and stops it leaving no JVM", async () => {

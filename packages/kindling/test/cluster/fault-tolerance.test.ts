@@ -1,7 +1,9 @@
+import { rmSync } from "node:fs";
 import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killExecutor, killWorker } from "../../src/cluster/chaos.js";
 import { clusterStatus } from "../../src/cluster/control.js";
+import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms, findProcesses, isRunning } from "../../src/cluster/procs.js";
 import { executors, stages } from "../../src/cluster/rest.js";
 import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
@@ -40,6 +42,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     await spark?.stop();
     await cluster?.stop();
     expect(clusterJvms(NAME)).toEqual([]);
+    rmSync(clusterDir(NAME), { recursive: true, force: true });
   });
 
   it("runs a group-by across both workers' executors and is found by clusterConnectUrl", async () => {
