@@ -254,7 +254,19 @@ export class DataFrame {
   offset(n: number): DataFrame {
     return this.wrap(R.offset(this.relation, n));
   }
-  repartition(numPartitions: number, ...cols: ColumnOrName[]): DataFrame {
+  /**
+   * Repartitions into `numPartitions` (round robin), or by columns: `repartition(8, "k")`, or
+   * `repartition("k")` to let Spark pick the count (shuffle partitions, coalesced by AQE).
+   */
+  repartition(numPartitions: number | ColumnOrName, ...cols: ColumnOrName[]): DataFrame {
+    if (typeof numPartitions !== "number") {
+      return this.wrap(
+        R.repartitionByExpression(
+          this.relation,
+          [numPartitions, ...cols].map((c) => toColumn(c).expr),
+        ),
+      );
+    }
     if (cols.length === 0) return this.wrap(R.repartition(this.relation, numPartitions, true));
     return this.wrap(
       R.repartitionByExpression(
@@ -264,6 +276,7 @@ export class DataFrame {
       ),
     );
   }
+
   coalesce(numPartitions: number): DataFrame {
     return this.wrap(R.repartition(this.relation, numPartitions, false));
   }

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { type ExecutionProgress, functions as F, type SparkSession } from "@kindling/spark-connect";
+import {
+  type Column,
+  type ExecutionProgress,
+  functions as F,
+  type SparkSession,
+} from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC } from "../compile/metrics.js";
@@ -67,6 +72,8 @@ export interface RunResult {
   rules: RuleResult[];
   spark: SparkRunStats | undefined;
   recovered: string[];
+  /** Steps kept in Spark's cache because several outputs read them. */
+  cached: string[];
 }
 
 /**
@@ -99,6 +106,7 @@ export async function runPipeline(
     rules: [],
     spark: undefined,
     recovered: [],
+    cached: [],
   };
   const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
   const outputs = [
@@ -127,12 +135,17 @@ export async function runPipeline(
 
   const observed: Observed = {};
   const staged: { staging: string; final: string; mode: "overwrite" | "append" | "dynamic" }[] = [];
+  // Sinks first: the first one fills the cache of shared steps, the next ones read it. The
+  // quarantine goes last (it re-reads the raw input: only rejected rows are kept from that pass).
   const plan = [
+    ...compiled.sinks.map((s) => ({ name: s.name, kind: "sink" as const, path: s.path })),
     ...(compiled.quarantine && compiled.quarantinePath
       ? [{ name: "quarantine", kind: "quarantine" as const, path: compiled.quarantinePath }]
       : []),
-    ...compiled.sinks.map((s) => ({ name: s.name, kind: "sink" as const, path: s.path })),
   ];
+  const cached = sharedNodes(compiled);
+  result.cached = cached;
+  for (const name of cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
   try {
     for (const [i, action] of plan.entries()) {
       options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
@@ -152,7 +165,12 @@ export async function runPipeline(
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
-        let w = sink.df.write.mode("overwrite").format(sink.spec.format);
+        // Rows of one partition value go to one task, so each partition folder gets one file
+        // instead of one per upstream task.
+        const out = sink.spec.partition_by?.length
+          ? sink.df.repartition(...(sink.spec.partition_by.map((c) => F.col(q(c))) as [Column, ...Column[]]))
+          : sink.df;
+        let w = out.write.mode("overwrite").format(sink.spec.format);
         if (sink.spec.partition_by?.length) w = w.partitionBy(...sink.spec.partition_by);
         if (sink.spec.format !== "csv" || sink.spec.compression !== "snappy") {
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
@@ -222,12 +240,50 @@ export async function runPipeline(
     result.error = e instanceof Error ? e.message : String(e);
     if (!result.counts && Object.keys(observed).length) result.counts = reconcile(compiled, observed);
   } finally {
+    for (const name of cached)
+      await compiled.nodes
+        .get(name)!
+        .df.unpersist()
+        .catch(() => undefined);
     result.wallMs = Date.now() - started;
     const ui =
       options.sparkUi ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
     if (ui) result.spark = await sparkRunStats(ui, runTag);
   }
   return result;
+}
+
+/**
+ * The steps worth caching: read by two or more sinks, keeping only the deepest such step of a
+ * chain (its ancestors are then read once, when it is first computed).
+ */
+export function sharedNodes(compiled: CompiledPipeline): string[] {
+  const deps = (start: string): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [start];
+    while (stack.length) {
+      const name = stack.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const node = compiled.nodes.get(name);
+      if (node?.input) stack.push(node.input);
+      const step = compiled.spec.steps.find((s) => s.name === name);
+      if (step?.kind === "enrich") for (const j of step.joins ?? []) stack.push(j.with);
+    }
+    return seen;
+  };
+  const users = new Map<string, number>();
+  const ancestry = new Map<string, Set<string>>();
+  for (const sink of compiled.sinks) {
+    for (const n of deps(sink.node)) users.set(n, (users.get(n) ?? 0) + 1);
+  }
+  for (const n of compiled.nodes.keys()) ancestry.set(n, deps(n));
+  const shared = [...users]
+    .filter(([n, c]) => c >= 2 && compiled.nodes.get(n)?.kind !== "source")
+    .map(([n]) => n);
+  return shared.filter(
+    (n) => !shared.some((m) => m !== n && ancestry.get(m)!.has(n) && users.get(m) === users.get(n)),
+  );
 }
 
 function describeRules(rules: Record<string, number>): string {

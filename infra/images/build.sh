@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Builds Kindling's container images with docker and saves each as a tarball in
+#   ${KINDLING_CACHE:-~/.cache/kindling}/images/<name>.tar
+# (what infra/k8s/load-images.sh imports into the local cluster; no registry is involved).
+#
+#   infra/images/build.sh              # everything: system images + base, spark, kindling, s3-store
+#   infra/images/build.sh --system     # only what the cluster itself needs: pause, coredns
+#   infra/images/build.sh spark kindling   # only these (base is built when they need it)
+#   IMAGE_BASE=eclipse-temurin:17-jre infra/images/build.sh spark   # FROM an official image
+#
+# An image is rebuilt only when its tarball is missing (delete it, or pass --force).
+# If dockerd is not running it is started for the build, without touching iptables or bridges
+# (builds use the host network), and stopped again afterwards.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=../k8s/versions.env
+source "$here/../k8s/versions.env"
+# shellcheck source=../k8s/lib.sh
+source "$here/../k8s/lib.sh"
+
+force=false
+wanted=()
+for arg in "$@"; do
+  case "$arg" in
+    --system) wanted+=(pause coredns) ;;
+    --force) force=true ;;
+    pause | coredns | base | spark | kindling | s3-store) wanted+=("$arg") ;;
+    -h | --help)
+      sed -n '2,14p' "$0"
+      exit 0
+      ;;
+    *) die "images/build.sh: unknown argument '$arg' (try --help)" ;;
+  esac
+done
+((${#wanted[@]})) || wanted=(pause coredns base spark kindling s3-store)
+
+SPARK_VERSION="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$repo/spark/pom.xml")"
+BASE_IMAGE=kindling.local/debian:bookworm
+declare -A TAG=(
+  [pause]="$PAUSE_IMAGE"
+  [coredns]="$COREDNS_IMAGE"
+  [spark]="kindling.local/spark:$SPARK_VERSION"
+  [kindling]="kindling.local/kindling:dev"
+  [s3-store]="kindling.local/s3-store:dev"
+)
+declare -A FILE=(
+  [pause]=pause [coredns]="coredns-$COREDNS_VERSION" [spark]="spark-$SPARK_VERSION"
+  [kindling]=kindling [s3-store]=s3-store
+)
+mkdir -p "$IMAGE_CACHE"
+work="$(mktemp -d "${TMPDIR:-/tmp}/kindling-images.XXXXXX")"
+started_dockerd=""
+cleanup() {
+  rm -rf "$work"
+  if [[ -n "$started_dockerd" ]]; then
+    echo "images: stopping the dockerd this script started (pid $started_dockerd)"
+    kill "$started_dockerd" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 1; done
+  fi
+}
+trap cleanup EXIT
+
+ensure_docker() {
+  docker info >/dev/null 2>&1 && return 0
+  command -v dockerd >/dev/null || die "docker is needed to build images: apt-get install -y docker.io"
+  echo "images: starting dockerd for this build (no iptables rules, no bridge; log $work/dockerd.log)"
+  # Outlives nothing: stopped by the EXIT trap. --iptables=false keeps the FORWARD policy alone.
+  dockerd --iptables=false --ip-forward=false --bridge=none >"$IMAGE_CACHE/dockerd.log" 2>&1 &
+  started_dockerd=$!
+  for _ in $(seq 60); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  die "dockerd did not start (see $IMAGE_CACHE/dockerd.log)"
+}
+
+# The Debian base: debootstrap (minbase) piped into `docker import`; no registry needed.
+build_base() {
+  if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && ! $force; then
+    echo "images: $BASE_IMAGE present"
+    return 0
+  fi
+  command -v debootstrap >/dev/null || die "debootstrap is needed for the base image: apt-get install -y debootstrap"
+  local mirror
+  mirror="$(grep -rhoE '^(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+    awk '{print $2}' | grep -m1 debian || echo http://deb.debian.org/debian)"
+  echo "images: debootstrap --variant=minbase bookworm from $mirror (~1 min)"
+  debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    tail -20 "$work/debootstrap.log" >&2
+    die "debootstrap failed"
+  }
+  rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+  tar -C "$work/rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
+  rm -rf "$work/rootfs"
+  echo "images: $BASE_IMAGE imported"
+}
+
+# Fills $work/<name> with the build context of <name>.
+context() {
+  local name="$1" ctx="$work/$1"
+  mkdir -p "$ctx"
+  cp "$here/$name/Dockerfile" "$ctx/"
+  case "$name" in
+    pause | coredns)
+      bash "$here/../k8s/build.sh" "$name" | sed 's/^/      /'
+      cp "$K8S_BIN/$name" "$ctx/"
+      ;;
+    s3-store)
+      bash "$repo/infra/storage/build.sh" | sed 's/^/      /'
+      cp "$(bash "$repo/infra/storage/build.sh" --print)" "$ctx/weed"
+      mkdir -p "$ctx/tmp"
+      ;;
+    spark)
+      # The jar set of spark/pom.xml with the s3 and k8s profiles (Maven's local repository
+      # caches the downloads; the shared ~/.cache/kindling/spark-<v> stays as tests expect it).
+      command -v mvn >/dev/null || die "Maven is needed for the Spark jars: apt-get install -y maven"
+      echo "      resolving Spark $SPARK_VERSION jars (-Ps3,k8s)"
+      mvn -B -q -f "$repo/spark/pom.xml" -Ps3,k8s dependency:copy-dependencies \
+        -DoutputDirectory="$ctx/jars" -DincludeScope=runtime >"$work/mvn.log" 2>&1 || {
+        tail -20 "$work/mvn.log" >&2
+        die "Maven could not resolve the Spark jars"
+      }
+      echo "Spark $SPARK_VERSION (jars from Maven Central, spark/pom.xml -Ps3,k8s)" >"$ctx/RELEASE"
+      cp "$here/spark/entrypoint.sh" "$ctx/"
+      chmod 0755 "$ctx/entrypoint.sh"
+      echo "      $(find "$ctx/jars" -name '*.jar' | wc -l) jars, $(du -sh "$ctx/jars" | cut -f1)"
+      ;;
+    kindling)
+      # Node >= 20.19 (Debian bookworm ships 18): the host's official Node build.
+      local node_bin
+      node_bin="$(command -v node)" || die "node is needed (its binary goes into the image)"
+      mkdir -p "$ctx/node/bin"
+      cp "$(readlink -f "$node_bin")" "$ctx/node/bin/node"
+      [[ -f "$repo/packages/spark-connect/src/gen/spark/connect/base_pb.ts" ]] ||
+        (cd "$repo" && npm run generate >/dev/null)
+      mkdir -p "$ctx/app"
+      # Runtime only: the sources, the generated protocol code, example pipelines, node_modules
+      # without the dev tools (linters, compilers, browsers).
+      tar -C "$repo" -c --exclude='packages/*/test' \
+        --exclude='node_modules/@biomejs' --exclude='node_modules/@bufbuild/buf*' \
+        --exclude='node_modules/@typescript' --exclude='node_modules/typescript' \
+        --exclude='node_modules/playwright-core' --exclude='node_modules/@rolldown' \
+        --exclude='node_modules/lightningcss*' --exclude='node_modules/vitest' \
+        --exclude='node_modules/@vitest' --exclude='node_modules/vite' \
+        package.json package-lock.json packages pipelines spark/pom.xml node_modules |
+        tar -C "$ctx/app" -x
+      echo "      app $(du -sh "$ctx/app" | cut -f1), node $("$node_bin" --version)"
+      ;;
+  esac
+}
+
+build_image() {
+  local name="$1" tarball="$IMAGE_CACHE/${FILE[$1]}.tar"
+  if [[ -f "$tarball" ]] && ! $force; then
+    echo "images: ${TAG[$name]} already built ($tarball)"
+    return 0
+  fi
+  local t=$SECONDS
+  echo "images: building ${TAG[$name]}"
+  context "$name"
+  local args=()
+  [[ -n "${IMAGE_BASE:-}" ]] && args+=(--build-arg "BASE=$IMAGE_BASE")
+  docker build -q --network host "${args[@]}" -t "${TAG[$name]}" "$work/$name" >/dev/null
+  docker save -o "$tarball.partial" "${TAG[$name]}"
+  mv "$tarball.partial" "$tarball"
+  rm -rf "${work:?}/$name"
+  echo "images: ${TAG[$name]} -> $tarball ($(du -h "$tarball" | cut -f1), $((SECONDS - t)) s)"
+}
+
+ensure_docker
+for name in "${wanted[@]}"; do
+  case "$name" in
+    base) [[ -z "${IMAGE_BASE:-}" ]] && build_base ;;
+    spark | kindling)
+      [[ -z "${IMAGE_BASE:-}" ]] && build_base
+      build_image "$name"
+      ;;
+    *) build_image "$name" ;;
+  esac
+done

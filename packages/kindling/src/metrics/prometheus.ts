@@ -1,0 +1,411 @@
+/**
+ * A real Prometheus and Pushgateway (Debian's packages, see infra/observability/install.sh),
+ * started as processes owned by this one, with a generated scrape configuration:
+ *
+ * - `spark-driver`: the driver's PrometheusServlet, `<Spark UI>/metrics/prometheus/`;
+ * - `spark-executors`: the driver's per-executor summaries, `<Spark UI>/metrics/executors/prometheus`;
+ * - `spark-executor-jvm`: the JMX exporter agent of each executor (ports from the scheme in
+ *   spark-conf.ts), found by asking the Spark UI which executors are alive;
+ * - `pushgateway` (`honor_labels: true`, so pushed `job`/`instance` labels are kept);
+ * - `kindling`: long-lived Kindling processes' `/metrics`.
+ *
+ * Spark targets are file-based service discovery: this process polls each Spark UI's REST API and
+ * rewrites the target files (labels `namespace`, `application_id`, `executor_id`); Prometheus
+ * picks the changes up by itself. On Kubernetes, {@link kubernetesScrapeConfigs} does the same
+ * from pod annotations and labels.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cacheRoot, freePort, logTail } from "@kindling/spark-connect";
+import { stringify } from "yaml";
+import { KindlingError } from "../cli/errors.js";
+import { LABELS, SCRAPE_JOBS } from "./names.js";
+import { executorJmxPort, KUBERNETES_JMX_PORT, type SparkMetricsConf } from "./spark-conf.js";
+
+/** A Spark application (its driver's UI) whose metrics Prometheus should scrape. */
+export interface SparkScrapeTarget {
+  /** The driver's Spark UI, e.g. `http://127.0.0.1:4040`. */
+  uiUrl: string;
+  /** Where the executors' JMX exporters listen (`sparkMetricsConf(...).executorJmx`). */
+  executorJmx?: SparkMetricsConf["executorJmx"];
+}
+
+export interface PrometheusOptions {
+  /** Folder for the configuration, target files, TSDB and logs. Default: a new folder under the cache. */
+  dir?: string;
+  /** Scrape (and evaluation) interval. Default 15 s; tests use 1 s. */
+  scrapeIntervalSeconds?: number;
+  /** `namespace` label of every local target (the Kubernetes namespace on a cluster). Default `local`. */
+  namespace?: string;
+  spark?: SparkScrapeTarget[];
+  /** `host:port` of Kindling processes serving `/metrics`. */
+  kindling?: string[];
+  /** How often the Spark UIs are asked for executors. Default 2 s. */
+  discoveryIntervalMs?: number;
+  /** How long to wait for both servers. Default 60 s. */
+  startTimeoutMs?: number;
+  onProgress?: (line: string) => void;
+}
+
+/** A running Prometheus and Pushgateway owned by this process. */
+export interface PrometheusStack {
+  prometheusUrl: string;
+  pushgatewayUrl: string;
+  dir: string;
+  configFile: string;
+  /** Starts scraping another Spark application; resolves once its targets are written. */
+  addSpark(target: SparkScrapeTarget): Promise<void>;
+  /** Asks the Spark UIs for executors now and rewrites the target files. */
+  refreshTargets(): Promise<void>;
+  /** Stops both processes (SIGTERM, then SIGKILL) and the discovery loop. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A file-SD target group. */
+export interface TargetGroup {
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+const BINARIES = { prometheus: "prometheus", pushgateway: "prometheus-pushgateway" } as const;
+
+/** The Prometheus configuration (as an object; `stringify` it for the file). */
+export function prometheusConfig(options: {
+  scrapeIntervalSeconds: number;
+  namespace: string;
+  pushgateway: string;
+  kindling: string[];
+  targetsDir: string;
+}): Record<string, unknown> {
+  const interval = `${options.scrapeIntervalSeconds}s`;
+  const file = (name: string) => ({ files: [join(options.targetsDir, `${name}.json`)] });
+  const ns = { [LABELS.namespace]: options.namespace };
+  return {
+    global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
+    scrape_configs: [
+      {
+        job_name: SCRAPE_JOBS.driver,
+        metrics_path: "/metrics/prometheus/",
+        file_sd_configs: [file("driver")],
+      },
+      {
+        // The series carry application_id and executor_id themselves.
+        job_name: SCRAPE_JOBS.executors,
+        metrics_path: "/metrics/executors/prometheus",
+        honor_labels: true,
+        file_sd_configs: [file("driver")],
+      },
+      {
+        job_name: SCRAPE_JOBS.executorJvm,
+        metrics_path: "/metrics",
+        honor_labels: true,
+        file_sd_configs: [file("executor-jvm")],
+      },
+      {
+        job_name: SCRAPE_JOBS.pushgateway,
+        honor_labels: true,
+        static_configs: [{ targets: [options.pushgateway], labels: ns }],
+      },
+      ...(options.kindling.length
+        ? [{ job_name: SCRAPE_JOBS.kindling, static_configs: [{ targets: options.kindling, labels: ns }] }]
+        : []),
+    ],
+  };
+}
+
+/**
+ * Target groups of one Spark application, from its UI's REST API: the driver (for the servlet and
+ * the executor summaries) and one exporter target per active executor. Throws when the UI does
+ * not answer or has no application yet.
+ */
+export async function sparkTargetGroups(
+  target: SparkScrapeTarget,
+  namespace: string,
+): Promise<{ driver: TargetGroup[]; executorJvm: TargetGroup[] }> {
+  const base = target.uiUrl.replace(/\/+$/, "");
+  const json = async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${base}/api/v1${path}`, { signal: AbortSignal.timeout(5000) });
+    if (!r.ok) throw new Error(`${base}/api/v1${path}: HTTP ${r.status}`);
+    return (await r.json()) as T;
+  };
+  const apps = await json<{ id: string; name: string }[]>("/applications");
+  const app = apps[0];
+  if (!app) throw new Error(`${base}: no application yet`);
+  const labels = { [LABELS.namespace]: namespace, [LABELS.application]: app.id, application_name: app.name };
+  const driver: TargetGroup[] = [{ targets: [new URL(base).host], labels }];
+  const executorJvm: TargetGroup[] = [];
+  const jmx = target.executorJmx;
+  if (jmx?.kind === "driver") {
+    executorJvm.push({
+      targets: [`${jmx.host}:${jmx.port}`],
+      labels: { ...labels, [LABELS.executor]: "driver" },
+    });
+  } else if (jmx) {
+    const executors = await json<{ id: string; hostPort: string; isActive: boolean }[]>(
+      `/applications/${app.id}/allexecutors`,
+    );
+    for (const e of executors) {
+      if (e.id === "driver" || !e.isActive) continue;
+      const host = jmx.kind === "per-executor-port" ? jmx.host : e.hostPort.replace(/:\d+$/, "");
+      const port = jmx.kind === "per-executor-port" ? executorJmxPort(e.id, jmx.prefix) : jmx.port;
+      if (port === undefined) continue;
+      executorJvm.push({ targets: [`${host}:${port}`], labels: { ...labels, [LABELS.executor]: e.id } });
+    }
+  }
+  return { driver, executorJvm };
+}
+
+/**
+ * Scrape configurations for a Prometheus running inside Kubernetes: Spark driver and executor pods
+ * found by their `prometheus.io/*` annotations (set by `sparkMetricsConf({ mode: "kubernetes" })`),
+ * with `namespace`, `application_id` (pod label `spark-app-selector`) and `executor_id`
+ * (`spark-exec-id`) labels, so the same dashboard works there.
+ */
+export function kubernetesScrapeConfigs(pushgateway = "pushgateway:9091"): Record<string, unknown>[] {
+  const common = [
+    { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true", action: "keep" },
+    { source_labels: ["__meta_kubernetes_namespace"], target_label: LABELS.namespace },
+    { source_labels: ["__meta_kubernetes_pod_label_spark_app_selector"], target_label: LABELS.application },
+  ];
+  const role = (r: string) => ({
+    source_labels: ["__meta_kubernetes_pod_label_spark_role"],
+    regex: r,
+    action: "keep",
+  });
+  const annotatedPort = {
+    source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+    regex: "([^:]+)(?::\\d+)?;(\\d+)",
+    replacement: "$1:$2",
+    target_label: "__address__",
+  };
+  return [
+    {
+      job_name: SCRAPE_JOBS.driver,
+      metrics_path: "/metrics/prometheus/",
+      kubernetes_sd_configs: [{ role: "pod" }],
+      relabel_configs: [...common, role("driver"), annotatedPort],
+    },
+    {
+      job_name: SCRAPE_JOBS.executors,
+      metrics_path: "/metrics/executors/prometheus",
+      honor_labels: true,
+      kubernetes_sd_configs: [{ role: "pod" }],
+      relabel_configs: [...common, role("driver"), annotatedPort],
+    },
+    {
+      job_name: SCRAPE_JOBS.executorJvm,
+      metrics_path: "/metrics",
+      honor_labels: true,
+      kubernetes_sd_configs: [{ role: "pod" }],
+      relabel_configs: [
+        ...common,
+        role("executor"),
+        { source_labels: ["__meta_kubernetes_pod_label_spark_exec_id"], target_label: LABELS.executor },
+        {
+          source_labels: ["__address__"],
+          regex: "([^:]+)(?::\\d+)?",
+          replacement: `$1:${KUBERNETES_JMX_PORT}`,
+          target_label: "__address__",
+        },
+      ],
+    },
+    { job_name: SCRAPE_JOBS.pushgateway, honor_labels: true, static_configs: [{ targets: [pushgateway] }] },
+  ];
+}
+
+/** Throws KindlingError naming the install script when a binary is missing. */
+function checkBinary(bin: string): void {
+  const r = spawnSync(bin, ["--version"], { encoding: "utf8" });
+  if (r.error || r.status !== 0)
+    throw new KindlingError(
+      `'${bin}' was not found: install Prometheus and the Pushgateway with infra/observability/install.sh.`,
+    );
+}
+
+/**
+ * Starts a Pushgateway and a Prometheus on free ports of 127.0.0.1, scraping the given Spark
+ * applications, Kindling processes and the Pushgateway. Resolves once both answer `/-/ready` and
+ * the Spark targets are written. Both processes stop with `stop()` or when this process exits.
+ * Throws KindlingError when a binary is missing or a server does not come up (with its log's tail).
+ */
+export async function startPrometheus(options: PrometheusOptions = {}): Promise<PrometheusStack> {
+  checkBinary(BINARIES.prometheus);
+  checkBinary(BINARIES.pushgateway);
+  const progress = options.onProgress ?? (() => {});
+  const root = join(cacheRoot(), "observability");
+  mkdirSync(root, { recursive: true });
+  const dir = options.dir ?? mkdtempSync(join(root, "prometheus-"));
+  const targetsDir = join(dir, "targets");
+  mkdirSync(targetsDir, { recursive: true });
+  const namespace = options.namespace ?? "local";
+  const [promPort, pushPort] = [await freePort(), await freePort()];
+  const pushgateway = `127.0.0.1:${pushPort}`;
+  const configFile = join(dir, "prometheus.yml");
+  writeFileSync(
+    configFile,
+    `# Generated by Kindling (packages/kindling/src/metrics/prometheus.ts)\n${stringify(
+      prometheusConfig({
+        scrapeIntervalSeconds: options.scrapeIntervalSeconds ?? 15,
+        namespace,
+        pushgateway,
+        kindling: options.kindling ?? [],
+        targetsDir,
+      }),
+    )}`,
+  );
+  const spark = [...(options.spark ?? [])];
+  const lastGood = new Map<string, Awaited<ReturnType<typeof sparkTargetGroups>>>();
+  const writeTargets = (name: string, groups: TargetGroup[]) => {
+    const file = join(targetsDir, `${name}.json`);
+    const text = `${JSON.stringify(groups, null, 2)}\n`;
+    try {
+      if (readFileSync(file, "utf8") === text) return;
+    } catch {
+      /* first write */
+    }
+    // Prometheus may read the file at any moment: replace it whole.
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+  };
+  const refreshTargets = async () => {
+    for (const t of spark) {
+      try {
+        lastGood.set(t.uiUrl, await sparkTargetGroups(t, namespace));
+      } catch {
+        /* keep the last good groups: a busy driver may miss one poll */
+      }
+    }
+    const all = [...lastGood.values()];
+    writeTargets(
+      "driver",
+      all.flatMap((g) => g.driver),
+    );
+    writeTargets(
+      "executor-jvm",
+      all.flatMap((g) => g.executorJvm),
+    );
+  };
+  await refreshTargets();
+
+  const children: ChildProcess[] = [];
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  };
+  process.on("exit", killAll);
+  const launch = (bin: string, args: string[], log: string) => {
+    const fd = openSync(log, "a");
+    try {
+      const child = spawn(bin, args, { stdio: ["ignore", fd, fd], cwd: dir });
+      children.push(child);
+      return child;
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const pushLog = join(dir, "pushgateway.log");
+  const promLog = join(dir, "prometheus.log");
+  launch(BINARIES.pushgateway, [`--web.listen-address=${pushgateway}`], pushLog);
+  launch(
+    BINARIES.prometheus,
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${promPort}`,
+      "--web.enable-lifecycle",
+    ],
+    promLog,
+  );
+  const timer = setInterval(() => void refreshTargets(), options.discoveryIntervalMs ?? 2000);
+  timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(timer);
+      await Promise.all(children.map((c) => stopChild(c)));
+      process.off("exit", killAll);
+    })();
+    return stopping;
+  };
+  const stack: PrometheusStack = {
+    prometheusUrl: `http://127.0.0.1:${promPort}`,
+    pushgatewayUrl: `http://${pushgateway}`,
+    dir,
+    configFile,
+    addSpark: async (t) => {
+      spark.push(t);
+      await refreshTargets();
+    },
+    refreshTargets,
+    stop,
+  };
+  try {
+    await waitReady(`${stack.pushgatewayUrl}/-/ready`, pushLog, children[0]!, options.startTimeoutMs ?? 60_000);
+    await waitReady(`${stack.prometheusUrl}/-/ready`, promLog, children[1]!, options.startTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  progress(`kindling: Prometheus ${stack.prometheusUrl}, Pushgateway ${stack.pushgatewayUrl} (config ${configFile})`);
+  return stack;
+}
+
+async function waitReady(url: string, log: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new KindlingError(`${url.replace(/\/-\/ready$/, "")} exited before it was ready:\n${logTail(log)}`);
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline)
+      throw new KindlingError(`${url} did not answer within ${timeoutMs / 1000} s:\n${logTail(log)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** One sample of an instant vector. */
+export interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/**
+ * Evaluates a PromQL expression at the current time through Prometheus's HTTP API
+ * (`/api/v1/query`). Returns the samples (an instant vector; a scalar becomes one sample).
+ * Throws with Prometheus's error message when the query is invalid or fails.
+ */
+export async function instantQuery(prometheusUrl: string, expr: string): Promise<Sample[]> {
+  const r = await fetch(`${prometheusUrl}/api/v1/query`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ query: expr }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await r.json()) as {
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: unknown };
+  };
+  if (body.status !== "success" || !body.data)
+    throw new Error(`query failed (HTTP ${r.status}): ${body.error ?? "no data"}: ${expr}`);
+  if (body.data.resultType === "scalar")
+    return [{ metric: {}, value: body.data.result as [number, string] }];
+  return body.data.result as Sample[];
+}
