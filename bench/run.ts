@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the benchmarks and appends a JSON record to bench/results/ with the
  * machine, versions and date. Medians only; no timing is asserted anywhere.
- * Select cases with BENCH_CASES=client (default: all that exist).
+ * Select cases with BENCH_CASES=client,pipeline (default: both); BENCH_PIPELINE_SIZE (1GB) and
+ * BENCH_PIPELINE_RUNS (3) size the pipeline case.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -9,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SparkSession } from "@kindling/spark-connect";
 import { type CaseResult, coldStart, collectMixed, selectOne, toArrowMixed } from "./client.js";
+import { pipelineVsSql } from "./pipeline.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const results: CaseResult[] = [];
@@ -20,12 +22,22 @@ const log = (r: CaseResult) => {
   );
 };
 
-log(await coldStart(3));
-const spark = await SparkSession.builder().remote("local[*]").getOrCreate();
+const cases = (process.env.BENCH_CASES ?? "client,pipeline").split(",");
+if (cases.includes("client")) log(await coldStart(3));
+const spark = await SparkSession.builder()
+  .remote("local[*]")
+  .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "4g" })
+  .getOrCreate();
 try {
-  log(await selectOne(spark, 30));
-  log(await collectMixed(spark, 1_000_000, 5));
-  log(await toArrowMixed(spark, 1_000_000, 5));
+  if (cases.includes("client")) {
+    log(await selectOne(spark, 30));
+    log(await collectMixed(spark, 1_000_000, 5));
+    log(await toArrowMixed(spark, 1_000_000, 5));
+  }
+  if (cases.includes("pipeline")) {
+    const size = process.env.BENCH_PIPELINE_SIZE ?? "1GB";
+    for (const r of await pipelineVsSql(spark, size, Number(process.env.BENCH_PIPELINE_RUNS ?? 3))) log(r);
+  }
   const record = {
     date: new Date().toISOString(),
     machine: {

@@ -1,2 +1,3 @@
 export { KindlingError } from "./cli/errors.js";
 export * from "./cluster/index.js";
+export * from "./metrics/index.js";

@@ -1,14 +1,15 @@
 import { isAbsolute, resolve } from "node:path";
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import { KindlingError } from "../cli/errors.js";
 import type { SourceSpec } from "../spec/index.js";
-import { BLOCK, CORRUPT, FILE, SEQ } from "./hidden.js";
+import { csvHeaderGroups, hasDrift } from "./drift.js";
+import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceMetric } from "./metrics.js";
 
-/** How the columns found in the data differ from the declared schema. */
+/** How the columns found in the data differ from the declared schema (only drifting files listed). */
 export interface SchemaDrift {
-  added: string[];
-  missing: string[];
-  reordered: boolean;
+  policy: "fail" | "accept";
+  groups: { files: string[]; added: string[]; missing: string[]; reordered: boolean }[];
 }
 
 /** A source compiled to DataFrames: every row read, and the split into valid and malformed rows. */
@@ -16,11 +17,11 @@ export interface CompiledSource {
   name: string;
   spec: SourceSpec;
   paths: string[];
-  /** Every row read, with the hidden position columns and (csv/json) the corrupt-record column. */
+  /** Every row read, with the hidden position columns and the corrupt-record column. */
   all: DataFrame;
   /** Rows that parsed; what steps read. */
   valid: DataFrame;
-  /** Rows the reader could not parse (csv/json with a declared schema), with the raw text in `_k_corrupt`. */
+  /** Rows the reader could not parse (csv/json with a declared schema), raw text in `_k_corrupt`. */
   malformed: DataFrame | undefined;
   drift: SchemaDrift | undefined;
 }
@@ -31,15 +32,21 @@ export function resolvePath(p: string, baseDir = process.cwd()): string {
   return isAbsolute(p) ? p : resolve(baseDir, p);
 }
 
-function declaredDDL(spec: SourceSpec): { ddl: string; names: string[] } | undefined {
+function declaredDDL(
+  spec: SourceSpec,
+): { ddl: string; names: string[]; types: Map<string, string> } | undefined {
   if (!spec.schema) return undefined;
   if (typeof spec.schema === "string") {
-    const names = splitTopLevel(spec.schema).map((c) => c.trim().split(/\s+/)[0]!.replace(/`/g, ""));
-    return { ddl: spec.schema, names };
+    const cols = splitTopLevel(spec.schema).map((c) => {
+      const m = c.trim().match(/^(`[^`]+`|\S+)\s+(.+)$/);
+      return [(m?.[1] ?? c.trim()).replace(/`/g, ""), m?.[2]?.trim() ?? "string"] as const;
+    });
+    return { ddl: spec.schema, names: cols.map((c) => c[0]), types: new Map(cols) };
   }
   return {
     ddl: spec.schema.map((c) => `\`${c.name}\` ${c.type}`).join(", "),
     names: spec.schema.map((c) => c.name),
+    types: new Map(spec.schema.map((c) => [c.name, c.type])),
   };
 }
 
@@ -69,8 +76,10 @@ function splitTopLevel(ddl: string): string[] {
 /**
  * Compiles a source. CSV and JSON with a declared schema are read PERMISSIVE with a hidden
  * corrupt-record column, so malformed rows are counted and routed by the `malformed` policy
- * instead of vanishing; `malformed: fail` reads FAILFAST. CSV headers are checked against the
- * declared names (`drift: fail`), or mapped by name with the differences reported (`drift: accept`).
+ * instead of vanishing; `malformed: fail` reads FAILFAST. Schema drift (see drift.ts) follows the
+ * source's `drift` policy: `fail` stops before reading data and names the files; `accept` reads each
+ * group of files with its own columns, adds missing ones as nulls, keeps added ones, and lists the
+ * changes in the report. Throws KindlingError for drift under `fail`.
  */
 export async function compileSource(
   spark: SparkSession,
@@ -85,49 +94,76 @@ export async function compileSource(
   if (spec.format === "json" && options.multiLine === undefined) options.multiLine = "true";
   const declared = declaredDDL(spec);
   const textual = format === "csv" || format === "json";
+  const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
   let drift: SchemaDrift | undefined;
-  let ddl = declared?.ddl;
-  let missing: string[] = [];
+  let parts: { paths: string[]; ddl: string | undefined; missing: string[] }[] = [
+    { paths, ddl: declared?.ddl, missing: [] },
+  ];
 
   if (declared && format === "csv" && String(options.header ?? "false") === "true") {
-    if (spec.drift === "fail") {
-      options.enforceSchema = "false"; // Spark checks each file's header names against the schema
-    } else {
-      const found = await spark.read
-        .format("csv")
-        .options({ ...options, inferSchema: "false" })
-        .load(paths)
-        .columns();
-      const decl = new Map(
-        (typeof spec.schema === "string" ? [] : (spec.schema ?? [])).map((c) => [c.name, c.type]),
-      );
-      const declNames = declared.names;
-      const added = found.filter((c) => !declNames.includes(c));
-      missing = declNames.filter((c) => !found.includes(c));
-      const common = found.filter((c) => declNames.includes(c));
-      const reordered = common.join(",") !== declNames.filter((c) => found.includes(c)).join(",");
-      drift = { added, missing, reordered };
-      ddl = found.map((c) => `\`${c}\` ${decl.get(c) ?? "string"}`).join(", ");
-      options.enforceSchema = "false";
+    const groups = await csvHeaderGroups(spark, paths, declared.names, options);
+    const drifting = groups.filter(hasDrift);
+    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
+    if (drifting.length)
+      drift = {
+        policy: "accept",
+        groups: drifting.map(({ files, added, missing, reordered }) => ({
+          files,
+          added,
+          missing,
+          reordered,
+        })),
+      };
+    parts = groups.map((g) => ({
+      paths: g.files,
+      ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
+      missing: g.missing,
+    }));
+    // Spark checks each file's header against the columns it is read with.
+    options.enforceSchema = "false";
+  } else if (declared && spec.format === "jsonl") {
+    const fields = await jsonlSampleFields(spark, paths);
+    const added = fields.filter((f) => !declared.names.includes(f));
+    if (added.length) {
+      const group = { files: paths, added, missing: [], reordered: false };
+      if (spec.drift === "fail") throw driftError(name, [group]);
+      drift = { policy: "accept", groups: [group] };
+      // Added fields are read as text (objects keep their JSON), so no value is dropped.
+      parts = [
+        { paths, ddl: `${declared.ddl}, ${added.map((a) => `\`${a}\` STRING`).join(", ")}`, missing: [] },
+      ];
     }
   }
 
-  let reader = spark.read.format(format).options(options);
-  const withCorrupt = Boolean(ddl) && textual && spec.malformed !== "fail";
-  if (ddl) reader = reader.schema(withCorrupt ? `${ddl}, \`${CORRUPT}\` STRING` : ddl);
-  if (textual) {
-    reader = withCorrupt
-      ? reader.mode("PERMISSIVE", CORRUPT)
-      : reader.mode(spec.malformed === "fail" ? "FAILFAST" : "PERMISSIVE");
+  const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
+  const frames: DataFrame[] = [];
+  for (const part of parts) {
+    let reader = spark.read.format(format).options(options);
+    if (part.ddl) reader = reader.schema(withCorrupt ? `${part.ddl}, \`${CORRUPT}\` STRING` : part.ddl);
+    if (textual) {
+      reader = withCorrupt
+        ? reader.mode("PERMISSIVE", CORRUPT)
+        : reader.mode(spec.malformed === "fail" ? "FAILFAST" : "PERMISSIVE");
+    }
+    let df = reader.load(part.paths);
+    for (const m of part.missing) df = df.withColumn(m, F.lit(null).cast(typeOfDeclared(m)));
+    df = df.withColumns({
+      [FILE]: F.col("_metadata.file_path"),
+      [BLOCK]: F.col("_metadata.file_block_start"),
+      [SEQ]: F.monotonicallyIncreasingId(),
+    });
+    if (!withCorrupt) df = df.withColumn(CORRUPT, F.lit(null).cast("string"));
+    frames.push(df);
   }
-  let all = reader.load(paths);
-  for (const m of missing) all = all.withColumn(m, F.lit(null).cast(typeOf(spec, m)));
-  all = all.withColumns({
-    [FILE]: F.col("_metadata.file_path"),
-    [BLOCK]: F.col("_metadata.file_block_start"),
-    [SEQ]: F.monotonicallyIncreasingId(),
-  });
-  if (!withCorrupt) all = all.withColumn(CORRUPT, F.lit(null).cast("string"));
+  let all = frames.reduce((a, b) => a.unionByName(b, true));
+  if (parts.length > 1 && declared) {
+    // Declared columns first, in declared order; columns added by drift after them.
+    const cols = await all.columns();
+    const extra = cols.filter((c) => !declared.names.includes(c) && !isHidden(c) && c !== CORRUPT);
+    all = all.select(
+      ...[...declared.names, ...extra, FILE, BLOCK, SEQ, CORRUPT].map((c) => F.col(`\`${c}\``)),
+    );
+  }
   all = all.observe(
     sourceMetric(name),
     F.count(F.lit(1)).alias("rows"),
@@ -145,7 +181,41 @@ export async function compileSource(
   };
 }
 
-function typeOf(spec: SourceSpec, column: string): string {
-  if (Array.isArray(spec.schema)) return spec.schema.find((c) => c.name === column)?.type ?? "string";
-  return "string";
+function driftError(
+  source: string,
+  groups: { files: string[]; added: string[]; missing: string[]; reordered: boolean }[],
+): KindlingError {
+  const what = groups
+    .map((g) => {
+      const changes = [
+        g.added.length ? `added ${g.added.join(", ")}` : "",
+        g.missing.length ? `missing ${g.missing.join(", ")}` : "",
+        g.reordered ? "columns reordered" : "",
+      ].filter(Boolean);
+      const files =
+        g.files.length > 3
+          ? `${g.files.slice(0, 3).join(", ")} and ${g.files.length - 3} more`
+          : g.files.join(", ");
+      return `${files}: ${changes.join("; ")}`;
+    })
+    .join(" | ");
+  return new KindlingError(
+    `source ${source}: the data's columns differ from the declared schema (${what}). Fix the files or the schema, or set \`drift: accept\` on the source to read them anyway with the changes listed in the report.`,
+    1,
+  );
+}
+
+/** Field names in the first records of JSON-lines input (read through Spark, parsed here). */
+async function jsonlSampleFields(spark: SparkSession, paths: string[]): Promise<string[]> {
+  const lines = await spark.read.text(paths).limit(1000).collect();
+  const fields = new Set<string>();
+  for (const l of lines) {
+    try {
+      const o = JSON.parse(String(l.value));
+      if (o && typeof o === "object" && !Array.isArray(o)) for (const k of Object.keys(o)) fields.add(k);
+    } catch {
+      /* a malformed line: the reader routes it */
+    }
+  }
+  return [...fields];
 }

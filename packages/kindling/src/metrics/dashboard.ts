@@ -10,6 +10,8 @@ import { LABELS, metricName, SCRAPE_JOBS, SPARK_METRICS_NAMESPACE } from "./name
 export const DASHBOARD_TITLE = "Spark Job Monitoring";
 export const DASHBOARD_UID = "kindling-spark-jobs";
 
+// Grafana variable syntax, not a template literal.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable reference
 const DS = { type: "prometheus", uid: "${datasource}" };
 const NS = `${LABELS.namespace}=~"$namespace"`;
 const APP = `${LABELS.application}=~"$application"`;
@@ -140,7 +142,8 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
       },
       {
         title: "Shuffle read / write",
-        description: "Shuffle bytes read and written per second by each executor (driver-side executor summaries).",
+        description:
+          "Shuffle bytes read and written per second by each executor (driver-side executor summaries).",
         type: "timeseries",
         unit: "Bps",
         queries: [
@@ -204,7 +207,8 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
       },
       {
         title: "Rows in / out / quarantined",
-        description: "Rows read from every source, written to every sink, and sent to the quarantine, per run.",
+        description:
+          "Rows read from every source, written to every sink, and sent to the quarantine, per run.",
         type: "stat",
         unit: "short",
         queries: [
@@ -230,7 +234,8 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
       },
       {
         title: "Throughput",
-        description: "Rows read per second of the run's wall time, and rows written per second for each output.",
+        description:
+          "Rows read per second of the run's wall time, and rows written per second for each output.",
         type: "bargauge",
         unit: "short",
         queries: [
@@ -314,7 +319,14 @@ export function sparkJobDashboard(): Dashboard {
   let id = 1;
   let y = 0;
   for (const row of PANEL_ROWS) {
-    panels.push({ type: "row", id: id++, title: row.title, collapsed: false, gridPos: { x: 0, y, w: 24, h: 1 }, panels: [] });
+    panels.push({
+      type: "row",
+      id: id++,
+      title: row.title,
+      collapsed: false,
+      gridPos: { x: 0, y, w: 24, h: 1 },
+      panels: [],
+    });
     y += 1;
     let x = 0;
     for (const spec of row.panels) {

@@ -15,7 +15,15 @@
  * from pod annotations and labels.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { cacheRoot, freePort, logTail } from "@kindling/spark-connect";
 import { stringify } from "yaml";
@@ -164,7 +172,11 @@ export async function sparkTargetGroups(
  */
 export function kubernetesScrapeConfigs(pushgateway = "pushgateway:9091"): Record<string, unknown>[] {
   const common = [
-    { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true", action: "keep" },
+    {
+      source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
+      regex: "true",
+      action: "keep",
+    },
     { source_labels: ["__meta_kubernetes_namespace"], target_label: LABELS.namespace },
     { source_labels: ["__meta_kubernetes_pod_label_spark_app_selector"], target_label: LABELS.application },
   ];
@@ -341,13 +353,25 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     stop,
   };
   try {
-    await waitReady(`${stack.pushgatewayUrl}/-/ready`, pushLog, children[0]!, options.startTimeoutMs ?? 60_000);
-    await waitReady(`${stack.prometheusUrl}/-/ready`, promLog, children[1]!, options.startTimeoutMs ?? 60_000);
+    await waitReady(
+      `${stack.pushgatewayUrl}/-/ready`,
+      pushLog,
+      children[0]!,
+      options.startTimeoutMs ?? 60_000,
+    );
+    await waitReady(
+      `${stack.prometheusUrl}/-/ready`,
+      promLog,
+      children[1]!,
+      options.startTimeoutMs ?? 60_000,
+    );
   } catch (err) {
     await stop();
     throw err;
   }
-  progress(`kindling: Prometheus ${stack.prometheusUrl}, Pushgateway ${stack.pushgatewayUrl} (config ${configFile})`);
+  progress(
+    `kindling: Prometheus ${stack.prometheusUrl}, Pushgateway ${stack.pushgatewayUrl} (config ${configFile})`,
+  );
   return stack;
 }
 
@@ -355,7 +379,9 @@ async function waitReady(url: string, log: string, child: ChildProcess, timeoutM
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null)
-      throw new KindlingError(`${url.replace(/\/-\/ready$/, "")} exited before it was ready:\n${logTail(log)}`);
+      throw new KindlingError(
+        `${url.replace(/\/-\/ready$/, "")} exited before it was ready:\n${logTail(log)}`,
+      );
     try {
       const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (r.ok) return;
@@ -405,7 +431,6 @@ export async function instantQuery(prometheusUrl: string, expr: string): Promise
   };
   if (body.status !== "success" || !body.data)
     throw new Error(`query failed (HTTP ${r.status}): ${body.error ?? "no data"}: ${expr}`);
-  if (body.data.resultType === "scalar")
-    return [{ metric: {}, value: body.data.result as [number, string] }];
+  if (body.data.resultType === "scalar") return [{ metric: {}, value: body.data.result as [number, string] }];
   return body.data.result as Sample[];
 }

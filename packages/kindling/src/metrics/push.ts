@@ -39,16 +39,47 @@ export function pushGrouping(result: RunResult, options: PushOptions = {}): Reco
  * 0, `kindling_run_last_push_timestamp_seconds` now). Returns the registry that was pushed.
  * Throws KindlingError when the Pushgateway cannot be reached or refuses the push.
  */
-export async function pushRunMetrics(url: string, result: RunResult, options: PushOptions = {}): Promise<Registry> {
+export async function pushRunMetrics(
+  url: string,
+  result: RunResult,
+  options: PushOptions = {},
+): Promise<Registry> {
   const registry = new Registry();
   new RunMetrics(registry).observe(result, {
     ...(options.applicationId ? { applicationId: options.applicationId } : {}),
   });
-  const gateway = new Pushgateway(url.replace(/\/+$/, ""), { timeout: options.timeoutMs ?? 10_000 }, registry);
+  const gateway = new Pushgateway(
+    url.replace(/\/+$/, ""),
+    { timeout: options.timeoutMs ?? 10_000 },
+    registry,
+  );
   try {
     await gateway.push({ jobName: PUSH_JOB, groupings: pushGrouping(result, options) });
   } catch (err) {
-    throw new KindlingError(`could not push run metrics to the Pushgateway at ${url}: ${(err as Error).message}`);
+    throw new KindlingError(
+      `could not push run metrics to the Pushgateway at ${url}: ${(err as Error).message}`,
+    );
   }
   return registry;
+}
+
+/**
+ * What `kindling run` does after a run: pushes to the Pushgateway named by the flag or
+ * `KINDLING_PUSHGATEWAY`, if any. A failed push is reported through `warn`, never thrown: the
+ * run's outputs are already published and its exit code stays the run's.
+ */
+export async function pushAfterRun(
+  flag: string | undefined,
+  result: RunResult,
+  warn: (line: string) => void,
+): Promise<boolean> {
+  const url = pushgatewayUrl(flag);
+  if (!url) return false;
+  try {
+    await pushRunMetrics(url, result);
+    return true;
+  } catch (err) {
+    warn(`kindling: warning: ${(err as Error).message}`);
+    return false;
+  }
 }

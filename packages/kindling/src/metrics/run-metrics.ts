@@ -65,7 +65,12 @@ export class RunMetrics {
     ][]) {
       this.gauges.set(
         name,
-        new Gauge({ name: metricName(name), help, labelNames: [...RUN_LABELS, ...extra], registers: [registry] }),
+        new Gauge({
+          name: metricName(name),
+          help,
+          labelNames: [...RUN_LABELS, ...extra],
+          registers: [registry],
+        }),
       );
     }
   }

@@ -56,7 +56,11 @@ export function processMetrics(version: string, options: ProcessMetricsOptions =
       r?.up ? 1 : 0,
     );
     gauge("cluster_workers_alive", "Workers the cluster's master sees alive.", (r) => r?.workersAlive ?? 0);
-    gauge("cluster_executors_active", "Executors registered with the driver.", (r) => r?.executorsActive ?? 0);
+    gauge(
+      "cluster_executors_active",
+      "Executors registered with the driver.",
+      (r) => r?.executorsActive ?? 0,
+    );
   }
   const runs = new RunMetrics(registry);
   return {

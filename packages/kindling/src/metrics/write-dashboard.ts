@@ -4,7 +4,15 @@ import { dirname, join } from "node:path";
 import { sparkJobDashboard } from "./dashboard.js";
 
 /** Path of the dashboard file in the repository. */
-export const DASHBOARD_FILE = join(import.meta.dirname, "..", "..", "..", "..", "k8s", "grafana-dashboard.json");
+export const DASHBOARD_FILE = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "..",
+  "k8s",
+  "grafana-dashboard.json",
+);
 
 /** The file's exact text (the test compares the committed file with it). */
 export function dashboardJson(): string {

@@ -44,8 +44,16 @@ export function recoverOutput(finalPath: string): string[] {
   }
   const staging = join(parent, STAGING_DIR);
   if (existsSync(staging)) {
-    rmSync(staging, { recursive: true, force: true });
-    done.push(`removed stale staging under ${staging}`);
+    // Staging folders of earlier runs never affect published outputs. A killed run's Spark job may
+    // still be writing into its folder, so removal is best effort; a later run finishes it.
+    for (const run of readdirSync(staging)) {
+      try {
+        rmSync(join(staging, run), { recursive: true, force: true });
+        done.push(`removed stale staging ${join(staging, run)}`);
+      } catch {
+        done.push(`left stale staging ${join(staging, run)} (still being written; removed by a later run)`);
+      }
+    }
   }
   return done;
 }

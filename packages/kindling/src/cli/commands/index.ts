@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { registerChaos, registerCluster } from "./cluster.js";
 import { registerGenerate } from "./generate.js";
+import { registerK8s } from "./k8s.js";
+import { registerServeMetrics } from "./metrics.js";
 import { registerPlan } from "./plan.js";
 import { registerQuickstart } from "./quickstart.js";
 import { registerReport } from "./report.js";
@@ -17,4 +19,6 @@ export function registerCommands(program: Command): void {
   registerQuickstart(program);
   registerCluster(program);
   registerChaos(program);
+  registerK8s(program);
+  registerServeMetrics(program);
 }

@@ -1,6 +1,8 @@
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { resolvePath } from "../../compile/read.js";
+import { PUSHGATEWAY_ENV } from "../../metrics/names.js";
+import { pushAfterRun } from "../../metrics/push.js";
 import { writeReports } from "../../report/index.js";
 import { type RunResult, runPipeline } from "../../run/runner.js";
 import { loadPipeline } from "../../spec/index.js";
@@ -13,6 +15,7 @@ interface RunCommandOptions extends EngineOptions {
   set: Record<string, string>;
   json?: boolean;
   sparkUi?: string;
+  pushgateway?: string;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       `${JSON.stringify({ ...result, reports: written }, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`,
     );
   else printSummary(result, written);
+  await pushAfterRun(opts.pushgateway, result, (l) => process.stderr.write(`${l}\n`));
   if (result.status !== "succeeded") throw new KindlingError(`run failed: ${result.error}`, 1);
   return result;
 }
@@ -59,7 +63,11 @@ export function registerRun(program: Command): void {
     .argument("<pipeline>", "pipeline YAML file")
     .option("--set <name=value>", "set a parameter (repeatable)", collectSet, {})
     .option("--json", "print the run result as JSON on stdout")
-    .option("--spark-ui <url>", "Spark UI base URL for stage timings (remote servers)");
+    .option("--spark-ui <url>", "Spark UI base URL for stage timings (remote servers)")
+    .option(
+      "--pushgateway <url>",
+      `push the run's metrics to this Prometheus Pushgateway (or ${PUSHGATEWAY_ENV})`,
+    );
   for (const [flag, help] of engineOptionsHelp()) cmd.option(flag, help);
   cmd.action(async (file: string, opts: RunCommandOptions) => {
     await runCommand(file, opts);

@@ -1,0 +1,90 @@
+/**
+ * Pipeline benchmark: the example pipeline (Kindling's runner) beside the same job written by
+ * hand in Spark SQL, alternating on one Spark server over the same generated input.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import type { SparkSession } from "@kindling/spark-connect";
+import { generate, parseSize } from "../packages/kindling/src/datagen/index.js";
+import { runPipeline } from "../packages/kindling/src/run/runner.js";
+import { loadPipeline } from "../packages/kindling/src/spec/index.js";
+import type { CaseResult } from "./client.js";
+import { handWrittenSql } from "./pipeline-sql.js";
+import { median } from "./stats.js";
+
+export async function ensureDataset(dir: string, size: string): Promise<number> {
+  const manifest = join(dir, "raw", "manifest.json");
+  const want = parseSize(size);
+  const have = existsSync(manifest)
+    ? (JSON.parse(readFileSync(manifest, "utf8")).orders?.bytes as number)
+    : 0;
+  if (Math.abs(have - want) > want * 0.1) {
+    console.log(`generating ${size} into ${dir}/raw …`);
+    await generate({ outDir: join(dir, "raw"), size });
+  }
+  return JSON.parse(readFileSync(manifest, "utf8")).orders.bytes as number;
+}
+
+function jvmPeakRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmHWM:\s+(\d+) kB/);
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export async function pipelineVsSql(spark: SparkSession, size: string, runs: number): Promise<CaseResult[]> {
+  const dir = join(process.cwd(), "data", `bench-${size}`);
+  const bytes = await ensureDataset(dir, size);
+  const mb = bytes / 2 ** 20;
+  const cores = cpus().length;
+  const kindling: number[] = [];
+  const sql: number[] = [];
+  const loaded = await loadPipeline("pipelines/example.yaml", {
+    set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
+    env: {},
+  });
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    const r = await runPipeline(spark, loaded);
+    if (r.status !== "succeeded") throw new Error(`pipeline failed: ${r.error}`);
+    kindling.push(performance.now() - t);
+    t = performance.now();
+    await handWrittenSql(spark, dir, join(dir, "out-sql"));
+    sql.push(performance.now() - t);
+    console.log(
+      `  round ${i + 1}: kindling ${(kindling[i]! / 1000).toFixed(1)} s, hand-written SQL ${(sql[i]! / 1000).toFixed(1)} s`,
+    );
+  }
+  const mk = median(kindling);
+  const ms = median(sql);
+  const node = Math.round(process.resourceUsage().maxRSS / 1024);
+  const jvm = jvmPeakRssMb(spark.localServer?.pid);
+  return [
+    {
+      name: `example pipeline, ${size} input (Kindling runner)`,
+      unit: "ms",
+      runs: kindling,
+      median: mk,
+      extra: {
+        inputMB: Math.round(mb),
+        mbPerSecPerCore: +(mb / (mk / 1000) / cores).toFixed(2),
+        nodePeakRssMB: node,
+        jvmPeakRssMB: jvm,
+      },
+    },
+    {
+      name: `same job as hand-written Spark SQL, ${size} input`,
+      unit: "ms",
+      runs: sql,
+      median: ms,
+      extra: {
+        mbPerSecPerCore: +(mb / (ms / 1000) / cores).toFixed(2),
+        ratioKindlingToSql: +(mk / ms).toFixed(3),
+      },
+    },
+  ];
+}

@@ -1,0 +1,116 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Command, Option } from "commander";
+import { KindlingError } from "../errors.js";
+
+/** Where a Kubernetes cluster for Kindling comes from. */
+type Provider = "local" | "kind" | "minikube";
+const PROVIDERS: readonly Provider[] = ["local", "kind", "minikube"];
+/** The cluster (kind) or profile (minikube) name used with those tools. */
+const CLUSTER_NAME = "kindling";
+
+interface ProviderOptions {
+  provider: Provider;
+}
+
+/**
+ * Adds `kindling k8s up|status|down`: a Kubernetes cluster to run Kindling's manifests on. By
+ * default a single-node cluster built from upstream sources on this machine (infra/k8s/*.sh, needs
+ * root); with `--provider kind|minikube` the same commands drive those tools instead.
+ */
+export function registerK8s(program: Command): void {
+  const k8s = program
+    .command("k8s")
+    .description(
+      "A Kubernetes cluster for Kindling: local single-node built from upstream sources (default), or kind/minikube.",
+    );
+  const provider = () =>
+    new Option("--provider <name>", "local (built here from upstream sources), kind or minikube")
+      .choices(PROVIDERS)
+      .default("local");
+
+  k8s
+    .command("up")
+    .description(
+      "Build (first time) and start the cluster; idempotent. Prints progress and how to use kubectl with it.",
+    )
+    .addOption(provider())
+    .action(async (opts: ProviderOptions) => {
+      if (opts.provider === "local") return runScript("up.sh");
+      if (opts.provider === "kind")
+        return runTool("kind", ["create", "cluster", "--name", CLUSTER_NAME, "--wait", "120s"]);
+      return runTool("minikube", ["start", "--profile", CLUSTER_NAME, "--cpus", "4", "--memory", "8g"]);
+    });
+
+  k8s
+    .command("status")
+    .description("Show the cluster's processes (local), node and pods. Exit 1 when it is not running.")
+    .addOption(provider())
+    .action(async (opts: ProviderOptions) => {
+      if (opts.provider === "local") return runScript("status.sh");
+      const context = opts.provider === "kind" ? `kind-${CLUSTER_NAME}` : CLUSTER_NAME;
+      return runTool("kubectl", ["--context", context, "get", "nodes,pods", "-A", "-o", "wide"]);
+    });
+
+  k8s
+    .command("down")
+    .description(
+      "Stop the cluster. Local: no process, mount, netns, interface or iptables rule is left behind.",
+    )
+    .addOption(provider())
+    .option("--purge", "local: also delete credentials, etcd data and loaded images (binaries stay)")
+    .action(async (opts: ProviderOptions & { purge?: boolean }) => {
+      if (opts.provider === "local") return runScript("down.sh", opts.purge ? ["--purge"] : []);
+      if (opts.provider === "kind") return runTool("kind", ["delete", "cluster", "--name", CLUSTER_NAME]);
+      return runTool("minikube", ["delete", "--profile", CLUSTER_NAME]);
+    });
+}
+
+/** The repository's infra/k8s folder (the CLI runs from source inside the repository or image). */
+function infraDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "infra", "k8s", "up.sh");
+    if (existsSync(candidate)) return dirname(candidate);
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new KindlingError(
+        "infra/k8s/ was not found: `kindling k8s` runs from a checkout of the Kindling repository.",
+      );
+    dir = parent;
+  }
+}
+
+function runScript(script: string, args: string[] = []): Promise<void> {
+  if (process.getuid?.() !== 0)
+    throw new KindlingError(
+      "the local cluster needs root (containerd, kubelet, iptables): run as root, or use --provider kind|minikube.",
+    );
+  return run("bash", [join(infraDir(), script), ...args], `infra/k8s/${script}`);
+}
+
+function runTool(tool: string, args: string[]): Promise<void> {
+  return run(tool, args, tool);
+}
+
+/** Runs a command with the terminal attached; resolves on exit 0, throws a KindlingError otherwise. */
+function run(command: string, args: string[], label: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "inherit" });
+    child.on("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        new KindlingError(
+          err.code === "ENOENT"
+            ? `'${command}' is not installed or not on PATH (needed for this provider).`
+            : `could not run ${label}: ${err.message}`,
+        ),
+      ),
+    );
+    child.on("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new KindlingError(`${label} failed (${signal ?? `exit ${code}`}); see its output above.`));
+    });
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Schema drift: how the columns of the files differ from the declared schema.
+ *  - CSV with a header: every file's header line is read (directly for local files, through Spark
+ *    otherwise) and files are grouped by header, so a column added, missing or reordered in any file
+ *    is seen — per file, before any data is read.
+ *  - JSON lines: the fields of the first 1,000 records are compared with the declared ones (a field
+ *    that first appears later is not seen; documented).
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { SparkSession } from "@kindling/spark-connect";
+
+export interface FileGroupDrift {
+  /** Column names in the files' order. */
+  columns: string[];
+  files: string[];
+  added: string[];
+  missing: string[];
+  reordered: boolean;
+}
+
+export function driftOf(found: string[], declared: string[]): Omit<FileGroupDrift, "files" | "columns"> {
+  const added = found.filter((c) => !declared.includes(c));
+  const missing = declared.filter((c) => !found.includes(c));
+  const common = found.filter((c) => declared.includes(c));
+  const reordered = common.join("\u0000") !== declared.filter((c) => found.includes(c)).join("\u0000");
+  return { added, missing, reordered };
+}
+
+export function hasDrift(d: Omit<FileGroupDrift, "files" | "columns">): boolean {
+  return d.added.length > 0 || d.missing.length > 0 || d.reordered;
+}
+
+/** Splits one CSV header line on the delimiter, honouring quotes. */
+export function parseHeader(line: string, delimiter = ",", quote = '"'): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let inQuote = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (inQuote) {
+      if (ch === quote && line[i + 1] === quote) {
+        cur += quote;
+        i++;
+      } else if (ch === quote) inQuote = false;
+      else cur += ch;
+    } else if (ch === quote) inQuote = true;
+    else if (line.startsWith(delimiter, i)) {
+      out.push(cur.trim());
+      cur = "";
+      i += delimiter.length - 1;
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  return out.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, "") : c));
+}
+
+function firstLineLocal(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString("utf8");
+    const nl = text.search(/\r?\n/);
+    return nl < 0 ? text : text.slice(0, nl);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Header columns of every file matched by `paths`, grouped by identical header. */
+export async function csvHeaderGroups(
+  spark: SparkSession,
+  paths: string[],
+  declared: string[],
+  options: Record<string, string>,
+): Promise<FileGroupDrift[]> {
+  const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
+  const groups = new Map<string, FileGroupDrift>();
+  for (const f of files) {
+    let line: string;
+    if (f.startsWith("file:"))
+      line = firstLineLocal(fileURLToPath(f.startsWith("file:///") ? f : f.replace(/^file:/, "file://")));
+    else line = String((await spark.read.text(f).limit(1).collect())[0]?.value ?? "");
+    const columns = parseHeader(line, options.delimiter ?? options.sep ?? ",", options.quote ?? '"');
+    const key = JSON.stringify(columns);
+    const g = groups.get(key);
+    if (g) g.files.push(f);
+    else groups.set(key, { columns, files: [f], ...driftOf(columns, declared) });
+  }
+  return [...groups.values()];
+}

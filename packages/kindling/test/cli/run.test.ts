@@ -1,0 +1,157 @@
+/**
+ * The CLI as a user runs it: exit codes, JSON output, plan, schema drift, and a run killed with
+ * SIGKILL in the middle of its writes (the previous output must stay intact).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SparkSession } from "@kindling/spark-connect";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { checksum, examplePipeline, repoRoot, smallDataset } from "../pipeline/support.js";
+
+const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
+let remote: string;
+let spark: SparkSession;
+let dir: string;
+
+function kindling(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: "utf8", timeout: 300_000 });
+}
+
+beforeAll(async () => {
+  remote = inject("sparkRemote");
+  spark = await SparkSession.builder().remote(remote).getOrCreate();
+  ({ dir } = await smallDataset(120_000, 11));
+});
+afterAll(async () => {
+  await spark?.stop();
+});
+
+describe("kindling CLI", () => {
+  it("validate: a bad spec exits 2 and names file:line:column", () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(
+      bad,
+      "version: 1\nname: x\nsources:\n  s:\n    format: cvs\n    path: a.csv\nsinks:\n  o: { input: s, path: out }\n",
+    );
+    const r = kindling(["validate", bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}:5:13`);
+    expect(r.stderr).toMatch(/did you mean "csv"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("run --json: exit 0 and the run result on stdout", () => {
+    const r = kindling([
+      "run",
+      examplePipeline,
+      "--remote",
+      remote,
+      "--json",
+      "--set",
+      `data_dir=${dir}`,
+      "--set",
+      `out_dir=${join(dir, "out")}`,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.status).toBe("succeeded");
+    expect(result.counts.reconciliations[0].holds).toBe(true);
+    expect(result.reports.some((p: string) => p.endsWith("report.html"))).toBe(true);
+  });
+
+  it("plan: prints every step's schema resolved by Spark", () => {
+    const r = kindling(["plan", examplePipeline, "--remote", remote, "--set", `data_dir=${dir}`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/enrich step enrich_orders ← clean_orders/);
+    expect(r.stdout).toMatch(/revenue: decimal\(\d+,2\)/);
+    expect(r.stdout).toMatch(/sink orders_clean ← enrich_orders: parquet/);
+  });
+
+  it("a run killed with SIGKILL mid-write leaves the previous output intact, and the next run recovers", async () => {
+    const out = join(dir, "out");
+    const before = await checksum(spark, join(out, "orders_clean"));
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        bin,
+        "run",
+        examplePipeline,
+        "--remote",
+        remote,
+        "--set",
+        `data_dir=${dir}`,
+        "--set",
+        `out_dir=${out}`,
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    await new Promise<void>((resolve) => {
+      let err = "";
+      child.stderr!.on("data", (d: Buffer) => {
+        err += d.toString();
+        if (err.includes("[1/3] orders_clean")) setTimeout(resolve, 1500);
+      });
+    });
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    await spark.interruptAll().catch(() => undefined);
+    expect(await checksum(spark, join(out, "orders_clean"))).toBe(before);
+    const again = kindling([
+      "run",
+      examplePipeline,
+      "--remote",
+      remote,
+      "--set",
+      `data_dir=${dir}`,
+      "--set",
+      `out_dir=${out}`,
+    ]);
+    expect(again.status, again.stderr).toBe(0);
+    // The new run cleaned up after itself; only the killed run's folder may remain while its
+    // orphaned Spark job finishes (the next run removes it).
+    const staging = join(out, ".kindling-staging");
+    expect(existsSync(staging) ? readdirSync(staging).length : 0).toBeLessThanOrEqual(1);
+    expect(await checksum(spark, join(out, "orders_clean"))).toBe(before);
+  });
+
+  it("schema drift: an extra column fails the run (exit 1) naming the file; drift: accept keeps it and reports it", async () => {
+    const d = join(dir, "drift");
+    mkdirSync(join(d, "in"), { recursive: true });
+    writeFileSync(join(d, "in", "a.csv"), "id,name\n1,ann\n");
+    writeFileSync(join(d, "in", "b.csv"), "id,name,extra\n2,bob,x\n");
+    const spec = (policy: string) => `version: 1
+name: drift
+sources:
+  people:
+    format: csv
+    path: ${d}/in/*.csv
+    schema: [{ name: id, type: int }, { name: name, type: string }]
+    options: { header: true }
+    drift: ${policy}
+steps: []
+sinks:
+  out: { input: people, path: ${d}/out-${policy} }
+quarantine: { path: ${d}/q-${policy} }
+report: { path: ${d}/report-${policy}, formats: [json] }
+`;
+    writeFileSync(join(d, "fail.yaml"), spec("fail"));
+    const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr + failed.stdout).toMatch(/b\.csv/);
+    expect(existsSync(join(d, "out-fail"))).toBe(false);
+    writeFileSync(join(d, "accept.yaml"), spec("accept"));
+    const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
+    expect(accepted.status, accepted.stderr).toBe(0);
+    const result = JSON.parse(accepted.stdout);
+    expect(result.inputs[0].drift.groups).toEqual([{ files: [`file://${d}/in/b.csv`], added: ["extra"], missing: [], reordered: false }]);
+    const rows = await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect();
+    expect(rows).toEqual([
+      { id: 1, name: "ann", extra: null },
+      { id: 2, name: "bob", extra: "x" },
+    ]);
+  });
+});
