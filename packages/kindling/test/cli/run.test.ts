@@ -147,7 +147,9 @@ report: { path: ${d}/report-${policy}, formats: [json] }
     const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
     expect(accepted.status, accepted.stderr).toBe(0);
     const result = JSON.parse(accepted.stdout);
-    expect(result.inputs[0].drift.groups).toEqual([{ files: [`file://${d}/in/b.csv`], added: ["extra"], missing: [], reordered: false }]);
+    expect(result.inputs[0].drift.groups).toEqual([
+      { files: [`file://${d}/in/b.csv`], added: ["extra"], missing: [], reordered: false },
+    ]);
     const rows = await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect();
     expect(rows).toEqual([
       { id: 1, name: "ann", extra: null },
