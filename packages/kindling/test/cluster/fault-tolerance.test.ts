@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killExecutor, killWorker } from "../../src/cluster/chaos.js";
@@ -8,6 +9,9 @@ import { clusterJvms, findProcesses, isRunning } from "../../src/cluster/procs.j
 import { executors, stages } from "../../src/cluster/rest.js";
 import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
 import { clusterConnectUrl } from "../../src/cluster/state.js";
+import { runPipeline } from "../../src/run/runner.js";
+import { loadPipeline } from "../../src/spec/index.js";
+import { checksum, examplePipeline, smallDataset } from "../pipeline/support.js";
 import { eventually, expectedModTenSums } from "./support.js";
 
 const NAME = `test-ft-${process.pid}`;
@@ -103,6 +107,42 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     );
   });
 
+  it("the example pipeline survives a killed executor: same output as a clean run, and the report records it", async () => {
+    const { dir } = await smallDataset(400_000, 5);
+    const ui = cluster.connectUiUrl;
+    const load = (out: string) =>
+      loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, out) }, env: {} });
+    const clean = await runPipeline(spark, await load("clean"), { sparkUi: ui });
+    expect(clean.status, clean.error).toBe("succeeded");
+
+    const stagesBefore = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+    const chaosRun = runPipeline(spark, await load("chaos"), { sparkUi: ui });
+    const busy = await eventually(
+      "an executor running tasks of the pipeline",
+      async () => {
+        const running = (await stages(ui)).filter((s) => s.stageId > stagesBefore && s.numActiveTasks > 0);
+        if (running.length === 0) return undefined;
+        return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
+      },
+      120_000,
+      50,
+    );
+    const killed = await killExecutor({ name: NAME, id: busy.id });
+    const result = await chaosRun;
+    expect(result.status, result.error).toBe("succeeded");
+    for (const out of ["orders_clean", "daily_revenue", "quarantine"]) {
+      expect(await checksum(spark, join(dir, "chaos", out)), out).toBe(
+        await checksum(spark, join(dir, "clean", out)),
+      );
+    }
+    const lost = result.spark!.executors.filter((e) => !e.active);
+    expect(lost.map((e) => e.id)).toContain(killed.executorId);
+    const failedTasks = result.spark!.stages.reduce((a, st) => a + st.failedTasks, 0);
+    const retriedStages = result.spark!.stages.filter((st) => st.attemptId > 0).length;
+    expect(failedTasks + retriedStages).toBeGreaterThan(0);
+    const { renderMarkdown } = await import("../../src/report/markdown.js");
+    expect(renderMarkdown(result)).toMatch(new RegExp(`lost executors: .*${killed.executorId}`));
+  });
   it("records a killed worker without restarting it, and keeps computing on the other", async () => {
     const killed = await killWorker({ name: NAME, index: 2 });
     expect(killed.executorPids.length).toBeGreaterThan(0);

@@ -2,6 +2,8 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { killExecutor, killWorker } from "../../cluster/chaos.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "../../cluster/control.js";
 import { CLUSTER_DEFAULTS, DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { ensureJmxAgent } from "../../metrics/jmx.js";
+import { sparkMetricsConf } from "../../metrics/spark-conf.js";
 
 /** Options of `kindling cluster up`, as commander parses them. */
 interface UpOptions {
@@ -12,6 +14,7 @@ interface UpOptions {
   driverMemory: string;
   conf: Record<string, string>;
   json?: boolean;
+  metrics: boolean;
 }
 
 /** Options shared by the other cluster and chaos commands. */
@@ -62,14 +65,20 @@ export function registerCluster(program: Command): void {
         .default({}, "none"),
     )
     .option("--json", "print the cluster's state as JSON")
+    .option("--no-metrics", "do not configure Prometheus metrics (driver servlet, executor JMX exporter)")
     .action(async (opts: UpOptions) => {
+      // Metrics on by default: Prometheus endpoints on the driver, the JMX exporter on executors.
+      const metrics =
+        opts.metrics === false
+          ? { conf: {} }
+          : sparkMetricsConf({ mode: "cluster", agent: await ensureJmxAgent() });
       const result = await clusterUp({
         name: opts.name,
         workers: opts.workers,
         coresPerWorker: opts.cores,
         memoryPerWorker: opts.memory,
         driverMemory: opts.driverMemory,
-        conf: opts.conf,
+        conf: { ...metrics.conf, ...opts.conf },
         onProgress: (line) => process.stderr.write(`${line}\n`),
       });
       if (result.stale)

@@ -1,5 +1,7 @@
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { liveState } from "../../cluster/state.js";
 import { resolvePath } from "../../compile/read.js";
 import { PUSHGATEWAY_ENV } from "../../metrics/names.js";
 import { pushAfterRun } from "../../metrics/push.js";
@@ -34,7 +36,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       result = await runPipeline(spark, loaded, {
         onProgress: progressPrinter(!opts.json),
         signal: ac.signal,
-        ...(opts.sparkUi ? { sparkUi: opts.sparkUi } : {}),
+        ...(sparkUiFor(opts) ? { sparkUi: sparkUiFor(opts)! } : {}),
       });
     } finally {
       process.off("SIGINT", onSigint);
@@ -54,6 +56,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   await pushAfterRun(opts.pushgateway, result, (l) => process.stderr.write(`${l}\n`));
   if (result.status !== "succeeded") throw new KindlingError(`run failed: ${result.error}`, 1);
   return result;
+}
+
+/** The Spark UI to read stage timings from: --spark-ui, or the local cluster's Connect server UI. */
+function sparkUiFor(opts: RunCommandOptions): string | undefined {
+  if (opts.sparkUi) return opts.sparkUi;
+  if (opts.cluster)
+    return liveState(typeof opts.cluster === "string" ? opts.cluster : DEFAULT_CLUSTER_NAME)?.connectUiUrl;
+  return undefined;
 }
 
 export function registerRun(program: Command): void {
