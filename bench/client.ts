@@ -1,8 +1,12 @@
 /**
- * Client benchmarks: embedded server cold start, SELECT 1 round trip, and collect throughput
- * (Arrow → JS rows) of 1M rows of mixed types. All against one local Spark Connect server.
+ * Client benchmarks: embedded server cold start, SELECT 1 round trip, mixed-type rows to Arrow and
+ * to JS objects, count of a CSV dataset, a 200-step withColumn plan, and Node RSS while streaming.
+ * All against one local Spark Connect server; compare.ts pairs each case with PySpark's.
  */
-import { type SparkSession, startLocalServer } from "@kindling/spark-connect";
+import { execFile } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { functions, type SparkSession, startLocalServer } from "@kindling/spark-connect";
 import { median, timeRuns } from "./stats.js";
 
 export interface CaseResult {
@@ -65,4 +69,81 @@ export async function toArrowMixed(spark: SparkSession, n: number, runs: number)
     runs: times,
     median: median(times),
   };
+}
+
+/** One measured run: wall time and anything worth reporting beside it. */
+export interface Measure {
+  ms: number;
+  extra?: Record<string, number | string>;
+}
+
+async function timed(fn: () => Promise<Record<string, number | string> | undefined>): Promise<Measure> {
+  const t = performance.now();
+  const extra = await fn();
+  const ms = performance.now() - t;
+  return extra ? { ms, extra } : { ms };
+}
+
+/** The 9 string columns of the generated orders CSV, and the reader options the pipeline uses. */
+export const ORDERS_CSV = {
+  schema:
+    "order_id STRING, customer_id STRING, product_id STRING, order_ts STRING, quantity STRING, " +
+    "unit_price STRING, status STRING, country STRING, channel STRING",
+  options: { header: "true", multiLine: "true", quote: '"', escape: '"' } as Record<string, string>,
+};
+
+/**
+ * Single runs of each client case, for the alternating comparison in compare.ts. Each resolves to
+ * the wall time of the public API call(s) the case is about; none asserts anything.
+ */
+export const kindlingCase = {
+  selectOne: (spark: SparkSession) =>
+    timed(async () => {
+      await (await spark.sql("SELECT 1 AS one")).collect();
+      return undefined;
+    }),
+  mixedArrow: async (spark: SparkSession, n: number) => {
+    const df = await spark.sql(MIXED_SQL(n));
+    return timed(async () => ({ rows: (await df.toArrow()).numRows }));
+  },
+  mixedCollect: async (spark: SparkSession, n: number) => {
+    const df = await spark.sql(MIXED_SQL(n));
+    return timed(async () => ({ rows: (await df.collect()).length }));
+  },
+  countCsv: (spark: SparkSession, path: string) =>
+    timed(async () => ({
+      rows: await spark.read.schema(ORDERS_CSV.schema).options(ORDERS_CSV.options).csv(path).count(),
+    })),
+  /** Builds a plan of `n` chained withColumn calls and asks the server for its schema (analysis). */
+  withColumns: (spark: SparkSession, n: number) =>
+    timed(async () => {
+      let df = spark.range(10);
+      for (let i = 0; i < n; i++) df = df.withColumn(`c${i}`, functions.col("id").plus(i));
+      return { columns: (await df.schema()).fields.length };
+    }),
+};
+
+/**
+ * Streams `n` mixed-type rows with `df.toLocalIterator()` in a fresh Node process (bench/stream-rss.ts)
+ * so its peak RSS is the streaming's alone. Resolves to wall time, rows seen and peak RSS in MB.
+ */
+export function streamRss(url: string, n: number): Promise<Measure> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "stream-rss.ts");
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", script, url, String(n)],
+      { maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`stream-rss failed: ${err.message}\n${stderr}`));
+        const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as {
+          ms: number;
+          rows: number;
+          peakRssMB: number;
+          baseRssMB: number;
+        };
+        resolve({ ms: r.ms, extra: { rows: r.rows, peakRssMB: r.peakRssMB, baseRssMB: r.baseRssMB } });
+      },
+    );
+  });
 }

@@ -88,3 +88,32 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
     },
   ];
 }
+
+/**
+ * The example pipeline through Kindling's runner, once per call, on the dataset of `size` (made
+ * if missing). Returns the dataset folder, its orders bytes and the single-run function.
+ */
+export async function kindlingPipeline(
+  spark: SparkSession,
+  size: string,
+): Promise<{ dir: string; bytes: number; run: () => Promise<{ ms: number }> }> {
+  const dir = join(process.cwd(), "data", `bench-${size}`);
+  const bytes = await ensureDataset(dir, size);
+  const loaded = await loadPipeline("pipelines/example.yaml", {
+    set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
+    env: {},
+  });
+  return {
+    dir,
+    bytes,
+    run: async () => {
+      const t = performance.now();
+      const r = await runPipeline(spark, loaded);
+      if (r.status !== "succeeded") throw new Error(`pipeline failed: ${r.error}`);
+      return { ms: performance.now() - t };
+    },
+  };
+}
+
+/** Peak RSS (VmHWM) of a local process in MB, 0 if unknown. */
+export { jvmPeakRssMb as peakRssMbOf };

@@ -1,58 +1,186 @@
 /**
  * `npm run bench`: runs the benchmarks and appends a JSON record to bench/results/ with the
- * machine, versions and date. Medians only; no timing is asserted anywhere.
- * Select cases with BENCH_CASES=client,pipeline (default: both); BENCH_PIPELINE_SIZE (1GB) and
- * BENCH_PIPELINE_RUNS (3) size the pipeline case.
+ * machine, versions and date, then regenerates bench/README.md and bench/results/latest.svg.
+ * Medians only; no timing is asserted anywhere.
+ *
+ * BENCH_CASES=client,pipeline,pyspark (default all three). With `pyspark` the client and pipeline
+ * cases run alternately for Kindling and for PySpark's Connect client on the same server
+ * (bench/compare.ts); the venv is made by bench/pyspark/setup.sh, and if it cannot be made the
+ * cases run for Kindling only. BENCH_RUNS (5), BENCH_BIG_RUNS (3, 10M-row cases), BENCH_BIG_ROWS
+ * (10000000), BENCH_PIPELINE_SIZE (1GB), BENCH_PIPELINE_RUNS (3).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
+import { cpus, loadavg, totalmem } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SparkSession } from "@kindling/spark-connect";
-import { type CaseResult, coldStart, collectMixed, selectOne, toArrowMixed } from "./client.js";
-import { pipelineVsSql } from "./pipeline.js";
+import { type CaseResult, coldStart, kindlingCase, MIXED_SQL, ORDERS_CSV, streamRss } from "./client.js";
+import { type ComparedResult, ensurePySpark, type PairedCase, PySparkWorker, runPaired } from "./compare.js";
+import { ensureDataset, kindlingPipeline, peakRssMbOf, pipelineVsSql } from "./pipeline.js";
+import { type BenchRecord, writeReport } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const results: CaseResult[] = [];
-const log = (r: CaseResult) => {
+const env = (k: string, d: number) => Number(process.env[k] ?? d);
+const RUNS = env("BENCH_RUNS", 5);
+const BIG_RUNS = env("BENCH_BIG_RUNS", 3);
+const BIG_ROWS = env("BENCH_BIG_ROWS", 10_000_000);
+const PIPELINE_RUNS = env("BENCH_PIPELINE_RUNS", 3);
+const PIPELINE_SIZE = process.env.BENCH_PIPELINE_SIZE ?? "1GB";
+
+const results: (CaseResult | ComparedResult)[] = [];
+const show = (ms: number) => `${ms.toFixed(1)} ms`;
+const log = (r: CaseResult | ComparedResult) => {
   results.push(r);
+  const c = "key" in r ? r : undefined;
+  const py = c?.pyspark ? `  PySpark ${show(c.pyspark.median)}  ratio ${c.ratio!.toFixed(2)}×` : "";
   const extra = r.extra ? `  ${JSON.stringify(r.extra)}` : "";
   console.log(
-    `${r.name.padEnd(58)} median ${r.median.toFixed(1)} ${r.unit}  (runs: ${r.runs.map((x) => x.toFixed(0)).join(", ")})${extra}`,
+    `${r.name.padEnd(52)} Kindling ${show(r.median)}${py}  (runs: ${r.runs.map((x) => x.toFixed(0)).join(", ")}${c?.pyspark ? ` / ${c.pyspark.runs.map((x) => x.toFixed(0)).join(", ")}` : ""})${extra}`,
   );
 };
 
-const cases = (process.env.BENCH_CASES ?? "client,pipeline").split(",");
+const cases = (process.env.BENCH_CASES ?? "client,pipeline,pyspark").split(",");
+const loadAtStart = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(" / ");
+const py = cases.includes("pyspark") ? ensurePySpark() : undefined;
+
 if (cases.includes("client")) log(await coldStart(3));
 const spark = await SparkSession.builder()
   .remote("local[*]")
   .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "4g" })
   .getOrCreate();
+let worker: PySparkWorker | undefined;
 try {
+  const url = spark.localServer!.url;
+  const versions: Record<string, string> = { spark: await spark.version(), node: process.version };
+  if (py) {
+    worker = await PySparkWorker.start(py.python, url);
+    const info = await worker.call({ op: "info" });
+    Object.assign(versions, {
+      pysparkClient: `${py.client} (pyspark ${String(info.pyspark)})`,
+      pyarrow: String(info.pyarrow),
+      python: String(info.python),
+    });
+  }
   if (cases.includes("client")) {
-    log(await selectOne(spark, 30));
-    log(await collectMixed(spark, 1_000_000, 5));
-    log(await toArrowMixed(spark, 1_000_000, 5));
+    // Streaming first, in child processes: peak RSS of a fresh Node per row count.
+    for (const n of [1_000_000, BIG_ROWS]) {
+      const m = await streamRss(url, n);
+      log({
+        name: `stream ${n.toLocaleString("en")} rows (toLocalIterator), Node peak RSS`,
+        unit: "ms",
+        runs: [m.ms],
+        median: m.ms,
+        ...(m.extra ? { extra: m.extra } : {}),
+      });
+    }
+    const csvDir = join(process.cwd(), "data", "bench-1GB");
+    await ensureDataset(csvDir, "1GB");
+    const paired: PairedCase[] = [
+      {
+        key: "select1",
+        name: "SELECT 1 round trip",
+        runs: Math.max(RUNS, 15),
+        warmup: 3,
+        kindling: () => kindlingCase.selectOne(spark),
+        pyspark: { op: "select1" },
+        target: 0.8,
+      },
+      ...[1_000_000, BIG_ROWS].flatMap((n): PairedCase[] => {
+        const big = n > 1_000_000;
+        const label = n.toLocaleString("en");
+        return [
+          {
+            key: `arrow${big ? "Big" : "1M"}`,
+            name: `${label} mixed rows to Arrow`,
+            runs: big ? BIG_RUNS : RUNS,
+            warmup: big ? 0 : 1,
+            kindling: () => kindlingCase.mixedArrow(spark, n),
+            pyspark: { op: "mixed_arrow", sql: MIXED_SQL(n) },
+            target: 1.0,
+          },
+          {
+            key: `collect${big ? "Big" : "1M"}`,
+            name: `${label} mixed rows to native objects`,
+            runs: big ? BIG_RUNS : RUNS,
+            warmup: big ? 0 : 1,
+            kindling: () => kindlingCase.mixedCollect(spark, n),
+            pyspark: { op: "mixed_collect", sql: MIXED_SQL(n) },
+            target: 0.5,
+          },
+        ];
+      }),
+      {
+        key: "countCsv",
+        name: "count() of 1 GB CSV",
+        runs: RUNS,
+        warmup: 1,
+        kindling: () => kindlingCase.countCsv(spark, `${csvDir}/raw/orders/*.csv`),
+        pyspark: { op: "count_csv", path: `${csvDir}/raw/orders/*.csv`, ...ORDERS_CSV },
+      },
+      {
+        key: "withColumn200",
+        name: "200 chained withColumn + schema",
+        runs: Math.max(RUNS, 10),
+        warmup: 2,
+        kindling: () => kindlingCase.withColumns(spark, 200),
+        pyspark: { op: "with_columns", n: 200 },
+      },
+    ];
+    await runPaired(paired, worker, log);
   }
   if (cases.includes("pipeline")) {
-    const size = process.env.BENCH_PIPELINE_SIZE ?? "1GB";
-    for (const r of await pipelineVsSql(spark, size, Number(process.env.BENCH_PIPELINE_RUNS ?? 3))) log(r);
+    if (worker) {
+      const p = await kindlingPipeline(spark, PIPELINE_SIZE);
+      const mb = p.bytes / 2 ** 20;
+      const [r] = await runPaired(
+        [
+          {
+            key: "pipeline",
+            name: `example pipeline, ${PIPELINE_SIZE} input`,
+            runs: PIPELINE_RUNS,
+            warmup: 0,
+            kindling: p.run,
+            pyspark: { op: "pipeline", data_dir: p.dir, out_dir: join(p.dir, "out-pyspark") },
+            target: 1.05,
+          },
+        ],
+        worker,
+        () => undefined,
+      );
+      r!.extra = {
+        inputMB: Math.round(mb),
+        kindlingMBPerSecPerCore: +(mb / (r!.median / 1000) / cpus().length).toFixed(2),
+        ...(r!.pyspark
+          ? { pysparkMBPerSecPerCore: +(mb / (r!.pyspark.median / 1000) / cpus().length).toFixed(2) }
+          : {}),
+        nodePeakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        jvmPeakRssMB: peakRssMbOf(spark.localServer?.pid),
+      };
+      log(r!);
+    } else {
+      for (const r of await pipelineVsSql(spark, PIPELINE_SIZE, PIPELINE_RUNS)) log(r);
+    }
   }
-  const record = {
+  const record: BenchRecord = {
     date: new Date().toISOString(),
+    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZE} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} npm run bench`,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
       memoryGiB: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
+      loadAtStart,
     },
-    spark: await spark.version(),
+    versions,
     results,
   };
   mkdirSync(join(here, "results"), { recursive: true });
   const file = join(here, "results", `${record.date.replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  console.log(`written ${file}`);
+  writeReport(record, join(here, "README.md"), join(here, "results", "latest.svg"), relative(here, file));
+  console.log(`written ${file}, bench/README.md, bench/results/latest.svg`);
 } finally {
+  await worker?.stop();
   await spark.stop();
 }

@@ -1,5 +1,7 @@
 import { SparkSession as Session, type SparkSession } from "@kindling/spark-connect";
 import { clusterConnectUrl } from "../cluster/index.js";
+import { credentialsFromEnv } from "../storage/credentials.js";
+import { sparkS3ServerOptions } from "../storage/spark-s3.js";
 
 /** Where a command's Spark runs: `--remote sc://…`, `--cluster [name]`, or a local server (default). */
 export interface EngineOptions {
@@ -8,6 +10,8 @@ export interface EngineOptions {
   master?: string;
   driverMemory?: string;
   quiet?: boolean;
+  /** S3 endpoint for s3a:// paths (default KINDLING_S3_ENDPOINT). */
+  s3Endpoint?: string;
 }
 
 /**
@@ -25,11 +29,17 @@ export async function openSession(opts: EngineOptions): Promise<SparkSession> {
     say(`kindling: using the local cluster at ${url}`);
     return Session.builder().remote(url).getOrCreate();
   }
+  // With an S3 endpoint configured, the local server gets the s3a connector and the credentials
+  // (through its environment only, never its command line).
+  const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT;
+  const s3 = endpoint ? sparkS3ServerOptions({ endpoint, credentials: credentialsFromEnv() }) : undefined;
+  if (endpoint) process.env.KINDLING_S3_ENDPOINT = endpoint; // publishing s3a outputs uses it too
   return Session.builder()
     .remote(opts.master ?? process.env.KINDLING_MASTER ?? "local[*]")
     .localServerOptions({
       driverMemory: opts.driverMemory ?? process.env.KINDLING_DRIVER_MEMORY ?? "4g",
       onProgress: say,
+      ...(s3 ? { profiles: s3.profiles, conf: s3.conf, env: s3.env } : {}),
     })
     .getOrCreate();
 }
@@ -41,5 +51,9 @@ export function engineOptionsHelp() {
     ["--cluster [name]", "the local standalone cluster started by `kindling cluster up`"],
     ["--master <master>", "master of the embedded local server (default local[*])"],
     ["--driver-memory <size>", "heap of the embedded local server (default 4g)"],
+    [
+      "--s3-endpoint <url>",
+      "S3 endpoint for s3a:// paths (default KINDLING_S3_ENDPOINT); credentials from AWS_*",
+    ],
   ] as const;
 }

@@ -10,17 +10,9 @@ import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
 import type { LoadedPipeline } from "../spec/index.js";
-import {
-  cleanupStaging,
-  discardStaging,
-  isLocalPath,
-  outputStats,
-  publishOutput,
-  recoverOutput,
-  stagingPathFor,
-} from "./publish.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
+import { OutputStores } from "./stores.js";
 
 export interface RunOptions {
   /** Base folder for relative paths (default: the working directory). */
@@ -113,23 +105,15 @@ export async function runPipeline(
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
     ...compiled.sinks.map((s) => ({ path: s.path })),
   ];
-  for (const o of outputs) {
-    if (!isLocalPath(o.path)) {
-      throw new KindlingError(
-        `Output ${o.path}: only local or file:// outputs can be published safely in this version.`,
-        2,
-      );
-    }
-    result.recovered.push(...recoverOutput(o.path));
-  }
+  const store = new OutputStores();
+  for (const o of outputs) result.recovered.push(...(await store.recover(o.path)));
   for (const [name, s] of compiled.sources) {
     const files = await spark.read
       .format(s.spec.format === "jsonl" ? "json" : s.spec.format)
       .load(s.paths)
       .inputFiles()
       .catch(() => []);
-    let bytes = 0;
-    for (const f of files) bytes += outputStats(f.replace(/^file:(\/\/)?/, "")).bytes;
+    const bytes = await store.inputBytes(files);
     result.inputs.push({ source: name, paths: s.paths, files: files.length, bytes, drift: s.drift });
   }
 
@@ -150,7 +134,7 @@ export async function runPipeline(
     for (const [i, action] of plan.entries()) {
       options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
       const t0 = Date.now();
-      const staging = stagingPathFor(action.path, runId);
+      const staging = store.stagingPathFor(action.path, runId);
       const actionOptions = {
         tags: [runTag],
         onProgress: (p: ExecutionProgress) =>
@@ -186,7 +170,7 @@ export async function runPipeline(
         staged.push({ staging, final: action.path, mode });
       }
       for (const [k, v] of Object.entries(info.observedMetrics)) if (!(k in observed)) observed[k] = v;
-      const stats = outputStats(staging);
+      const stats = await store.stats(staging);
       result.actions.push({
         name: action.name,
         kind: action.kind,
@@ -231,15 +215,18 @@ export async function runPipeline(
         `Dataset rule(s) failed: ${failedRules.map((r) => `${r.step}.${r.rule} (${r.violations} violation(s))`).join(", ")}.`,
       );
     }
-    for (const s of staged) publishOutput(s.staging, s.final, s.mode, runId);
-    cleanupStaging(staged.map((s) => s.staging));
-    for (const a of result.actions) Object.assign(a, outputStats(a.path));
+    for (const s of staged) await store.publish(s.staging, s.final, s.mode, runId);
+    await store.cleanup(staged.map((s) => s.staging));
+    for (const a of result.actions) Object.assign(a, await store.stats(a.path));
     result.status = "succeeded";
   } catch (e) {
-    discardStaging(staged.map((s) => s.staging).concat(plan.map((p) => stagingPathFor(p.path, runId))));
+    await store
+      .cleanup(staged.map((s) => s.staging).concat(plan.map((p) => store.stagingPathFor(p.path, runId))))
+      .catch(() => undefined);
     result.error = e instanceof Error ? e.message : String(e);
     if (!result.counts && Object.keys(observed).length) result.counts = reconcile(compiled, observed);
   } finally {
+    store.close();
     for (const name of cached)
       await compiled.nodes
         .get(name)!

@@ -19,4 +19,5 @@ export {
 export { committedFiles, SUCCESS_MARKER } from "./publish.js";
 export { type S3Server, type S3ServerOptions, startS3Server } from "./server.js";
 export { SPARK_S3_PROFILE, type SparkS3Options, sparkS3ServerOptions } from "./spark-s3.js";
+export { uploadDirectory } from "./upload.js";
 export { type S3StoreBinary, type S3StoreKind, storageVersionsPath, storeBinary } from "./versions.js";

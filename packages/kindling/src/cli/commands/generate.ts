@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   DEFAULT_DIRTY_RATE,
@@ -9,6 +12,11 @@ import {
   generate,
   parseSize,
 } from "../../datagen/index.js";
+import { parseS3 } from "../../run/publish-s3.js";
+import { credentialsFromEnv } from "../../storage/credentials.js";
+import { s3Client } from "../../storage/objects.js";
+import { uploadDirectory } from "../../storage/upload.js";
+import { KindlingError } from "../errors.js";
 
 const MB = 2 ** 20;
 
@@ -24,6 +32,8 @@ interface GenerateCommandOptions {
   endDate?: string;
   out: string;
   json?: boolean;
+  to?: string;
+  s3Endpoint?: string;
 }
 
 /**
@@ -54,10 +64,19 @@ export function registerGenerate(program: Command): void {
     .option("--end-date <yyyy-MM-dd>", "last order date (default 2026-03-31)")
     .option("--out <dir>", "output directory", DEFAULT_OUT_DIR)
     .option("--json", "print the manifest as JSON instead of a summary")
+    .option(
+      "--to <s3a-uri>",
+      "upload the dataset to S3 (s3a://bucket/prefix); endpoint from --s3-endpoint or KINDLING_S3_ENDPOINT",
+    )
+    .option("--s3-endpoint <url>", "S3 endpoint for --to (credentials from AWS_* or AWS_PROFILE)")
     .action(async (opts: GenerateCommandOptions) => {
       const progress = progressPrinter();
+      const target = opts.to;
+      if (target && !/^s3a?:\/\//.test(target))
+        throw new InvalidArgumentError(`--to must be an s3a:// URI, got "${target}"`);
+      const outDir = target ? mkdtempSync(join(tmpdir(), "kindling-generate-")) : opts.out;
       const result = await generate({
-        outDir: opts.out,
+        outDir,
         size: opts.size,
         rows: opts.rows,
         seed: opts.seed,
@@ -69,6 +88,25 @@ export function registerGenerate(program: Command): void {
         onProgress: progress.update,
       });
       progress.done();
+      if (target) {
+        const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT ?? process.env.AWS_ENDPOINT_URL;
+        if (!endpoint)
+          throw new KindlingError(
+            "--to needs an S3 endpoint: --s3-endpoint <url> or KINDLING_S3_ENDPOINT.",
+            2,
+          );
+        const client = s3Client(endpoint, credentialsFromEnv());
+        try {
+          const { bucket, key } = parseS3(target);
+          const up = await uploadDirectory(client, outDir, bucket, key);
+          process.stderr.write(
+            `kindling: uploaded ${up.files} file(s), ${(up.bytes / MB).toFixed(1)} MB to ${target}\n`,
+          );
+        } finally {
+          client.destroy();
+          rmSync(outDir, { recursive: true, force: true });
+        }
+      }
       process.stdout.write(opts.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : summary(result));
     });
 }

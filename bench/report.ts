@@ -1,0 +1,132 @@
+/**
+ * Writes bench/README.md and bench/results/latest.svg from one benchmark record. The README's
+ * hand-written notes (between the `notes:start` / `notes:end` markers) are kept as they are.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { CaseResult } from "./client.js";
+import type { ComparedResult } from "./compare.js";
+
+/** What run.ts appends to bench/results/ (one JSON file per run). */
+export interface BenchRecord {
+  date: string;
+  command: string;
+  machine: Record<string, string | number | undefined>;
+  versions: Record<string, string>;
+  results: (CaseResult | ComparedResult)[];
+}
+
+const NOTES_START = "<!-- notes:start -->";
+const NOTES_END = "<!-- notes:end -->";
+
+const fmt = (ms: number) =>
+  ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`;
+
+function isCompared(r: CaseResult | ComparedResult): r is ComparedResult {
+  return "key" in r;
+}
+
+/** The markdown table of medians and ratios. */
+export function resultsTable(record: BenchRecord): string {
+  const lines = [
+    "| case | Kindling median | PySpark median | Kindling/PySpark | target | runs (K/P) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of record.results) {
+    const c = isCompared(r) ? r : undefined;
+    const ratio = c?.ratio !== undefined ? `${c.ratio.toFixed(2)}×` : "–";
+    const target =
+      c?.target !== undefined
+        ? `≤ ${c.target}× ${c.ratio === undefined ? "" : c.ratio <= c.target ? "met" : "**missed**"}`
+        : "";
+    const extra = r.extra?.peakRssMB !== undefined ? ` (peak RSS ${r.extra.peakRssMB} MB)` : "";
+    lines.push(
+      `| ${r.name} | ${fmt(r.median)}${extra} | ${c?.pyspark ? fmt(c.pyspark.median) : "–"} | ${ratio} | ${target} | ${r.runs.length}/${c?.pyspark?.runs.length ?? 0} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** A small horizontal bar chart of the ratios, with each target marked. */
+export function ratioChart(record: BenchRecord): string {
+  const rows = record.results.filter((r): r is ComparedResult => isCompared(r) && r.ratio !== undefined);
+  const w = 640;
+  const left = 230;
+  const barH = 18;
+  const gap = 8;
+  const top = 30;
+  const h = top + rows.length * (barH + gap) + 30;
+  const max = Math.max(2, ...rows.map((r) => r.ratio!), ...rows.map((r) => r.target ?? 0)) * 1.05;
+  const x = (v: number) => left + (v / max) * (w - left - 20);
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${w}" height="${h}" fill="white"/>`,
+    `<text x="${left}" y="16" font-size="12">Kindling / PySpark, median wall time (lower is better; | = target)</text>`,
+  ];
+  rows.forEach((r, i) => {
+    const y = top + i * (barH + gap);
+    const ok = r.target === undefined || r.ratio! <= r.target;
+    parts.push(
+      `<text x="${left - 6}" y="${y + 13}" text-anchor="end">${esc(r.name.length > 38 ? `${r.name.slice(0, 37)}…` : r.name)}</text>`,
+      `<rect x="${left}" y="${y}" width="${(x(r.ratio!) - left).toFixed(1)}" height="${barH}" fill="${ok ? "#3a7d44" : "#c0392b"}"/>`,
+      `<text x="${(x(r.ratio!) + 4).toFixed(1)}" y="${y + 13}">${r.ratio!.toFixed(2)}×</text>`,
+    );
+    if (r.target !== undefined)
+      parts.push(
+        `<line x1="${x(r.target).toFixed(1)}" x2="${x(r.target).toFixed(1)}" y1="${y - 2}" y2="${y + barH + 2}" stroke="black" stroke-width="2"/>`,
+      );
+  });
+  const yb = top + rows.length * (barH + gap) + 4;
+  parts.push(
+    `<line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${top - 4}" y2="${yb}" stroke="#888" stroke-dasharray="3,3"/>`,
+    `<text x="${x(1).toFixed(1)}" y="${yb + 14}" text-anchor="middle">1.0× (parity)</text>`,
+    "</svg>",
+  );
+  return `${parts.join("\n")}\n`;
+}
+
+/** Regenerates `readmePath` (keeping its notes) and writes the chart to `svgPath`. */
+export function writeReport(
+  record: BenchRecord,
+  readmePath: string,
+  svgPath: string,
+  resultFile: string,
+): void {
+  writeFileSync(svgPath, ratioChart(record));
+  const old = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : "";
+  const a = old.indexOf(NOTES_START);
+  const b = old.indexOf(NOTES_END);
+  const notes = a >= 0 && b > a ? old.slice(a + NOTES_START.length, b).trim() : "_No notes yet._";
+  const m = record.machine;
+  const v = record.versions;
+  const readme = `# Kindling benchmarks
+
+\`npm run bench\` runs every case below against one local Spark Connect server and, when the
+PySpark side is available (\`bench/pyspark/setup.sh\` makes a private venv with pyspark-client at
+the pinned Spark version), runs PySpark's own Connect client on the same server, alternating the
+two clients run by run. Each run appends a JSON record to \`bench/results/\` and rewrites this
+file and \`results/latest.svg\`. No timing is asserted anywhere.
+
+Environment: \`BENCH_CASES\` (default \`client,pipeline,pyspark\`; drop \`pyspark\` for Kindling
+only), \`BENCH_RUNS\` (5), \`BENCH_BIG_RUNS\` (3, the 10M-row cases), \`BENCH_BIG_ROWS\`
+(10000000), \`BENCH_PIPELINE_SIZE\` (1GB), \`BENCH_PIPELINE_RUNS\` (3).
+
+## Latest run
+
+${record.date} — \`${record.command}\`<br>
+Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, load average at start ${m.loadAtStart}.
+Versions: Spark ${v.spark}, Node ${v.node}, ${v.pysparkClient ?? "PySpark not run"}${v.pyarrow ? `, pyarrow ${v.pyarrow}, Python ${v.python}` : ""}.
+Raw runs: \`${resultFile}\`.
+
+${resultsTable(record)}
+
+![Kindling/PySpark ratios](results/latest.svg)
+
+## Notes
+
+${NOTES_START}
+${notes}
+${NOTES_END}
+`;
+  writeFileSync(readmePath, readme);
+}
