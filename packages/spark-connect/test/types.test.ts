@@ -79,6 +79,14 @@ describe("Arrow results become faithful JS values", () => {
     expect(r.ns).toBeNull();
   });
 
+  it("variant values decode to the JSON-like value they hold", async () => {
+    const r = await one(
+      `SELECT parse_json('{"a":1,"b":[true,null,"x",2.5,12345678901],"c":{"d":"${"long ".repeat(20)}"}}') v, CAST(NULL AS VARIANT) n`,
+    );
+    expect(r.v).toEqual({ a: 1, b: [true, null, "x", "2.5", 12345678901n], c: { d: "long ".repeat(20) } });
+    expect(r.n).toBeNull();
+  });
+
   it("nulls of every type", async () => {
     const r = await one(
       "SELECT CAST(NULL AS BIGINT) a, CAST(NULL AS DECIMAL(10,2)) b, CAST(NULL AS DATE) c, CAST(NULL AS TIMESTAMP) d, CAST(NULL AS BINARY) e, CAST(NULL AS ARRAY<INT>) f, CAST(NULL AS MAP<STRING,INT>) g, NULL h",

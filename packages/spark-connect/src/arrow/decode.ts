@@ -20,10 +20,12 @@
  * | array<T>              | T[]                                                                 |
  * | map<K,V>              | Map<K,V>                                                            |
  * | struct<...>           | plain object                                                        |
+ * | variant               | the JSON-like value it holds (objects, arrays, scalars as above)     |
  * | null                  | null                                                                |
  */
 import { type Data, type RecordBatch, Type, tableFromIPC } from "apache-arrow";
 import { SparkConnectError } from "../errors.js";
+import { decodeVariant } from "./variant.js";
 
 /** A result row: column name → value (see the table above). */
 export type Row = Record<string, unknown>;
@@ -122,7 +124,17 @@ export function decodeData(d: Data): unknown[] {
       return out;
     }
     case Type.Struct: {
-      const names = (t as unknown as { children: { name: string }[] }).children.map((f) => f.name);
+      const fields = (t as unknown as { children: { name: string; metadata: Map<string, string> }[] })
+        .children;
+      const names = fields.map((f) => f.name);
+      if (names.length === 2 && fields[1]?.metadata?.get("variant") === "true") {
+        const values = decodeData(d.children[0]!) as (Uint8Array | null)[];
+        const metas = decodeData(d.children[1]!) as (Uint8Array | null)[];
+        for (let i = 0; i < n; i++) {
+          out[i] = (hasNulls && !isValid(d, i)) || !values[i] ? null : decodeVariant(values[i]!, metas[i]!);
+        }
+        return out;
+      }
       const cols = d.children.map(decodeData);
       for (let i = 0; i < n; i++) {
         if (hasNulls && !isValid(d, i)) {
