@@ -31,6 +31,8 @@ export interface ClusterOptions {
   startTimeoutMs?: number;
   /** Progress lines while Spark is provisioned and the JVMs start. */
   onProgress?: (line: string) => void;
+  /** Extra Maven profiles of spark/pom.xml on every JVM's class path (e.g. `s3` for s3a). */
+  profiles?: string[];
 }
 
 /** {@link ClusterOptions} with every default filled in and checked. */
@@ -42,6 +44,7 @@ export interface ResolvedClusterOptions {
   driverMemory: string;
   conf: Record<string, string>;
   startTimeoutMs: number;
+  profiles: string[];
 }
 
 const MEMORY = /^[1-9]\d*[mg]$/;
@@ -57,6 +60,7 @@ export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClu
     driverMemory: (options.driverMemory ?? CLUSTER_DEFAULTS.driverMemory).toLowerCase(),
     conf: options.conf ?? {},
     startTimeoutMs: options.startTimeoutMs ?? CLUSTER_DEFAULTS.startTimeoutMs,
+    profiles: options.profiles ?? [],
   };
   if (!Number.isInteger(resolved.workers) || resolved.workers < 1 || resolved.workers > 64)
     throw new KindlingError(`workers must be a whole number from 1 to 64, got ${resolved.workers}.`, 2);

@@ -127,7 +127,7 @@ export async function launchCluster(
   try {
     reapOrphans();
     checkJava();
-    const spark = await ensureSpark({ onProgress: progress });
+    const spark = await ensureSpark({ onProgress: progress, profiles: opts.profiles });
     checkSparkHomeLayout(spark);
     const logDir = rotateLogs ? freshLogDir(name) : clusterLogDir(name);
     mkdirSync(logDir, { recursive: true });
@@ -238,6 +238,7 @@ export async function launchCluster(
     try {
       connect = await startLocalServer({
         master: masterUrl,
+        profiles: opts.profiles,
         driverMemory: opts.driverMemory,
         logDir,
         env,

@@ -4,6 +4,8 @@ import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "../..
 import { CLUSTER_DEFAULTS, DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
 import { ensureJmxAgent } from "../../metrics/jmx.js";
 import { sparkMetricsConf } from "../../metrics/spark-conf.js";
+import { credentialsFromEnv } from "../../storage/credentials.js";
+import { sparkS3ServerOptions } from "../../storage/spark-s3.js";
 
 /** Options of `kindling cluster up`, as commander parses them. */
 interface UpOptions {
@@ -15,6 +17,7 @@ interface UpOptions {
   conf: Record<string, string>;
   json?: boolean;
   metrics: boolean;
+  s3Endpoint?: string;
 }
 
 /** Options shared by the other cluster and chaos commands. */
@@ -65,8 +68,14 @@ export function registerCluster(program: Command): void {
         .default({}, "none"),
     )
     .option("--json", "print the cluster's state as JSON")
+    .option(
+      "--s3-endpoint <url>",
+      "S3 endpoint for s3a:// paths (default KINDLING_S3_ENDPOINT); credentials from AWS_*",
+    )
     .option("--no-metrics", "do not configure Prometheus metrics (driver servlet, executor JMX exporter)")
     .action(async (opts: UpOptions) => {
+      const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT;
+      const s3 = endpoint ? sparkS3ServerOptions({ endpoint, credentials: credentialsFromEnv() }) : undefined;
       // Metrics on by default: Prometheus endpoints on the driver, the JMX exporter on executors.
       const metrics =
         opts.metrics === false
@@ -78,7 +87,10 @@ export function registerCluster(program: Command): void {
         coresPerWorker: opts.cores,
         memoryPerWorker: opts.memory,
         driverMemory: opts.driverMemory,
-        conf: { ...metrics.conf, ...opts.conf },
+        // s3a: the connector's jars on every JVM, the endpoint in the conf; credentials stay in the
+        // environment (AWS_*), which the supervisor, workers and executors inherit.
+        conf: { ...metrics.conf, ...(s3 ? s3.conf : {}), ...opts.conf },
+        ...(s3 ? { profiles: s3.profiles } : {}),
         onProgress: (line) => process.stderr.write(`${line}\n`),
       });
       if (result.stale)
