@@ -14,6 +14,19 @@ import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
 
+/**
+ * Session settings every run uses (see bench/README.md for what each bought):
+ *  - AQE may re-partition inside cached steps, so a shared step's shuffle is coalesced to a few
+ *    right-sized partitions instead of 200 tiny tasks (off by default in Spark);
+ *  - coalescing aims at the advisory partition size rather than at the core count.
+ */
+export const RUN_CONF: Record<string, string> = {
+  "spark.sql.adaptive.enabled": "true",
+  "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
+  "spark.sql.adaptive.coalescePartitions.parallelismFirst": "false",
+  "spark.sql.adaptive.advisoryPartitionSizeInBytes": "64m",
+};
+
 export interface RunOptions {
   /** Base folder for relative paths (default: the working directory). */
   baseDir?: string;
@@ -100,6 +113,7 @@ export async function runPipeline(
     recovered: [],
     cached: [],
   };
+  for (const [k, v] of Object.entries(RUN_CONF)) await spark.conf.set(k, v);
   const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),

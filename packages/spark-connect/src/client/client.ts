@@ -73,6 +73,7 @@ export class SparkConnectClient {
       // Keep idle connections alive across long-running stages.
       pingIntervalMs: 30_000,
       pingIdleConnection: true,
+      ...(process.env.KWIN ? { nodeOptions: { settings: { initialWindowSize: Number(process.env.KWIN) } } } : {}),
     });
     this.rpc = createClient(SparkConnectService, transport);
   }
