@@ -48,7 +48,7 @@ function kindling(args: string[]) {
 
 const keys = async (prefix: string) => (await listObjects(s3, BUCKET, prefix)).map((o) => o.key);
 
-describe.skipIf(!runs)("the example pipeline on S3 (SeaweedFS)", () => {
+describe.skipIf(!runs)("the example pipeline on S3 (SeaweedFS)", { timeout: 600_000 }, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "kindling-s3-pipeline-"));
     store = await startS3Server({
@@ -105,6 +105,8 @@ describe.skipIf(!runs)("the example pipeline on S3 (SeaweedFS)", () => {
       ).toBe(true);
     }
     expect(await keys("out/.kindling-staging/")).toEqual([]);
+    expect(await keys("out/reports/")).toEqual(expect.arrayContaining(["out/reports/report.json", "out/reports/report.html"]));
+    expect(result.reports).toContain(`s3a://${BUCKET}/out/reports/report.html`);
     expect(r.stdout + r.stderr).not.toContain(SECRET_KEY);
   });
 

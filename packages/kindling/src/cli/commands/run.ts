@@ -1,13 +1,16 @@
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { cacheRoot } from "@kindling/spark-connect";
 import type { Command } from "commander";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
 import { liveState } from "../../cluster/state.js";
 import { resolvePath } from "../../compile/read.js";
 import { PUSHGATEWAY_ENV } from "../../metrics/names.js";
 import { pushAfterRun } from "../../metrics/push.js";
-import { writeReports } from "../../report/index.js";
+import { type ReportFormat, writeReports } from "../../report/index.js";
+import { isS3Path, outputS3Client, parseS3 } from "../../run/publish-s3.js";
 import { type RunResult, runPipeline } from "../../run/runner.js";
 import { loadPipeline } from "../../spec/index.js";
+import { uploadDirectory } from "../../storage/upload.js";
 import { KindlingError } from "../errors.js";
 import { progressPrinter } from "../progress.js";
 import { type EngineOptions, engineOptionsHelp, openSession } from "../session.js";
@@ -47,7 +50,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const reportDir = loaded.spec.report
     ? resolvePath(loaded.spec.report.path)
     : resolve(dirname(file), "..", "out", "reports");
-  const written = writeReports(result, reportDir, loaded.spec.report?.formats ?? ["json", "md", "html"]);
+  const written = await saveReports(result, reportDir, loaded.spec.report?.formats ?? ["json", "md", "html"]);
   if (opts.json)
     process.stdout.write(
       `${JSON.stringify({ ...result, reports: written }, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`,
@@ -56,6 +59,24 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   await pushAfterRun(opts.pushgateway, result, (l) => process.stderr.write(`${l}\n`));
   if (result.status !== "succeeded") throw new KindlingError(`run failed: ${result.error}`, 1);
   return result;
+}
+
+/**
+ * Writes the reports. An s3a:// report path gets them uploaded (from a local copy kept under
+ * ~/.cache/kindling/reports/<run id>); returns the paths written.
+ */
+async function saveReports(result: RunResult, dir: string, formats: ReportFormat[]): Promise<string[]> {
+  if (!isS3Path(dir)) return writeReports(result, dir, formats);
+  const local = join(cacheRoot(), "reports", result.runId);
+  const written = writeReports(result, local, formats);
+  const client = outputS3Client();
+  try {
+    const { bucket, key } = parseS3(dir);
+    await uploadDirectory(client, local, bucket, key);
+  } finally {
+    client.destroy();
+  }
+  return written.map((p) => `${dir}/${basename(p)}`);
 }
 
 /** The Spark UI to read stage timings from: --spark-ui, or the local cluster's Connect server UI. */
