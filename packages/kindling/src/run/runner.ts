@@ -59,6 +59,7 @@ export interface RuleResult {
   violations: number;
   threshold: string | undefined;
   outcome: "passed" | "within_threshold" | "warned" | "failed";
+  note?: string;
 }
 
 export interface RunResult {
