@@ -140,13 +140,23 @@ export async function compileClean(
         undefined,
       )!
     : F.lit(null).cast("string");
-  const action = acting.length
-    ? acting.reduce<Column | undefined>(
-        (acc, v) => (acc ? acc.when(v.broken, v.severity) : F.when(v.broken, v.severity)),
-        undefined,
-      )!
-    : F.lit(null).cast("string");
-  df = df.withColumns({ [REASON]: reason, [ACTION]: action });
+  // The action follows from the reason (each rule name has one severity), so the rule conditions,
+  // regexes included, are evaluated once per row; a name reused with two severities falls back to
+  // evaluating the conditions again.
+  const severityOf = new Map<string, string>();
+  const ambiguous = acting.some((v) => severityOf.has(v.name) && severityOf.get(v.name) !== v.severity);
+  for (const v of acting) severityOf.set(v.name, v.severity);
+  const action = !acting.length
+    ? F.lit(null).cast("string")
+    : ambiguous
+      ? acting.reduce<Column | undefined>(
+          (acc, v) => (acc ? acc.when(v.broken, v.severity) : F.when(v.broken, v.severity)),
+          undefined,
+        )!
+      : F.expr(
+          `CASE ${REASON} ${[...severityOf].map(([n, sev]) => `WHEN ${sqlString(n)} THEN ${sqlString(sev)}`).join(" ")} END`,
+        );
+  df = df.withColumn(REASON, reason).withColumn(ACTION, action);
 
   const ruleNames = [...new Set(acting.map((v) => v.name))];
   const ruleAliases: Record<string, string> = {};

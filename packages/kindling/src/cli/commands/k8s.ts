@@ -16,7 +16,7 @@ interface ProviderOptions {
 }
 
 /**
- * Adds `kindling k8s up|status|down`: a Kubernetes cluster to run Kindling's manifests on. By
+ * Adds `kindling k8s up|deploy|status|down`: a Kubernetes cluster to run Kindling's manifests on. By
  * default a single-node cluster built from upstream sources on this machine (infra/k8s/*.sh, needs
  * root); with `--provider kind|minikube` the same commands drive those tools instead.
  */
@@ -43,6 +43,13 @@ export function registerK8s(program: Command): void {
         return runTool("kind", ["create", "cluster", "--name", CLUSTER_NAME, "--wait", "120s"]);
       return runTool("minikube", ["start", "--profile", CLUSTER_NAME, "--cpus", "4", "--memory", "8g"]);
     });
+
+  k8s
+    .command("deploy")
+    .description(
+      "Local cluster: build and import the images, apply k8s/overlays/local, wait for the driver and its executor pods.",
+    )
+    .action(async () => runScript("deploy.sh"));
 
   k8s
     .command("status")
