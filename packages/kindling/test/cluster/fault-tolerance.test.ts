@@ -108,7 +108,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
   });
 
   it("the example pipeline survives a killed executor: same output as a clean run, and the report records it", async () => {
-    const { dir } = await smallDataset(400_000, 5);
+    const { dir } = await smallDataset(250_000, 5);
     const ui = cluster.connectUiUrl;
     const load = (out: string) =>
       loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, out) }, env: {} });
@@ -142,7 +142,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     expect(failedTasks + retriedStages).toBeGreaterThan(0);
     const { renderMarkdown } = await import("../../src/report/markdown.js");
     expect(renderMarkdown(result)).toMatch(new RegExp(`lost executors: .*${killed.executorId}`));
-  });
+  }, 600_000);
   it("records a killed worker without restarting it, and keeps computing on the other", async () => {
     const killed = await killWorker({ name: NAME, index: 2 });
     expect(killed.executorPids.length).toBeGreaterThan(0);
