@@ -38,11 +38,15 @@ export async function selectOne(spark: SparkSession, runs: number): Promise<Case
   return { name: "SELECT 1 round trip (sql + collect)", unit: "ms", runs: times, median: median(times) };
 }
 
-/** The mixed-type million-row query, shared with the PySpark comparison. */
+/**
+ * The mixed-type query, shared with the PySpark comparison. One partition per 500k rows: with
+ * `range(n)`'s default (one per core) a 10M-row result came back as two ~1 GB task results and
+ * the 4 GB driver died of OutOfMemoryError in task-result-getter (the query then hung).
+ */
 export const MIXED_SQL = (n: number) =>
   `SELECT id, id * 2.5D AS dbl, CAST(id AS DECIMAL(18,2)) / 100 AS dec, CAST(id AS STRING) AS str, ` +
   `DATE_ADD(DATE'2020-01-01', CAST(id % 1000 AS INT)) AS d, TIMESTAMP'2020-01-01 00:00:00' + make_interval(0,0,0,0,0,0,id % 86400) AS ts, ` +
-  `named_struct('a', id % 7, 'b', array(id, id + 1)) AS nested FROM range(${n})`;
+  `named_struct('a', id % 7, 'b', array(id, id + 1)) AS nested FROM range(0, ${n}, 1, ${Math.max(2, Math.ceil(n / 500_000))})`;
 
 export async function collectMixed(spark: SparkSession, n: number, runs: number): Promise<CaseResult> {
   const df = await spark.sql(MIXED_SQL(n));

@@ -25,25 +25,32 @@ function isCompared(r: CaseResult | ComparedResult): r is ComparedResult {
   return "key" in r;
 }
 
-/** The markdown table of medians and ratios. */
+/** The markdown table of medians and ratios, padded the way Biome formats markdown tables. */
 export function resultsTable(record: BenchRecord): string {
-  const lines = [
-    "| case | Kindling median | PySpark median | Kindling/PySpark | target | runs (K/P) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
-  ];
+  const head = ["case", "Kindling median", "PySpark median", "Kindling/PySpark", "target", "runs (K/P)"];
+  const rows: string[][] = [];
   for (const r of record.results) {
     const c = isCompared(r) ? r : undefined;
     const ratio = c?.ratio !== undefined ? `${c.ratio.toFixed(2)}×` : "–";
     const target =
       c?.target !== undefined
-        ? `≤ ${c.target}× ${c.ratio === undefined ? "" : c.ratio <= c.target ? "met" : "**missed**"}`
+        ? `≤ ${c.target}×${c.ratio === undefined ? "" : c.ratio <= c.target ? " met" : " **missed**"}`
         : "";
     const extra = r.extra?.peakRssMB !== undefined ? ` (peak RSS ${r.extra.peakRssMB} MB)` : "";
-    lines.push(
-      `| ${r.name} | ${fmt(r.median)}${extra} | ${c?.pyspark ? fmt(c.pyspark.median) : "–"} | ${ratio} | ${target} | ${r.runs.length}/${c?.pyspark?.runs.length ?? 0} |`,
-    );
+    rows.push([
+      r.name,
+      `${fmt(r.median)}${extra}`,
+      c?.pyspark ? fmt(c.pyspark.median) : "–",
+      ratio,
+      target,
+      `${r.runs.length}/${c?.pyspark?.runs.length ?? 0}`,
+    ]);
   }
-  return lines.join("\n");
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((x, i) => (i === 0 ? x.padEnd(width[i]!) : x.padStart(width[i]!))).join(" | ")} |`;
+  const rule = `| ${width.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return [line(head), rule, ...rows.map(line)].join("\n");
 }
 
 /** A small horizontal bar chart of the ratios, with each target marked. */

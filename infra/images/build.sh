@@ -3,7 +3,8 @@
 #   ${KINDLING_CACHE:-~/.cache/kindling}/images/<name>.tar
 # (what infra/k8s/load-images.sh imports into the local cluster; no registry is involved).
 #
-#   infra/images/build.sh              # everything: system images + base, spark, kindling, s3-store
+#   infra/images/build.sh              # everything: system images + base, spark, kindling, s3-store,
+#                                      # prometheus
 #   infra/images/build.sh --system     # only what the cluster itself needs: pause, coredns
 #   infra/images/build.sh spark kindling   # only these (base is built when they need it)
 #   IMAGE_BASE=eclipse-temurin:17-jre infra/images/build.sh spark   # FROM an official image
@@ -26,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --system) wanted+=(pause coredns) ;;
     --force) force=true ;;
-    pause | coredns | base | spark | kindling | s3-store) wanted+=("$arg") ;;
+    pause | coredns | base | spark | kindling | s3-store | prometheus) wanted+=("$arg") ;;
     -h | --help)
       sed -n '2,14p' "$0"
       exit 0
@@ -34,7 +35,7 @@ for arg in "$@"; do
     *) die "images/build.sh: unknown argument '$arg' (try --help)" ;;
   esac
 done
-((${#wanted[@]})) || wanted=(pause coredns base spark kindling s3-store)
+((${#wanted[@]})) || wanted=(pause coredns base spark kindling s3-store prometheus)
 
 SPARK_VERSION="$(sed -n 's:.*<spark.version>\(.*\)</spark.version>.*:\1:p' "$repo/spark/pom.xml")"
 BASE_IMAGE=kindling.local/debian:bookworm
@@ -44,10 +45,11 @@ declare -A TAG=(
   [spark]="kindling.local/spark:$SPARK_VERSION"
   [kindling]="kindling.local/kindling:dev"
   [s3-store]="kindling.local/s3-store:dev"
+  [prometheus]="kindling.local/prometheus:dev"
 )
 declare -A FILE=(
   [pause]=pause [coredns]="coredns-$COREDNS_VERSION" [spark]="spark-$SPARK_VERSION"
-  [kindling]=kindling [s3-store]=s3-store
+  [kindling]=kindling [s3-store]=s3-store [prometheus]=prometheus
 )
 mkdir -p "$IMAGE_CACHE"
 work="$(mktemp -d "${TMPDIR:-/tmp}/kindling-images.XXXXXX")"
@@ -65,7 +67,7 @@ trap cleanup EXIT
 ensure_docker() {
   docker info >/dev/null 2>&1 && return 0
   command -v dockerd >/dev/null || die "docker is needed to build images: apt-get install -y docker.io"
-  echo "images: starting dockerd for this build (no iptables rules, no bridge; log $work/dockerd.log)"
+  echo "images: starting dockerd for this build (no iptables rules, no bridge; log $IMAGE_CACHE/dockerd.log)"
   # Outlives nothing: stopped by the EXIT trap. --iptables=false keeps the FORWARD policy alone.
   dockerd --iptables=false --ip-forward=false --bridge=none >"$IMAGE_CACHE/dockerd.log" 2>&1 &
   started_dockerd=$!
@@ -78,14 +80,17 @@ ensure_docker() {
 
 # The Debian base: debootstrap (minbase) piped into `docker import`; no registry needed.
 build_base() {
+  ensure_docker
   if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && ! $force; then
     echo "images: $BASE_IMAGE present"
     return 0
   fi
   command -v debootstrap >/dev/null || die "debootstrap is needed for the base image: apt-get install -y debootstrap"
   local mirror
-  mirror="$(grep -rhoE '^(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-    awk '{print $2}' | grep -m1 debian || echo http://deb.debian.org/debian)"
+  # The host's Debian mirror (deb822 or one-line sources), else the public one.
+  mirror="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
+    sed -nE 's/^(URIs:|deb) +(https?:\/\/[^ ]*debian[^ ]*).*/\2/p' | head -1 || true)"
+  mirror="${mirror:-http://deb.debian.org/debian}"
   echo "images: debootstrap --variant=minbase bookworm from $mirror (~1 min)"
   debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     tail -20 "$work/debootstrap.log" >&2
@@ -144,7 +149,7 @@ context() {
         --exclude='node_modules/playwright-core' --exclude='node_modules/@rolldown' \
         --exclude='node_modules/lightningcss*' --exclude='node_modules/vitest' \
         --exclude='node_modules/@vitest' --exclude='node_modules/vite' \
-        package.json package-lock.json packages pipelines spark/pom.xml node_modules |
+        package.json package-lock.json packages pipelines spark/pom.xml infra/k8s/jobs node_modules |
         tar -C "$ctx/app" -x
       echo "      app $(du -sh "$ctx/app" | cut -f1), node $("$node_bin" --version)"
       ;;
@@ -158,6 +163,7 @@ build_image() {
     return 0
   fi
   local t=$SECONDS
+  ensure_docker
   echo "images: building ${TAG[$name]}"
   context "$name"
   local args=()
@@ -169,12 +175,14 @@ build_image() {
   echo "images: ${TAG[$name]} -> $tarball ($(du -h "$tarball" | cut -f1), $((SECONDS - t)) s)"
 }
 
-ensure_docker
+# dockerd is started only when something has to be built.
 for name in "${wanted[@]}"; do
   case "$name" in
-    base) [[ -z "${IMAGE_BASE:-}" ]] && build_base ;;
-    spark | kindling)
-      [[ -z "${IMAGE_BASE:-}" ]] && build_base
+    base) [[ -z "${IMAGE_BASE:-}" ]] && [[ ! -f "$IMAGE_CACHE/spark-$SPARK_VERSION.tar" || ! -f "$IMAGE_CACHE/kindling.tar" || ! -f "$IMAGE_CACHE/prometheus.tar" ]] && build_base ;;
+    spark | kindling | prometheus)
+      if [[ ! -f "$IMAGE_CACHE/${FILE[$name]}.tar" ]] || $force; then
+        [[ -z "${IMAGE_BASE:-}" ]] && build_base
+      fi
       build_image "$name"
       ;;
     *) build_image "$name" ;;

@@ -25,7 +25,11 @@ for tarball in "$@"; do
     continue
   fi
   t=$SECONDS
-  "$K8S_BIN/ctr" --address "$CONTAINERD_SOCK" -n k8s.io images import "$tarball" >/dev/null
+  # ctr warns about cgroup v1 on every call: show its messages only when the import fails.
+  if ! "$K8S_BIN/ctr" --address "$CONTAINERD_SOCK" -n k8s.io images import "$tarball" >/dev/null 2>"$seen/$name.err"; then
+    cat "$seen/$name.err" >&2
+    die "could not import $tarball"
+  fi
   echo "$key" >"$seen/$name"
   echo "image $name loaded ($(du -h "$tarball" | cut -f1), $((SECONDS - t)) s)"
 done

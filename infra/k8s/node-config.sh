@@ -15,9 +15,17 @@ node_ip="${1:?usage: node-config.sh <node-ip>}"
 CONF="$K8S_STATE/config"
 mkdir -p "$CONF" "$CONF/cni" "$K8S_STATE/cni/ipam" "$K8S_STATE/containerd" "$K8S_RUN"
 
+# Replaces <file> with stdin only when the content differs: kube-proxy exits when its
+# configuration file is written, even with the same content, so `up` must not touch it needlessly.
+write_if_changed() {
+  local tmp="$1.new"
+  cat >"$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
 # containerd 2.x (config version 3). Its state and socket live in /run/kindling-k8s so they never
 # collide with a system containerd (docker's); images and snapshots persist in the cache.
-cat >"$CONF/containerd.toml" <<EOF
+write_if_changed "$CONF/containerd.toml" <<EOF
 version = 3
 root = "$K8S_STATE/containerd"
 state = "$K8S_RUN/containerd"
@@ -57,7 +65,7 @@ state = "$K8S_RUN/containerd"
 EOF
 
 # One bridge for all pods; host-local IPAM keeps its leases in the cluster state, not /var/lib/cni.
-cat >"$CONF/cni/10-kindling.conflist" <<EOF
+write_if_changed "$CONF/cni/10-kindling.conflist" <<EOF
 {
   "cniVersion": "1.0.0",
   "name": "kindling",
@@ -80,7 +88,7 @@ cat >"$CONF/cni/10-kindling.conflist" <<EOF
 }
 EOF
 
-cat >"$CONF/kubelet.yaml" <<EOF
+write_if_changed "$CONF/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 # These hosts run cgroup v1, which kubelet 1.35+ refuses unless told otherwise.
@@ -112,7 +120,7 @@ evictionHard:
   imagefs.available: 2%
 EOF
 
-cat >"$CONF/kube-proxy.yaml" <<EOF
+write_if_changed "$CONF/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection:

@@ -2,8 +2,8 @@
 # Entrypoint of Kindling's Spark image (the Maven jars have none of their own).
 #
 #   driver   [--conf k=v ...]  the Spark Connect server (the driver); Spark configuration comes from
-#                              /opt/spark/conf/spark.properties (k=v lines, e.g. a mounted
-#                              ConfigMap), then SPARK_CONF_FILE, then --conf arguments.
+#                              /opt/spark/conf/*.properties in name order (k=v lines, e.g. a
+#                              mounted ConfigMap), then SPARK_CONF_FILE, then --conf arguments.
 #   executor                   an executor pod, started by the driver's Kubernetes scheduler
 #                              backend with SPARK_DRIVER_URL, SPARK_EXECUTOR_* and SPARK_JAVA_OPT_<n>.
 #   <anything else>            run as a command (e.g. bash).
@@ -40,7 +40,7 @@ mode="${1:-driver}"
 [[ $# -gt 0 ]] && shift
 case "$mode" in
   driver)
-    props_file "${SPARK_HOME:-/opt/spark}/conf/spark.properties"
+    for file in "${SPARK_HOME:-/opt/spark}"/conf/*.properties; do props_file "$file"; done
     props_file "${SPARK_CONF_FILE:-}"
     # In-cluster identity: executors call back to this pod's IP; they are owned by this pod.
     [[ -n "${SPARK_DRIVER_POD_IP:-}" ]] && java_opts+=("-Dspark.driver.host=$SPARK_DRIVER_POD_IP")
