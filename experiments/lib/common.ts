@@ -78,5 +78,5 @@ export function barChartSvg(
         `<rect x="${pad + si * 150}" y="8" width="10" height="10" fill="${colors[si % colors.length]}"/><text x="${pad + si * 150 + 14}" y="17" font-size="12">${s.name}</text>`,
     )
     .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><text x="${w / 2}" y="36" text-anchor="middle" font-size="14">${title} (${unit})</text>${legend}${bars}<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#333"/></svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif"><title>${title}</title><text x="${w / 2}" y="36" text-anchor="middle" font-size="14">${title} (${unit})</text>${legend}${bars}<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#333"/></svg>\n`;
 }

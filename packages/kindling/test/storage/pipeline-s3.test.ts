@@ -105,7 +105,9 @@ describe.skipIf(!runs)("the example pipeline on S3 (SeaweedFS)", { timeout: 600_
       ).toBe(true);
     }
     expect(await keys("out/.kindling-staging/")).toEqual([]);
-    expect(await keys("out/reports/")).toEqual(expect.arrayContaining(["out/reports/report.json", "out/reports/report.html"]));
+    expect(await keys("out/reports/")).toEqual(
+      expect.arrayContaining(["out/reports/report.json", "out/reports/report.html"]),
+    );
     expect(result.reports).toContain(`s3a://${BUCKET}/out/reports/report.html`);
     expect(r.stdout + r.stderr).not.toContain(SECRET_KEY);
   });
