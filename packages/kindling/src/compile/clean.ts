@@ -4,7 +4,7 @@ import { ACTION, BLOCK, FILE, isHidden, q, REASON, SEQ, sqlLiteral, sqlString } 
 import { dedupeMetric, stepMetric } from "./metrics.js";
 import { stepToQuarantine } from "./quarantine.js";
 
-const RAW = "_k_raw";
+const ORIGINAL = "_k_orig_";
 const RN = "_k_rn";
 
 /** A row-level verdict of a clean step: a condition that is true when the row breaks the rule. */
@@ -46,7 +46,22 @@ export async function compileClean(
   const schema = await input.schema();
   const visible = schema.fields.filter((f) => !isHidden(f.name));
   const stringCols = visible.filter((f) => f.dataType.typeName === "string").map((f) => f.name);
-  let df = input.withColumn(RAW, F.toJson(F.struct(...visible.map((f) => F.col(q(f.name))))));
+  // The raw record of a quarantined row is the row as this step received it. Columns the step
+  // rewrites keep their original value under a hidden name; the JSON is built only for the rows
+  // that end in quarantine (after the filter), and the copies are pruned from the main path.
+  const modified = new Set<string>([
+    ...(step.trim === "all" ? stringCols : (step.trim ?? [])),
+    ...(step.nulls ? (step.nulls.columns === "all" ? stringCols : step.nulls.columns) : []),
+    ...Object.keys(step.nulls?.defaults ?? {}),
+    ...Object.keys(step.case ?? {}),
+    ...(step.standardize ?? []).map((x) => x.column),
+    ...Object.keys(step.casts ?? {}),
+  ]);
+  const original = (c: string) => (modified.has(c) ? `${ORIGINAL}${c}` : c);
+  let df = modified.size
+    ? input.withColumns(Object.fromEntries([...modified].map((c) => [`${ORIGINAL}${c}`, F.col(q(c))])))
+    : input;
+  const raw = F.toJson(F.struct(...visible.map((f) => F.col(q(original(f.name))).alias(f.name))));
 
   // 1. trim
   const trimCols = step.trim === "all" ? stringCols : (step.trim ?? []);
@@ -177,7 +192,12 @@ export async function compileClean(
   });
   const tagged = df.observe(stepMetric(step.name), ...metrics);
 
-  const helperCols = [RAW, REASON, ACTION, ...casts.map((_, i) => `_k_castfail${i}`)];
+  const helperCols = [
+    ...[...modified].map((c) => `${ORIGINAL}${c}`),
+    REASON,
+    ACTION,
+    ...casts.map((_, i) => `_k_castfail${i}`),
+  ];
   let passed = tagged.filter(F.col(ACTION).isNull()).drop(...helperCols);
   const quarantine = acting.some((v) => v.severity === "quarantine")
     ? stepToQuarantine(
@@ -185,7 +205,7 @@ export async function compileClean(
         source,
         step.name,
         F.col(REASON),
-        F.col(RAW),
+        raw,
       )
     : undefined;
 

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# End to end on the local Kubernetes (npm run test:k8s): real processes, nothing mocked.
+#   up -> build + load images -> deploy k8s/overlays/local -> data-load Job -> local reference run
+#   -> pipeline Job with 2 executor pods (checksum = local) -> again, deleting an executor pod
+#   mid-run (checksum = local) -> 1 and 3 executors (timings) -> CronJob fires and completes
+#   -> Prometheus holds Spark and Kindling metrics -> down (no leftovers).
+# Results (timings, checksums, pod logs) go to ${KINDLING_CACHE:-~/.cache/kindling}/k8s/e2e/<time>/.
+#
+#   infra/k8s/e2e.sh                 # everything, then `down`
+#   KINDLING_E2E_KEEP=1 infra/k8s/e2e.sh   # leave the cluster up afterwards
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+# The dataset size of the data-load Job; the local reference run generates the same (the generator
+# is deterministic for the same options).
+size="$(sed -n 's/.*args: \[generate, --size, \([0-9A-Za-z]*\),.*/\1/p' "$repo/k8s/jobs/jobs.yaml")"
+out="$KINDLING_CACHE/k8s/e2e/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+results="$out/results.txt"
+ns=(-n kindling)
+kindling=(node --import tsx "$repo/packages/kindling/src/cli/main.ts")
+checksum=(node --import tsx "$repo/infra/k8s/jobs/checksum.ts")
+failures=0
+
+say() { printf '\n== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
+record() { printf '%-44s %s\n' "$1" "$2" | tee -a "$results"; }
+check() {
+  if [[ "$2" == "$3" ]]; then
+    record "$1" "ok"
+  else
+    record "$1" "FAILED: $2 != $3"
+    failures=$((failures + 1))
+  fi
+}
+finish() {
+  local rc=$?
+  if [[ "${KINDLING_E2E_KEEP:-0}" != 1 ]]; then
+    say "down"
+    local t=$SECONDS
+    if bash "$here/down.sh"; then record "down (s)" "$((SECONDS - t))"; else record "down" "FAILED: leftovers"; fi
+  fi
+  echo
+  echo "results: $results"
+  cat "$results"
+  ((failures == 0 && rc == 0)) || exit 1
+}
+trap finish EXIT
+
+service_ip() { kctl "${ns[@]}" get service "$1" -o jsonpath='{.spec.clusterIP}'; }
+executors_running() {
+  [[ "$(kctl "${ns[@]}" get pods -l spark-role=executor --field-selector=status.phase=Running -o name | wc -l)" -ge "$1" ]]
+}
+job_seconds() {
+  local start end
+  start="$(kctl "${ns[@]}" get job "$1" -o jsonpath='{.status.startTime}')"
+  end="$(kctl "${ns[@]}" get job "$1" -o jsonpath='{.status.completionTime}')"
+  echo $(($(date -d "$end" +%s) - $(date -d "$start" +%s)))
+}
+# Runs the pipeline Job to completion; prints its duration in seconds. $2: seconds after which to
+# delete one executor pod (empty: none).
+run_pipeline_job() {
+  local name="$1" kill_after="${2:-}"
+  kctl "${ns[@]}" delete job pipeline --ignore-not-found --wait >/dev/null
+  kctl apply -k "$repo/k8s/overlays/local/jobs" -l app.kubernetes.io/name=pipeline >/dev/null
+  if [[ -n "$kill_after" ]]; then
+    sleep "$kill_after"
+    local victim
+    victim="$(kctl "${ns[@]}" get pods -l spark-role=executor -o name | head -1)"
+    kctl "${ns[@]}" delete "$victim" --force --grace-period=0 >/dev/null 2>&1 || true
+    echo "deleted $victim after ${kill_after}s" >&2
+  fi
+  if ! kctl "${ns[@]}" wait job/pipeline --for=condition=complete --timeout=1200s >/dev/null; then
+    kctl "${ns[@]}" logs job/pipeline >"$out/pipeline-$name.log" 2>&1 || true
+    tail -30 "$out/pipeline-$name.log" >&2
+    return 1
+  fi
+  kctl "${ns[@]}" logs job/pipeline >"$out/pipeline-$name.log" 2>&1 || true
+  job_seconds pipeline
+}
+cluster_checksums() {
+  "${checksum[@]}" "sc://$(service_ip spark-connect):15002" \
+    s3a://kindling/out/orders_clean s3a://kindling/out/daily_revenue
+}
+# Restarts the driver with <n> executor pods and waits until they run.
+scale_executors() {
+  kctl apply -k "$repo/k8s/overlays/local" >/dev/null
+  kctl "${ns[@]}" patch deployment spark-connect --type json -p "[
+    {\"op\":\"add\",\"path\":\"/spec/template/spec/containers/0/args/-\",\"value\":\"--conf\"},
+    {\"op\":\"add\",\"path\":\"/spec/template/spec/containers/0/args/-\",\"value\":\"spark.executor.instances=$1\"}]" >/dev/null
+  kctl "${ns[@]}" rollout status deployment/spark-connect --timeout=300s >/dev/null
+  wait_for executors 300 executors_running "$1"
+}
+
+say "1/10 kindling k8s up"
+t=$SECONDS
+bash "$here/up.sh"
+record "cluster up (s)" "$((SECONDS - t))"
+
+say "2-3/10 kindling k8s deploy: images (built if needed, imported), k8s/overlays/local, 2 executor pods"
+t=$SECONDS
+bash "$here/deploy.sh"
+record "deployed incl. images, 2 executor pods running (s)" "$((SECONDS - t))"
+kctl "${ns[@]}" get pods -o wide | tee "$out/pods.txt"
+
+say "4/10 data-load Job (kindling generate --size $size, upload to s3://kindling/data/raw)"
+t=$SECONDS
+kctl apply -k "$repo/k8s/overlays/local/jobs" -l app.kubernetes.io/name=data-load
+kctl "${ns[@]}" wait job/data-load --for=condition=complete --timeout=900s
+kctl "${ns[@]}" logs job/data-load -c upload | tee "$out/data-load.log"
+record "data-load Job (s)" "$((SECONDS - t))"
+
+say "5/10 local reference run (same generator options, local[*])"
+ref="$out/local"
+t=$SECONDS
+"${kindling[@]}" generate --size "$size" --out "$ref/data/raw" >/dev/null
+"${kindling[@]}" run "$repo/pipelines/example.yaml" --set "data_dir=$ref/data" --set "out_dir=$ref/out" --json >"$ref/run.json"
+record "local run incl. server start (s)" "$((SECONDS - t))"
+"${checksum[@]}" "local[2]" "$ref/out/orders_clean" "$ref/out/daily_revenue" | tee "$out/checksum-local.txt"
+local_sums="$(sed 's/"path":"[^"]*",//' "$out/checksum-local.txt")"
+
+say "6/10 pipeline Job, 2 executor pods"
+secs="$(run_pipeline_job exec2)"
+record "pipeline Job, 2 executors (s)" "$secs"
+cluster_checksums | tee "$out/checksum-exec2.txt"
+check "checksum 2 executors = local" "$(sed 's/"path":"[^"]*",//' "$out/checksum-exec2.txt")" "$local_sums"
+
+say "7/10 pipeline Job, an executor pod deleted mid-run"
+kill_after=$((secs / 2 > 5 ? secs / 2 : 5))
+secs_kill="$(run_pipeline_job kill "$kill_after")"
+record "pipeline Job, executor deleted at ${kill_after}s (s)" "$secs_kill"
+cluster_checksums | tee "$out/checksum-kill.txt"
+check "checksum after executor loss = local" "$(sed 's/"path":"[^"]*",//' "$out/checksum-kill.txt")" "$local_sums"
+ui="http://$(service_ip spark-connect):4040"
+app="$(curl -fsS "$ui/api/v1/applications" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].id))')"
+curl -fsS "$ui/api/v1/applications/$app/allexecutors" >"$out/executors.json"
+curl -fsS "$ui/api/v1/applications/$app/stages" >"$out/stages.json"
+record "executors lost (Spark REST)" "$(node -e 'const e=require(process.argv[1]);console.log(e.filter(x=>x.id!=="driver"&&!x.isActive).map(x=>`${x.id}: ${x.removeReason??""}`).join("; ")||"none")' "$out/executors.json")"
+record "failed/retried tasks (Spark REST)" "$(node -e 'const s=require(process.argv[1]);console.log(s.reduce((a,x)=>a+(x.numFailedTasks||0),0)+" failed tasks, "+s.filter(x=>x.attemptId>0).length+" stage re-attempts")' "$out/stages.json")"
+
+say "8/10 scaling: 1 and 3 executor pods"
+for n in 1 3; do
+  scale_executors "$n"
+  record "pipeline Job, $n executor(s) (s)" "$(run_pipeline_job "exec$n")"
+  cluster_checksums >"$out/checksum-exec$n.txt"
+  check "checksum $n executor(s) = local" "$(sed 's/"path":"[^"]*",//' "$out/checksum-exec$n.txt")" "$local_sums"
+done
+kctl apply -k "$repo/k8s/overlays/local" >/dev/null
+kctl "${ns[@]}" rollout status deployment/spark-connect --timeout=300s >/dev/null
+
+say "9/10 CronJob fires (schedule set to every minute for the test)"
+t=$SECONDS
+kctl "${ns[@]}" patch cronjob pipeline-nightly -p '{"spec":{"schedule":"*/1 * * * *"}}' >/dev/null
+cron_job() { kctl "${ns[@]}" get jobs -o name | grep -m1 'pipeline-nightly-'; }
+wait_for cronjob 180 cron_job
+job="$(cron_job)"
+kctl "${ns[@]}" patch cronjob pipeline-nightly -p '{"spec":{"suspend":true}}' >/dev/null
+kctl "${ns[@]}" wait "$job" --for=condition=complete --timeout=1200s >/dev/null
+record "CronJob fired and completed (s)" "$((SECONDS - t))"
+kctl apply -k "$repo/k8s/overlays/local" >/dev/null
+
+say "10/10 Prometheus holds Spark and Kindling metrics"
+prom="http://$(service_ip prometheus):9090"
+sleep 20
+series() { curl -fsS "$prom/api/v1/query" --data-urlencode "query=count($1)" |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s).data.result;console.log(r.length?r[0].value[1]:0)})'; }
+record "Prometheus series: Spark driver" "$(series '{job="spark-driver"}')"
+record "Prometheus series: Spark executors" "$(series '{job="spark-executors"}')"
+record "Prometheus series: Kindling run (pushed)" "$(series '{job="kindling"}')"
+kctl "${ns[@]}" get pods -o wide >"$out/pods-end.txt"

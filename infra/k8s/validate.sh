@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Validates every manifest in k8s/ against a real Kubernetes API (what CI runs):
+#   1. renders the kustomizations (the base and each overlay) with kubectl's kustomize;
+#   2. starts a throwaway etcd + kube-apiserver (no kubelet, nothing else; RBAC on, token auth)
+#      on ports of its own, so it can run beside a local cluster, and installs the spark-operator
+#      CRDs when SPARK_OPERATOR_CRDS names a folder of CRD yamls;
+#   3. kubeconform (strict) with JSON schemas taken from that API server's OpenAPI v3, so the
+#      schemas match the pinned Kubernetes version exactly and no schema download is needed;
+#   4. `kubectl apply --dry-run=server` of everything (admission, defaulting, strict fields).
+# Needs: etcd, kube-apiserver, kubectl, kubeconform (infra/k8s/build.sh builds them), openssl, curl, node.
+#
+#   infra/k8s/validate.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+total=$SECONDS
+echo "[1/5] binaries: etcd, kube-apiserver, kubectl, kubeconform"
+bash "$here/build.sh" etcd kube-apiserver kubectl kubeconform | sed 's/^/      /'
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/kindling-validate.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "[2/5] rendering k8s/ (base, overlays)"
+mkdir -p "$work/rendered"
+kustomize() { "$K8S_BIN/kubectl" kustomize "$1" >"$work/rendered/$2.yaml"; }
+# Every kustomization under k8s/ (components are rendered as part of the overlays using them).
+while read -r file; do
+  grep -q '^kind: Component' "$file" && continue
+  dir="$(dirname "$file")"
+  name="${dir#"$repo"/}"
+  kustomize "$dir" "${name//\//-}"
+done < <(find "$repo/k8s" -name kustomization.yaml | sort)
+for f in "$work"/rendered/*.yaml; do
+  echo "      $(basename "$f" .yaml): $(grep -c '^kind:' "$f") objects"
+done
+examples=("$repo"/k8s/examples/spark-operator/*.yaml)
+
+echo "[3/5] throwaway API server (etcd + kube-apiserver $K8S_VERSION)"
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+etcd_port="$(free_port)" peer_port="$(free_port)" api_port="$(free_port)"
+token="$(openssl rand -hex 24)"
+echo "$token,validate,validate,system:masters" >"$work/tokens.csv"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$work/api.key" -out "$work/api.crt" 2>/dev/null
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/sa.key" 2>/dev/null
+"$K8S_BIN/etcd" --data-dir "$work/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
+  --advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$peer_port" \
+  --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+  --initial-cluster "default=http://127.0.0.1:$peer_port" --log-level error >"$work/etcd.log" 2>&1 &
+pids+=($!)
+# No kubelet and no Service endpoints: the advertised address only has to be a non-loopback IP.
+"$K8S_BIN/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+  --bind-address 127.0.0.1 --advertise-address 10.0.0.1 --endpoint-reconciler-type none \
+  --secure-port "$api_port" \
+  --tls-cert-file "$work/api.crt" --tls-private-key-file "$work/api.key" \
+  --token-auth-file "$work/tokens.csv" --authorization-mode RBAC --anonymous-auth=false \
+  --service-cluster-ip-range 10.96.0.0/16 \
+  --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$work/sa.key" \
+  --service-account-signing-key-file "$work/sa.key" >"$work/apiserver.log" 2>&1 &
+api_pid=$!
+pids+=("$api_pid")
+api="https://127.0.0.1:$api_port"
+t=$SECONDS
+until curl -fsSk -H "Authorization: Bearer $token" "$api/readyz" >/dev/null 2>&1; do
+  if ! kill -0 "$api_pid" 2>/dev/null || ((SECONDS - t > 120)); then
+    grep -E '^E|error' "$work/apiserver.log" | tail -10 >&2
+    die "the validation API server did not start (log above)"
+  fi
+  sleep 1
+done
+echo "      ready in $((SECONDS - t)) s"
+k() { "$K8S_BIN/kubectl" --server "$api" --token "$token" --insecure-skip-tls-verify "$@"; }
+if [[ -n "${SPARK_OPERATOR_CRDS:-}" ]]; then
+  k apply --server-side -f "$SPARK_OPERATOR_CRDS" | sed 's/^/      /'
+  k wait --for condition=established --timeout 60s crd --all >/dev/null
+  have_crds=true
+else
+  echo "      SPARK_OPERATOR_CRDS not set: the spark-operator examples are only parsed, not validated"
+  have_crds=false
+fi
+
+echo "[4/5] kubeconform (strict, schemas from the API server's OpenAPI v3)"
+node "$here/openapi-schemas.mjs" "$api" "$token" "$work/schemas" | sed 's/^/      /'
+# Self-check: the schemas must reject an unknown field, or "valid" would mean nothing.
+cat >"$work/typo.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: typo}
+spec:
+  ports: [{port: 80}]
+  selectr: {app: typo}
+YAML
+if "$K8S_BIN/kubeconform" -strict -schema-location "$work/schemas/{{ .ResourceKind }}_{{ .Group }}_{{ .ResourceAPIVersion }}.json" \
+  "$work/typo.yaml" >/dev/null 2>&1; then
+  die "kubeconform accepted a manifest with an unknown field: the generated schemas are not strict"
+fi
+targets=("$work"/rendered/*.yaml)
+$have_crds && targets+=("${examples[@]}")
+"$K8S_BIN/kubeconform" -strict -summary -output text \
+  -schema-location "$work/schemas/{{ .ResourceKind }}_{{ .Group }}_{{ .ResourceAPIVersion }}.json" \
+  "${targets[@]}" | sed 's/^/      /'
+if ! $have_crds; then
+  # Without the CRDs: at least well-formed YAML with apiVersion and kind (the repo's yaml package).
+  (cd "$repo/packages/kindling" && node --input-type=module -e '
+    import { readFileSync } from "node:fs";
+    import { parseAllDocuments } from "yaml";
+    for (const file of process.argv.slice(1))
+      for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+        if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
+        const o = doc.toJS();
+        if (!o?.apiVersion || !o?.kind) throw new Error(`${file}: a document without apiVersion/kind`);
+      }' "${examples[@]}")
+  echo "      spark-operator examples: well-formed (${#examples[@]} files)"
+fi
+
+echo "[5/5] server-side dry run (kubectl apply --dry-run=server)"
+# Namespaced objects need their namespace to exist (a dry-run Namespace is not persisted).
+k create namespace kindling >/dev/null
+for f in "${targets[@]}"; do
+  k apply --dry-run=server --validate=strict -f "$f" >"$work/dry-run.log" 2>&1 || {
+    cat "$work/dry-run.log" >&2
+    die "server-side dry run failed for $(basename "$f")"
+  }
+  echo "      $(basename "$f"): $(wc -l <"$work/dry-run.log") objects accepted"
+done
+echo "All manifests valid against Kubernetes $K8S_VERSION ($((SECONDS - total)) s)."
