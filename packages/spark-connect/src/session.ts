@@ -78,9 +78,10 @@ export class SparkSession {
   }
 
   /**
-   * Runs a SQL statement. Queries stay lazy (a DataFrame comes back without running); commands
-   * (CREATE, INSERT, SET…) run now. Parameters: named (`:name` with an object) or positional
-   * (`?` with an array). Throws SparkConnectError for bad SQL.
+   * Runs a SQL statement. A query (SELECT, WITH, VALUES, FROM, TABLE) stays lazy: the DataFrame
+   * comes back without a round trip and the query runs, and is checked, at its first action.
+   * Commands (CREATE, INSERT, SET, …) run now, and their errors throw here. Parameters: named
+   * (`:name` with an object) or positional (`?` with an array). Throws SparkConnectError.
    */
   async sql(query: string, args?: Record<string, unknown> | unknown[]): Promise<DataFrame> {
     const named: Record<string, Expression> = {};
@@ -88,6 +89,7 @@ export class SparkSession {
     if (Array.isArray(args)) positional.push(...args.map(toExpr));
     else if (args) for (const [k, v] of Object.entries(args)) named[k] = toExpr(v);
     const relation = R.sql(query, named, positional);
+    if (isQuery(query)) return new DataFrame(this, relation);
     const info = await this.executeCommand({ case: "sqlCommand", value: { input: relation } });
     return new DataFrame(this, info.sqlRelation ?? relation);
   }
@@ -243,6 +245,12 @@ export class SparkSessionBuilder {
     for (const [k, v] of Object.entries(this.conf)) await session.conf.set(k, v);
     return session;
   }
+}
+
+/** True for statements that only read (run lazily); comments before the first keyword are skipped. */
+export function isQuery(sql: string): boolean {
+  const text = sql.replace(/^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/)*/, "").replace(/^\(+\s*/, "");
+  return /^(SELECT|WITH|VALUES|FROM|TABLE)\b/i.test(text);
 }
 
 /** JSON text for one row; bigint stays exact, Dates are ISO instants, bytes base64, Maps objects. */

@@ -46,6 +46,13 @@ describe("query errors", () => {
     isOneParagraph(e.message);
   });
 
+  it("a bad query (lazy) fails at its first action with the same clear error", async () => {
+    const df = await spark.sql("SELECT nope FROM range(3)");
+    const e = await failure(df.collect());
+    expect(e.errorClass).toBe("UNRESOLVED_COLUMN.WITH_SUGGESTION");
+    isOneParagraph(e.message);
+  });
+
   it("a missing file names the path", async () => {
     const e = await failure(spark.read.schema("a INT").csv("/no/such/dir/data.csv").collect());
     expect(e.errorClass).toBe("PATH_NOT_FOUND");

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decimalToString } from "../src/arrow/decode.js";
 import { oneParagraph } from "../src/client/errors.js";
 import { Decimal, parseConnectUrl } from "../src/index.js";
+import { isQuery } from "../src/session.js";
 
 describe("parseConnectUrl", () => {
   it("reads host, port and every standard parameter", () => {
@@ -65,5 +66,30 @@ describe("oneParagraph", () => {
     expect(oneParagraph("\n[X] bad thing. SQLSTATE: 1;\n'Project [a]\n+- Range")).toBe(
       "[X] bad thing. SQLSTATE: 1",
     );
+  });
+});
+
+describe("isQuery", () => {
+  it("recognises read-only statements (run lazily) and leaves commands eager", () => {
+    for (const q of [
+      "SELECT 1",
+      "  with t as (select 1) select * from t",
+      "-- c\nVALUES (1)",
+      "/* x */ FROM t SELECT *",
+      "(SELECT 1)",
+      "TABLE t",
+    ]) {
+      expect(isQuery(q), q).toBe(true);
+    }
+    for (const q of [
+      "CREATE TEMP VIEW v AS SELECT 1",
+      "INSERT INTO t SELECT 1",
+      "SET x=1",
+      "SELEC 1",
+      "DROP TABLE t",
+      "SHOW TABLES",
+    ]) {
+      expect(isQuery(q), q).toBe(false);
+    }
   });
 });
