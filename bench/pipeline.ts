@@ -2,28 +2,23 @@
  * Pipeline benchmark: the example pipeline (Kindling's runner) beside the same job written by
  * hand in Spark SQL, alternating on one Spark server over the same generated input.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import type { SparkSession } from "@kindling/spark-connect";
-import { generate, parseSize } from "../packages/kindling/src/datagen/index.js";
+import { ensureDataset as sharedEnsureDataset } from "../packages/kindling/src/datagen/index.js";
 import { runPipeline } from "../packages/kindling/src/run/runner.js";
 import { loadPipeline } from "../packages/kindling/src/spec/index.js";
 import type { CaseResult } from "./client.js";
 import { handWrittenSql } from "./pipeline-sql.js";
 import { median } from "./stats.js";
 
+/** The generated dataset under `dir`/raw (made once per size); returns the orders' bytes. */
 export async function ensureDataset(dir: string, size: string): Promise<number> {
-  const manifest = join(dir, "raw", "manifest.json");
-  const want = parseSize(size);
-  const have = existsSync(manifest)
-    ? (JSON.parse(readFileSync(manifest, "utf8")).orders?.bytes as number)
-    : 0;
-  if (Math.abs(have - want) > want * 0.1) {
-    console.log(`generating ${size} into ${dir}/raw …`);
-    await generate({ outDir: join(dir, "raw"), size });
-  }
-  return JSON.parse(readFileSync(manifest, "utf8")).orders.bytes as number;
+  const { bytes } = await sharedEnsureDataset(join(dir, "raw"), size, (raw) =>
+    console.log(`generating ${size} into ${raw} …`),
+  );
+  return bytes;
 }
 
 function jvmPeakRssMb(pid: number | undefined): number {

@@ -1,22 +1,17 @@
 /** Shared helpers of the experiments: datasets, a cluster session, checksums, a bar chart. */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { functions as F, SparkSession } from "@kindling/spark-connect";
+import { SparkSession } from "@kindling/spark-connect";
 import { startCluster } from "../../packages/kindling/src/cluster/index.js";
-import { generate, parseSize } from "../../packages/kindling/src/datagen/index.js";
+import { ensureDataset } from "../../packages/kindling/src/datagen/index.js";
+import { outputChecksum } from "../../packages/kindling/src/run/checksum.js";
 
 export const root = join(import.meta.dirname, "..", "..");
 
 /** A generated dataset of about `size` under data/experiments-<size>, reused when present. */
 export async function dataset(size: string): Promise<{ dir: string; bytes: number }> {
   const dir = join(root, "data", `experiments-${size}`);
-  const manifest = join(dir, "raw", "manifest.json");
-  const want = parseSize(size);
-  const have = existsSync(manifest)
-    ? (JSON.parse(readFileSync(manifest, "utf8")).orders?.bytes as number)
-    : 0;
-  if (Math.abs(have - want) > want * 0.1) await generate({ outDir: join(dir, "raw"), size });
-  return { dir, bytes: JSON.parse(readFileSync(manifest, "utf8")).orders.bytes as number };
+  const { bytes } = await ensureDataset(join(dir, "raw"), size);
+  return { dir, bytes };
 }
 
 /** Starts a local standalone cluster of `workers` one-core executors and a session on it. */
@@ -33,14 +28,10 @@ export async function clusterSession(name: string, workers: number, memory = "1g
   return { cluster, spark };
 }
 
-/** Order-independent checksum of a Parquet output (row count and sum of xxhash64 over rows). */
+/** Order-independent checksum of a Parquet output, as "rows:hash" (see run/checksum.ts). */
 export async function checksum(spark: SparkSession, path: string): Promise<string> {
-  const df = spark.read.parquet(path);
-  const cols = (await df.columns()).map((c) => F.col(`\`${c}\``));
-  const [r] = await df
-    .agg(F.count(F.lit(1)).alias("n"), F.sum(F.xxhash64(...cols).cast("decimal(38,0)")).alias("h"))
-    .collect();
-  return `${r!.n}:${r!.h}`;
+  const c = await outputChecksum(spark, path);
+  return `${c.rows}:${c.hash}`;
 }
 
 /** A grouped bar chart as SVG: one group per label, one bar per series. */

@@ -7,6 +7,7 @@
  *   node --import tsx infra/k8s/jobs/checksum.ts <sc://host:port | local[*]> <path>...
  * Prints one JSON line per path: {"path", "rows", "checksum"}. Exits 1 when a path cannot be read.
  */
+import { outputChecksum } from "../../../packages/kindling/src/run/checksum.js";
 import { SparkSession } from "../../../packages/spark-connect/src/index.js";
 
 const [url, ...paths] = process.argv.slice(2);
@@ -17,12 +18,8 @@ if (!url || paths.length === 0) {
 const spark = await SparkSession.builder().remote(url).getOrCreate();
 try {
   for (const path of paths) {
-    // A decimal sum: a sum of 64-bit hashes overflows a long.
-    const df = await spark.sql(
-      `SELECT count(*) AS n, CAST(sum(CAST(xxhash64(*) AS DECIMAL(38,0))) AS STRING) AS h FROM parquet.\`${path}\``,
-    );
-    const [row] = await df.collect();
-    process.stdout.write(`${JSON.stringify({ path, rows: String(row?.n), checksum: String(row?.h) })}\n`);
+    const c = await outputChecksum(spark, path);
+    process.stdout.write(`${JSON.stringify({ path, rows: String(c.rows), checksum: c.hash })}\n`);
   }
 } catch (err) {
   process.stderr.write(`checksum failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -473,10 +473,7 @@ export class DataFrame {
   }
   /** Number of rows (a number; throws if it exceeds 2^53). */
   async count(options: ActionOptions = {}): Promise<number> {
-    const rows = await this.wrap(
-      R.aggregate(this.relation, "groupby", [], [E.alias(E.call("count", [toExpr(1)]), ["count"])]),
-    ).collect(options);
-    const n = rows[0]?.count as bigint;
+    const n = await this.countBig(options);
     if (n > BigInt(Number.MAX_SAFE_INTEGER))
       throw new SparkConnectError("INVALID_ARGUMENT", `count ${n} exceeds 2^53; use countBig().`);
     return Number(n);

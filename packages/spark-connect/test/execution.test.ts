@@ -51,7 +51,7 @@ describe("execution", () => {
     const run = slow().collect();
     await new Promise((r) => setTimeout(r, 1500));
     expect((await spark.interruptAll()).length).toBeGreaterThan(0);
-    await expect(run).rejects.toBeTruthy();
+    await expect(run).rejects.toMatchObject({ code: expect.stringMatching(/INTERRUPTED|EXECUTION/) });
   });
 
   it("aborting the signal cancels the operation", async () => {

@@ -24,6 +24,8 @@ export interface CompiledSource {
   /** Rows the reader could not parse (csv/json with a declared schema), raw text in `_k_corrupt`. */
   malformed: DataFrame | undefined;
   drift: SchemaDrift | undefined;
+  /** The input files, when compiling already had to list them (CSV header checks). */
+  files?: string[];
 }
 
 /** Resolves a spec path: URLs (s3a://, file://) stay as they are; local paths become absolute. */
@@ -96,12 +98,14 @@ export async function compileSource(
   const textual = format === "csv" || format === "json";
   const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
   let drift: SchemaDrift | undefined;
+  let files: string[] | undefined;
   let parts: { paths: string[]; ddl: string | undefined; missing: string[] }[] = [
     { paths, ddl: declared?.ddl, missing: [] },
   ];
 
   if (declared && format === "csv" && String(options.header ?? "false") === "true") {
     const groups = await csvHeaderGroups(spark, paths, declared.names, options);
+    files = groups.flatMap((g) => g.files).sort();
     const drifting = groups.filter(hasDrift);
     if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
     if (drifting.length)
@@ -178,6 +182,7 @@ export async function compileSource(
     valid: all.filter(isBad.not()),
     malformed: withCorrupt ? all.filter(isBad) : undefined,
     drift,
+    ...(files ? { files } : {}),
   };
 }
 

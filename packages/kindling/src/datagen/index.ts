@@ -29,3 +29,4 @@ export {
   parseSize,
 } from "./options.js";
 export { recomputeExpected } from "./recompute.js";
+export { ensureDataset } from "./reuse.js";

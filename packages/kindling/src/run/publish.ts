@@ -15,10 +15,6 @@ export function stagingPathFor(finalPath: string, runId: string): string {
   return join(dirname(finalPath), STAGING_DIR, runId, basename(finalPath));
 }
 
-export function isLocalPath(p: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith("file://");
-}
-
 function localOf(p: string): string {
   return p.startsWith("file://") ? p.slice("file://".length) : p;
 }
@@ -125,11 +121,6 @@ function moveFiles(from: string, to: string): void {
     if (statSync(src).isDirectory()) moveFiles(src, dest);
     else renameSync(src, dest);
   }
-}
-
-/** Drops every staging folder of a run (after a failure). */
-export function discardStaging(stagingPaths: string[]): void {
-  cleanupStaging(stagingPaths);
 }
 
 /** Number of data files and total bytes under an output folder. */

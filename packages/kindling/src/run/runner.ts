@@ -123,11 +123,13 @@ export async function runPipeline(
   const store = new OutputStores();
   for (const o of outputs) result.recovered.push(...(await store.recover(o.path)));
   for (const [name, s] of compiled.sources) {
-    const files = await spark.read
-      .format(s.spec.format === "jsonl" ? "json" : s.spec.format)
-      .load(s.paths)
-      .inputFiles()
-      .catch(() => []);
+    const files =
+      s.files ??
+      (await spark.read
+        .format(s.spec.format === "jsonl" ? "json" : s.spec.format)
+        .load(s.paths)
+        .inputFiles()
+        .catch(() => []));
     const bytes = await store.inputBytes(files);
     result.inputs.push({ source: name, paths: s.paths, files: files.length, bytes, drift: s.drift });
   }

@@ -88,7 +88,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     // Spark saw the loss: the executor is removed, and tasks of this query failed and were retried.
     const lost = (await executors(ui)).find((e) => e.id === killed.executorId);
     expect(lost?.isActive).toBe(false);
-    expect(lost?.removeReason).toBeTruthy();
+    expect(lost?.removeReason).toMatch(/exit|kill|lost|137/i);
     const ours = (await stages(ui)).filter((s) => s.stageId > stagesBefore);
     const failedTasks = ours.reduce((sum, s) => sum + s.numFailedTasks, 0);
     const retriedAttempts = ours.filter((s) => s.attemptId > 0).length;

@@ -1,8 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { functions as F, type SparkSession } from "@kindling/spark-connect";
+import type { SparkSession } from "@kindling/spark-connect";
 import { generate } from "../../src/datagen/index.js";
+import { outputChecksum } from "../../src/run/checksum.js";
 
 export const repoRoot = join(import.meta.dirname, "..", "..", "..", "..");
 export const examplePipeline = join(repoRoot, "pipelines", "example.yaml");
@@ -14,15 +15,8 @@ export async function smallDataset(rows = 20_000, seed = 7) {
   return { dir, manifest };
 }
 
-/**
- * An order-independent checksum of a Parquet output: the sum of xxhash64 over every row, plus
- * the row count. Two outputs with the same rows give the same checksum.
- */
+/** An order-independent checksum of a Parquet output, as "rows:hash" (see run/checksum.ts). */
 export async function checksum(spark: SparkSession, path: string): Promise<string> {
-  const df = spark.read.parquet(path);
-  const cols = (await df.columns()).map((c) => F.col(`\`${c}\``));
-  const [r] = await df
-    .agg(F.count(F.lit(1)).alias("n"), F.sum(F.xxhash64(...cols).cast("decimal(38,0)")).alias("h"))
-    .collect();
-  return `${r!.n}:${r!.h}`;
+  const c = await outputChecksum(spark, path);
+  return `${c.rows}:${c.hash}`;
 }

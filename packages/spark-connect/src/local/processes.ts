@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheRoot } from "./paths.js";
 import { isAlive } from "./provision.js";
@@ -172,9 +172,4 @@ function installHandlers(): void {
 /** Pids of the JVMs this process currently owns (for tests and status output). */
 export function ownedPids(): number[] {
   return [...owned.keys()];
-}
-
-/** True if the file exists and is non-empty. */
-export function hasContent(path: string): boolean {
-  return existsSync(path) && readFileSync(path).length > 0;
 }

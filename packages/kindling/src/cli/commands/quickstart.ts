@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { generate, parseSize } from "../../datagen/index.js";
+import { ensureDataset } from "../../datagen/index.js";
 import { runCommand } from "./run.js";
 
 /**
@@ -17,29 +16,20 @@ export function registerQuickstart(program: Command): void {
     .option("--out <dir>", "output folder", "out")
     .action(async (opts: { size: string; data: string; out: string }) => {
       const raw = join(opts.data, "raw");
-      const manifestFile = join(raw, "manifest.json");
-      const wanted = parseSize(opts.size);
-      const have = existsSync(manifestFile)
-        ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { orders?: { bytes?: number } })
-        : undefined;
-      const haveBytes = have?.orders?.bytes ?? 0;
-      if (Math.abs(haveBytes - wanted) > wanted * 0.1) {
-        process.stderr.write(`kindling: generating ${opts.size} of sample orders into ${raw} …\n`);
-        let last = 0;
-        await generate({
-          outDir: raw,
-          size: opts.size,
-          onProgress: (p) => {
-            const now = Date.now();
-            if (now - last > 2000) {
-              last = now;
-              process.stderr.write(`kindling:   ${(p.bytesWritten / 2 ** 20).toFixed(0)} MB written\n`);
-            }
-          },
-        });
-      } else {
-        process.stderr.write(`kindling: using the dataset already in ${raw}\n`);
-      }
+      let last = 0;
+      const { generated } = await ensureDataset(
+        raw,
+        opts.size,
+        () => process.stderr.write(`kindling: generating ${opts.size} of sample orders into ${raw} …\n`),
+        (p) => {
+          const now = Date.now();
+          if (now - last > 2000) {
+            last = now;
+            process.stderr.write(`kindling:   ${(p.bytesWritten / 2 ** 20).toFixed(0)} MB written\n`);
+          }
+        },
+      );
+      if (!generated) process.stderr.write(`kindling: using the dataset already in ${raw}\n`);
       await runCommand(join("pipelines", "example.yaml"), {
         set: { data_dir: opts.data, out_dir: opts.out },
       });
