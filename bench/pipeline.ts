@@ -42,6 +42,9 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
     set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
     env: {},
   });
+  // A discarded warm-up round for both (cold JVM: JIT, file listing), as in runPaired.
+  await runPipeline(spark, loaded);
+  await handWrittenSql(spark, dir, join(dir, "out-sql"));
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
     const r = await runPipeline(spark, loaded);

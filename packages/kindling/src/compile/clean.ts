@@ -1,7 +1,7 @@
 import { type Column, type DataFrame, functions as F, Window } from "@kindling/spark-connect";
 import type { CleanStepSpec, RuleSpec } from "../spec/index.js";
-import { ACTION, BLOCK, FILE, isHidden, q, REASON, SEQ, sqlLiteral, sqlString } from "./hidden.js";
-import { dedupeMetric, stepMetric } from "./metrics.js";
+import { ACTION, BLOCK, CORRUPT, FILE, isHidden, q, REASON, SEQ, sqlLiteral, sqlString } from "./hidden.js";
+import { countWhere, dedupeMetric, stepMetric } from "./metrics.js";
 import { stepToQuarantine } from "./quarantine.js";
 
 const ORIGINAL = "_k_orig_";
@@ -34,14 +34,28 @@ export interface CompiledClean {
 const PART = (i: number) => `r${i}`;
 
 /**
+ * The malformed rows of the step's source, to quarantine in the same pass as the step's own
+ * rejects: `all` is every row the source read (the step's input before malformed rows were
+ * filtered out), so the raw input is scanned once for both.
+ */
+export interface MalformedInput {
+  all: DataFrame;
+  /** A data column to reference (see malformedToQuarantine). */
+  anyDataColumn: string;
+}
+
+/**
  * Compiles a clean step in the documented order: trim → nulls → case → standardize → casts → row
  * rules → dedupe. Each row gets one verdict (the first rule it breaks); rows to quarantine keep
- * their raw record; the step's counts are observed in the same pass.
+ * their raw record; the step's counts are observed in the same pass. With `malformed`, the
+ * step's quarantine also holds the source's malformed rows (rule `malformed`), read by the same
+ * scan.
  */
 export async function compileClean(
   input: DataFrame,
   step: CleanStepSpec,
   source: string,
+  malformed?: MalformedInput,
 ): Promise<CompiledClean> {
   const schema = await input.schema();
   const visible = schema.fields.filter((f) => !isHidden(f.name));
@@ -58,87 +72,22 @@ export async function compileClean(
     ...Object.keys(step.casts ?? {}),
   ]);
   const original = (c: string) => (modified.has(c) ? `${ORIGINAL}${c}` : c);
-  let df = modified.size
-    ? input.withColumns(Object.fromEntries([...modified].map((c) => [`${ORIGINAL}${c}`, F.col(q(c))])))
-    : input;
   const raw = F.toJson(F.struct(...visible.map((f) => F.col(q(original(f.name))).alias(f.name))));
-
-  // 1. trim
-  const trimCols = step.trim === "all" ? stringCols : (step.trim ?? []);
-  if (trimCols.length)
-    df = df.withColumns(Object.fromEntries(trimCols.map((c) => [c, F.expr(`trim(${q(c)})`)])));
-  // 2. null-like values, then defaults
-  if (step.nulls) {
-    const cols = step.nulls.columns === "all" ? stringCols : step.nulls.columns;
-    const values = step.nulls.values.map((v) => sqlString(v.toLowerCase())).join(", ");
-    if (cols.length && step.nulls.values.length) {
-      df = df.withColumns(
-        Object.fromEntries(
-          cols.map((c) => [c, F.expr(`CASE WHEN lower(${q(c)}) IN (${values}) THEN NULL ELSE ${q(c)} END`)]),
-        ),
-      );
-    }
-    const defaults = Object.entries(step.nulls.defaults ?? {});
-    if (defaults.length) {
-      df = df.withColumns(
-        Object.fromEntries(defaults.map(([c, v]) => [c, F.expr(`coalesce(${q(c)}, ${sqlLiteral(v)})`)])),
-      );
-    }
-  }
-  // 3. case
-  const caseEntries = Object.entries(step.case ?? {});
-  if (caseEntries.length) {
-    const fn = { upper: "upper", lower: "lower", title: "initcap" } as const;
-    df = df.withColumns(
-      Object.fromEntries(caseEntries.map(([c, how]) => [c, F.expr(`${fn[how]}(${q(c)})`)])),
-    );
-  }
-  // 4. standardize
-  for (const s of step.standardize ?? []) {
-    let e = q(s.column);
-    for (const r of s.replace ?? [])
-      e = `regexp_replace(${e}, ${sqlString(r.pattern)}, ${sqlString(r.with)})`;
-    const map = Object.entries(s.map ?? {});
-    if (map.length) {
-      e = `CASE ${map.map(([from, to]) => `WHEN ${e} = ${sqlString(from)} THEN ${to === null ? "NULL" : sqlString(to)}`).join(" ")} ELSE ${e} END`;
-    }
-    df = df.withColumn(s.column, F.expr(e));
-  }
-  // 5. casts: never fail the job; a non-null value that does not cast gets a verdict
-  const verdicts: Verdict[] = [];
   const casts = Object.entries(step.casts ?? {});
-  if (casts.length) {
-    const castExpr = (c: string, spec: (typeof casts)[number][1]) => {
-      const type = typeof spec === "string" ? spec : spec.type;
-      const format = typeof spec === "string" ? undefined : spec.format;
-      if (format && /^(timestamp|timestamp_ntz)$/i.test(type))
-        return `try_to_timestamp(${q(c)}, ${sqlString(format)})`;
-      if (format && /^date$/i.test(type))
-        return `CAST(try_to_timestamp(${q(c)}, ${sqlString(format)}) AS DATE)`;
-      return `try_cast(${q(c)} AS ${type})`;
-    };
-    const failedCols: Record<string, Column> = {};
-    casts.forEach(([c, spec], i) => {
-      failedCols[`_k_castfail${i}`] = F.expr(`${q(c)} IS NOT NULL AND (${castExpr(c, spec)}) IS NULL`);
-    });
-    df = df.withColumns(failedCols);
-    df = df.withColumns(Object.fromEntries(casts.map(([c, spec]) => [c, F.expr(castExpr(c, spec))])));
-    if (step.on_cast_error !== "null") {
-      casts.forEach(([c], i) => {
-        verdicts.push({
-          name: `cast_${c}`,
-          broken: F.col(`_k_castfail${i}`),
-          severity:
-            step.on_cast_error === "fail" ? "fail" : step.on_cast_error === "drop" ? "drop" : "quarantine",
-        });
-      });
-    } else {
-      casts.forEach(([c], i) => {
-        verdicts.push({ name: `cast_${c}`, broken: F.col(`_k_castfail${i}`), severity: "warn" });
-      });
-    }
-  }
-  // 6. row rules
+
+  // Verdicts: a row breaks a rule when its condition is true (checked after the rewrites below).
+  const verdicts: Verdict[] = [];
+  casts.forEach(([c], i) => {
+    const severity =
+      step.on_cast_error === "null"
+        ? "warn"
+        : step.on_cast_error === "fail"
+          ? "fail"
+          : step.on_cast_error === "drop"
+            ? "drop"
+            : "quarantine";
+    verdicts.push({ name: `cast_${c}`, broken: F.col(`_k_castfail${i}`), severity });
+  });
   const datasetChecks: DatasetCheck[] = [];
   (step.rules ?? []).forEach((rule, i) => {
     const name = rule.name ?? defaultRuleName(rule, i);
@@ -146,51 +95,129 @@ export async function compileClean(
     if (broken) verdicts.push({ name, broken, severity: rule.severity as Verdict["severity"] });
     else datasetChecks.push({ step: step.name, rule, name });
   });
-
   const acting = verdicts.filter((v) => v.severity !== "warn");
   const warns = verdicts.filter((v) => v.severity === "warn");
-  const reason = acting.length
-    ? acting.reduce<Column | undefined>(
-        (acc, v) => (acc ? acc.when(v.broken, v.name) : F.when(v.broken, v.name)),
-        undefined,
-      )!
-    : F.lit(null).cast("string");
   // The action follows from the reason (each rule name has one severity), so the rule conditions,
   // regexes included, are evaluated once per row; a name reused with two severities falls back to
   // evaluating the conditions again.
   const severityOf = new Map<string, string>();
   const ambiguous = acting.some((v) => severityOf.has(v.name) && severityOf.get(v.name) !== v.severity);
   for (const v of acting) severityOf.set(v.name, v.severity);
-  const action = !acting.length
-    ? F.lit(null).cast("string")
-    : ambiguous
-      ? acting.reduce<Column | undefined>(
-          (acc, v) => (acc ? acc.when(v.broken, v.severity) : F.when(v.broken, v.severity)),
+
+  /** The step's rewrites and each row's verdict (REASON, ACTION), from `base`'s rows. */
+  const judge = (base: DataFrame, withMalformed: boolean): DataFrame => {
+    let df = modified.size
+      ? base.withColumns(Object.fromEntries([...modified].map((c) => [`${ORIGINAL}${c}`, F.col(q(c))])))
+      : base;
+    // 1. trim
+    const trimCols = step.trim === "all" ? stringCols : (step.trim ?? []);
+    if (trimCols.length)
+      df = df.withColumns(Object.fromEntries(trimCols.map((c) => [c, F.expr(`trim(${q(c)})`)])));
+    // 2. null-like values, then defaults
+    if (step.nulls) {
+      const cols = step.nulls.columns === "all" ? stringCols : step.nulls.columns;
+      const values = step.nulls.values.map((v) => sqlString(v.toLowerCase())).join(", ");
+      if (cols.length && step.nulls.values.length) {
+        df = df.withColumns(
+          Object.fromEntries(
+            cols.map((c) => [
+              c,
+              F.expr(`CASE WHEN lower(${q(c)}) IN (${values}) THEN NULL ELSE ${q(c)} END`),
+            ]),
+          ),
+        );
+      }
+      const defaults = Object.entries(step.nulls.defaults ?? {});
+      if (defaults.length) {
+        df = df.withColumns(
+          Object.fromEntries(defaults.map(([c, v]) => [c, F.expr(`coalesce(${q(c)}, ${sqlLiteral(v)})`)])),
+        );
+      }
+    }
+    // 3. case
+    const caseEntries = Object.entries(step.case ?? {});
+    if (caseEntries.length) {
+      const fn = { upper: "upper", lower: "lower", title: "initcap" } as const;
+      df = df.withColumns(
+        Object.fromEntries(caseEntries.map(([c, how]) => [c, F.expr(`${fn[how]}(${q(c)})`)])),
+      );
+    }
+    // 4. standardize
+    for (const s of step.standardize ?? []) {
+      let e = q(s.column);
+      for (const r of s.replace ?? [])
+        e = `regexp_replace(${e}, ${sqlString(r.pattern)}, ${sqlString(r.with)})`;
+      const map = Object.entries(s.map ?? {});
+      if (map.length) {
+        e = `CASE ${map.map(([from, to]) => `WHEN ${e} = ${sqlString(from)} THEN ${to === null ? "NULL" : sqlString(to)}`).join(" ")} ELSE ${e} END`;
+      }
+      df = df.withColumn(s.column, F.expr(e));
+    }
+    // 5. casts: never fail the job; a non-null value that does not cast gets a verdict
+    if (casts.length) {
+      const castExpr = (c: string, spec: (typeof casts)[number][1]) => {
+        const type = typeof spec === "string" ? spec : spec.type;
+        const format = typeof spec === "string" ? undefined : spec.format;
+        if (format && /^(timestamp|timestamp_ntz)$/i.test(type))
+          return `try_to_timestamp(${q(c)}, ${sqlString(format)})`;
+        if (format && /^date$/i.test(type))
+          return `CAST(try_to_timestamp(${q(c)}, ${sqlString(format)}) AS DATE)`;
+        return `try_cast(${q(c)} AS ${type})`;
+      };
+      df = df.withColumns(
+        Object.fromEntries(
+          casts.map(([c, spec], i) => [
+            `_k_castfail${i}`,
+            F.expr(`${q(c)} IS NOT NULL AND (${castExpr(c, spec)}) IS NULL`),
+          ]),
+        ),
+      );
+      df = df.withColumns(Object.fromEntries(casts.map(([c, spec]) => [c, F.expr(castExpr(c, spec))])));
+    }
+    // 6. row rules: the first rule broken is the row's reason (a malformed row's reason is
+    // `malformed`, and its rules are not evaluated: CASE branches run only when reached)
+    const rules: { when: Column; name: string }[] = [
+      ...(withMalformed ? [{ when: F.col(CORRUPT).isNotNull(), name: "malformed" }] : []),
+      ...acting.map((v) => ({ when: v.broken, name: v.name })),
+    ];
+    const reason = rules.length
+      ? rules.reduce<Column | undefined>(
+          (acc, r) => (acc ? acc.when(r.when, r.name) : F.when(r.when, r.name)),
           undefined,
         )!
-      : F.expr(
-          `CASE ${REASON} ${[...severityOf].map(([n, sev]) => `WHEN ${sqlString(n)} THEN ${sqlString(sev)}`).join(" ")} END`,
-        );
-  df = df.withColumn(REASON, reason).withColumn(ACTION, action);
+      : F.lit(null).cast("string");
+    const actions = withMalformed ? new Map([["malformed", "quarantine"], ...severityOf]) : severityOf;
+    const action = !rules.length
+      ? F.lit(null).cast("string")
+      : ambiguous
+        ? rules.reduce<Column | undefined>((acc, r, i) => {
+            const sev = withMalformed && i === 0 ? "quarantine" : acting[withMalformed ? i - 1 : i]!.severity;
+            return acc ? acc.when(r.when, sev) : F.when(r.when, sev);
+          }, undefined)!
+        : F.expr(
+            `CASE ${REASON} ${[...actions].map(([n, sev]) => `WHEN ${sqlString(n)} THEN ${sqlString(sev)}`).join(" ")} END`,
+          );
+    return df.withColumn(REASON, reason).withColumn(ACTION, action);
+  };
 
   const ruleNames = [...new Set(acting.map((v) => v.name))];
   const ruleAliases: Record<string, string> = {};
   const warnAliases: Record<string, string> = {};
   const metrics: Column[] = [
     F.count(F.lit(1)).alias("rows_in"),
-    F.countIf(F.col(ACTION).eqNullSafe("quarantine")).alias("quarantined"),
-    F.countIf(F.col(ACTION).eqNullSafe("drop")).alias("dropped"),
-    F.countIf(F.col(ACTION).eqNullSafe("fail")).alias("failed"),
+    countWhere(F.col(ACTION).eqNullSafe("quarantine")).alias("quarantined"),
+    countWhere(F.col(ACTION).eqNullSafe("drop")).alias("dropped"),
+    countWhere(F.col(ACTION).eqNullSafe("fail")).alias("failed"),
   ];
   ruleNames.forEach((n, i) => {
     ruleAliases[PART(i)] = n;
-    metrics.push(F.countIf(F.col(REASON).eqNullSafe(n)).alias(PART(i)));
+    metrics.push(countWhere(F.col(REASON).eqNullSafe(n)).alias(PART(i)));
   });
   warns.forEach((w, i) => {
     warnAliases[`w${i}`] = w.name;
-    metrics.push(F.countIf(w.broken).alias(`w${i}`));
+    metrics.push(countWhere(w.broken).alias(`w${i}`));
   });
-  const tagged = df.observe(stepMetric(step.name), ...metrics);
+  const tagged = judge(input, false).observe(stepMetric(step.name), ...metrics);
 
   const helperCols = [
     ...[...modified].map((c) => `${ORIGINAL}${c}`),
@@ -199,15 +226,30 @@ export async function compileClean(
     ...casts.map((_, i) => `_k_castfail${i}`),
   ];
   let passed = tagged.filter(F.col(ACTION).isNull()).drop(...helperCols);
-  const quarantine = acting.some((v) => v.severity === "quarantine")
-    ? stepToQuarantine(
-        tagged.filter(F.col(ACTION).eqNullSafe("quarantine")),
-        source,
-        step.name,
-        F.col(REASON),
-        raw,
-      )
-    : undefined;
+  const quarantines = acting.some((v) => v.severity === "quarantine");
+  let quarantine: DataFrame | undefined;
+  if (malformed) {
+    // Not observed: the counts come from the main path (and the source's own metric).
+    const judged = judge(malformed.all, true).filter(F.col(ACTION).eqNullSafe("quarantine"));
+    const isMalformed = F.col(CORRUPT).isNotNull();
+    quarantine = judged.select(
+      F.lit(source).alias("source"),
+      F.when(isMalformed, `source:${source}`).otherwise(step.name).alias("step"),
+      F.col(REASON).cast("string").alias("rule"),
+      F.when(isMalformed, F.coalesce(F.col(CORRUPT), F.col(q(malformed.anyDataColumn)).cast("string")))
+        .otherwise(raw)
+        .alias("record"),
+      F.col(FILE).alias("file"),
+    );
+  } else if (quarantines) {
+    quarantine = stepToQuarantine(
+      tagged.filter(F.col(ACTION).eqNullSafe("quarantine")),
+      source,
+      step.name,
+      F.col(REASON),
+      raw,
+    );
+  }
 
   // 7. dedupe: the first row in order_by order wins; ties go to the row read last
   if (step.dedupe) {
@@ -223,7 +265,7 @@ export async function compileClean(
       .observe(
         dedupeMetric(step.name),
         F.count(F.lit(1)).alias("rows_in"),
-        F.countIf(F.col(RN).gt(1)).alias("duplicates"),
+        countWhere(F.col(RN).gt(1)).alias("duplicates"),
       )
       .filter(F.col(RN).equalTo(1))
       .drop(RN);

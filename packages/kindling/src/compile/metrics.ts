@@ -1,3 +1,5 @@
+import { type Column, functions as F } from "@kindling/spark-connect";
+
 /**
  * Names of the observed metrics the compiled plan carries. Spark computes them in the same pass as
  * the writes (DataFrame.observe), so every count in the report comes without an extra scan.
@@ -22,4 +24,14 @@ export interface StepCounts {
   byRule: Record<string, bigint>;
   /** Rows that broke a warn-severity rule, per rule. */
   warnings: Record<string, bigint>;
+}
+
+/**
+ * The number of rows where `cond` is true, for an observed metric. Written as count(CASE WHEN …)
+ * rather than count_if: inside Spark's CollectMetrics (4.2) count_if costs ~0.7 µs more per row
+ * and condition — on 300 MB of CSV, three count_if metrics added 1.8 s to a 2.7 s scan, the
+ * count(CASE) form 0.1–0.3 s (bench/README.md, "Observed metrics"). Same result, 0 on no rows.
+ */
+export function countWhere(cond: Column): Column {
+  return F.count(F.when(cond, F.lit(1)));
 }

@@ -1,7 +1,7 @@
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { type PipelineSpec, type SinkSpec, type StepSpec, stepRunOrder } from "../spec/index.js";
-import { compileClean, type DatasetCheck } from "./clean.js";
-import { isHidden, q } from "./hidden.js";
+import { compileClean, type DatasetCheck, type MalformedInput } from "./clean.js";
+import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
 import { malformedToQuarantine } from "./quarantine.js";
 import { type CompiledSource, compileSource, resolvePath } from "./read.js";
@@ -63,17 +63,31 @@ export async function compilePipeline(
   const nodes = new Map<string, CompiledNode>();
   const quarantines: DataFrame[] = [];
   const datasetChecks: DatasetCheck[] = [];
+  const keepPositions = positionReaders(spec);
+  const prune = (name: string, df: DataFrame) =>
+    keepPositions.has(name) ? df : df.drop(...POSITION_COLUMNS);
+  const stepsByName = new Map(spec.steps.map((s) => [s.name, s]));
+  const order = stepRunOrder(spec).filter((n) => stepsByName.has(n));
+  // A source's malformed rows join the quarantine of the first clean step reading it, so the raw
+  // input is scanned once for both; without such a step they are a quarantine branch of their own.
+  const malformedFor = new Map<string, MalformedInput>();
   for (const [name, s] of Object.entries(spec.sources)) {
     const cs = await compileSource(spark, name, s, baseDir);
     sources.set(name, cs);
     if (cs.malformed && s.malformed === "quarantine") {
       const firstColumn = (await cs.valid.columns()).find((c) => !isHidden(c))!;
-      quarantines.push(malformedToQuarantine(cs.malformed, name, firstColumn));
+      const absorber = order.find((n) => {
+        const step = stepsByName.get(n)!;
+        return step.kind === "clean" && step.input === name;
+      });
+      if (absorber) malformedFor.set(absorber, { all: cs.all, anyDataColumn: firstColumn });
+      else quarantines.push(malformedToQuarantine(cs.malformed, name, firstColumn));
     }
     nodes.set(name, {
       name,
       kind: "source",
-      df: cs.valid,
+      // Valid rows have no corrupt record; the column is dropped once the filter has used it.
+      df: prune(name, cs.valid.drop(CORRUPT)),
       rowSource: name,
       input: undefined,
       ruleAliases: {},
@@ -82,8 +96,6 @@ export async function compilePipeline(
       hasDedupe: false,
     });
   }
-  const stepsByName = new Map(spec.steps.map((s) => [s.name, s]));
-  const order = stepRunOrder(spec).filter((n) => stepsByName.has(n));
   for (const name of order) {
     const step = stepsByName.get(name)!;
     const inputName = step.input!;
@@ -102,12 +114,12 @@ export async function compilePipeline(
     };
     switch (step.kind) {
       case "clean": {
-        const c = await compileClean(input.df, step, input.rowSource ?? inputName);
+        const c = await compileClean(input.df, step, input.rowSource ?? inputName, malformedFor.get(name));
         if (c.quarantine) quarantines.push(c.quarantine);
         datasetChecks.push(...c.datasetChecks);
         nodes.set(name, {
           ...base,
-          df: c.output,
+          df: prune(name, c.output),
           ruleAliases: c.ruleAliases,
           warnAliases: c.warnAliases,
           hasDedupe: c.hasDedupe,
@@ -123,17 +135,17 @@ export async function compilePipeline(
         }
         const e = await compileEnrich(input.df, step, lookups, input.rowSource ?? inputName);
         if (e.quarantine) quarantines.push(e.quarantine);
-        nodes.set(name, { ...base, df: e.output, unmatchedAliases: e.unmatchedAliases });
+        nodes.set(name, { ...base, df: prune(name, e.output), unmatchedAliases: e.unmatchedAliases });
         break;
       }
       case "aggregate":
         nodes.set(name, { ...base, df: compileAggregate(input.df, step) });
         break;
       case "filter":
-        nodes.set(name, { ...base, df: compileFilter(input.df, step) });
+        nodes.set(name, { ...base, df: prune(name, compileFilter(input.df, step)) });
         break;
       case "select":
-        nodes.set(name, { ...base, df: await compileSelect(input.df, step) });
+        nodes.set(name, { ...base, df: prune(name, await compileSelect(input.df, step)) });
         break;
     }
   }
@@ -158,4 +170,32 @@ export async function compilePipeline(
     datasetChecks,
     order,
   };
+}
+
+/**
+ * The sources and steps whose output rows must keep their position columns (file, block,
+ * sequence): those feeding, row for row, a step that de-duplicates (tie-break on read order) or
+ * quarantines (the record names its file). Everywhere else the columns are dropped, so they do
+ * not ride through later joins and shuffles or take room in a cached step.
+ */
+export function positionReaders(spec: PipelineSpec): Set<string> {
+  const readsPositions = (s: StepSpec): boolean => {
+    if (s.kind === "clean") {
+      const castQuarantine =
+        Boolean(s.casts && Object.keys(s.casts).length) && s.on_cast_error === "quarantine";
+      return Boolean(s.dedupe) || castQuarantine || (s.rules ?? []).some((r) => r.severity === "quarantine");
+    }
+    if (s.kind === "enrich") return (s.joins ?? []).some((j) => j.unmatched === "quarantine");
+    return false;
+  };
+  const keep = new Set<string>();
+  // Steps in reverse run order: a step's consumers are decided before the step itself.
+  const order = stepRunOrder(spec);
+  const steps = new Map(spec.steps.map((s) => [s.name, s]));
+  for (const name of [...order].reverse()) {
+    const step = steps.get(name);
+    if (!step?.input) continue;
+    if (readsPositions(step) || (ROW_LEVEL.has(step.kind) && keep.has(name))) keep.add(step.input);
+  }
+  return keep;
 }

@@ -1,7 +1,7 @@
 import { type Column, type DataFrame, functions as F } from "@kindling/spark-connect";
 import type { AggregateStepSpec, EnrichStepSpec, FilterStepSpec, SelectStepSpec } from "../spec/index.js";
 import { isHidden, q } from "./hidden.js";
-import { stepMetric } from "./metrics.js";
+import { countWhere, stepMetric } from "./metrics.js";
 import { stepToQuarantine } from "./quarantine.js";
 
 const MATCH = (i: number) => `_k_match${i}`;
@@ -83,7 +83,7 @@ export async function compileEnrich(
   const metrics = [
     F.count(F.lit(1)).alias("rows_out"),
     ...Object.keys(unmatchedAliases).map((a) =>
-      F.countIf(F.col(MATCH(Number(a.slice(1)))).isNull()).alias(a),
+      countWhere(F.col(MATCH(Number(a.slice(1)))).isNull()).alias(a),
     ),
   ];
   let quarantine: DataFrame | undefined;
@@ -93,7 +93,7 @@ export async function compileEnrich(
       undefined,
     )!;
     df = df.withColumn("_k_reason", reason);
-    metrics.push(F.countIf(F.col("_k_reason").isNotNull()).alias("quarantined"));
+    metrics.push(countWhere(F.col("_k_reason").isNotNull()).alias("quarantined"));
     const visible = (await input.columns()).filter((c) => !isHidden(c));
     const observed = df.observe(stepMetric(step.name), ...metrics);
     quarantine = stepToQuarantine(
@@ -137,7 +137,7 @@ export function compileFilter(input: DataFrame, step: FilterStepSpec): DataFrame
     .observe(
       stepMetric(step.name),
       F.count(F.lit(1)).alias("rows_in"),
-      F.countIf(F.expr(cond)).alias("rows_out"),
+      countWhere(F.expr(cond)).alias("rows_out"),
     )
     .filter(cond);
 }

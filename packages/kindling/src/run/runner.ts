@@ -34,6 +34,8 @@ export interface RunOptions {
   sparkUi?: string;
   onProgress?: (event: RunEvent) => void;
   signal?: AbortSignal;
+  /** Session settings applied after RUN_CONF (to compare tunings; see bench/profile-pipeline.ts). */
+  conf?: Record<string, string>;
 }
 
 export type RunEvent =
@@ -114,7 +116,7 @@ export async function runPipeline(
     recovered: [],
     cached: [],
   };
-  for (const [k, v] of Object.entries(RUN_CONF)) await spark.conf.set(k, v);
+  for (const [k, v] of Object.entries({ ...RUN_CONF, ...options.conf })) await spark.conf.set(k, v);
   const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),

@@ -148,9 +148,10 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     expect(killed.executorPids.length).toBeGreaterThan(0);
     expect([killed.pid, ...killed.executorPids].filter(isRunning)).toEqual([]);
 
-    const status = await eventually("the master to mark worker 2 dead", async () => {
+    // The master and the supervisor notice the death independently; wait for both.
+    const status = await eventually("the master and the supervisor to mark worker 2 dead", async () => {
       const s = await clusterStatus(NAME);
-      return s.workersAlive === 1 ? s : undefined;
+      return s.workersAlive === 1 && s.workers?.find((w) => w.index === 2)?.exited ? s : undefined;
     });
     const worker2 = status.workers?.find((w) => w.index === 2);
     expect(worker2).toMatchObject({ running: false, exited: { signal: "SIGKILL" } });

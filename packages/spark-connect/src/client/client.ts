@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import type { ClientHttp2Stream, Http2Session } from "node:http2";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type Client, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { SparkConnectError } from "../errors.js";
 import {
   type AnalyzePlanRequestSchema,
@@ -27,6 +28,24 @@ export interface RetryPolicy {
 
 /** HTTP/2 per-stream receive window: room for several Arrow batches in flight. */
 const RECEIVE_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The connection-level window is a separate HTTP/2 setting that Node leaves at 64 KiB and exposes
+ * only on the session object, so the stream windows above could not all be used at once.
+ */
+class WideWindowSessionManager extends Http2SessionManager {
+  private readonly widened = new WeakSet<Http2Session>();
+
+  override async request(...args: Parameters<Http2SessionManager["request"]>): Promise<ClientHttp2Stream> {
+    const stream = await super.request(...args);
+    const session = stream.session;
+    if (session && !this.widened.has(session)) {
+      this.widened.add(session);
+      session.setLocalWindowSize(RECEIVE_WINDOW_BYTES * 2);
+    }
+    return stream;
+  }
+}
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 12, initialBackoffMs: 50, maxBackoffMs: 2_000 };
 
@@ -70,17 +89,20 @@ export class SparkConnectClient {
       for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
       return next(req);
     };
+    const baseUrl = `${spec.useSsl ? "https" : "http"}://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${spec.port}`;
     const transport = createGrpcTransport({
-      baseUrl: `${spec.useSsl ? "https" : "http"}://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${spec.port}`,
+      baseUrl,
       interceptors: [auth],
-      // Keep idle connections alive across long-running stages.
-      pingIntervalMs: 30_000,
-      pingIdleConnection: true,
-      // Node's HTTP/2 default stream window is 64 KiB, so each 4 MiB Arrow batch cost ~64 window
-      // updates and the server sat waiting for them (the client was >90% idle in --cpu-prof).
-      // grpc-core clients grow their window by BDP probing; a fixed 16 MiB window does the same
-      // job here (1M mixed rows to Arrow: ~3.5 s → ~2.6 s, bench/README.md).
-      nodeOptions: { settings: { initialWindowSize: RECEIVE_WINDOW_BYTES } },
+      sessionManager: new WideWindowSessionManager(
+        baseUrl,
+        // Keep idle connections alive across long-running stages.
+        { pingIntervalMs: 30_000, pingIdleConnection: true },
+        // Node's HTTP/2 default stream window is 64 KiB, so each 4 MiB Arrow batch cost ~64 window
+        // updates and the server sat waiting for them (the client was >90% idle in --cpu-prof).
+        // grpc-core clients grow their window by BDP probing; a fixed 16 MiB window does the same
+        // job here (1M mixed rows to Arrow: ~3.5 s → ~2.6 s, bench/README.md).
+        { settings: { initialWindowSize: RECEIVE_WINDOW_BYTES } },
+      ),
     });
     this.rpc = createClient(SparkConnectService, transport);
   }

@@ -1,0 +1,72 @@
+/**
+ * Where the example pipeline's time goes: runs Kindling's runner on a generated dataset and
+ * prints the time before the first write (compiling), each action, and each Spark stage of the
+ * run (input and shuffle bytes), then the same for the hand-written Spark SQL job, so a change to
+ * the compiler or runner can be judged stage by stage. Not part of `npm run bench`; a tool for the profiles written down in bench/README.md.
+ *
+ *   node --import tsx bench/profile-pipeline.ts [size=300MB] [runs=1] [key=value …]
+ *
+ * key=value pairs are Spark session settings applied over the runner's RUN_CONF for Kindling's
+ * runs and for the hand-written job alike (to compare tunings).
+ */
+import { join } from "node:path";
+import { SparkSession } from "@kindling/spark-connect";
+import { runPipeline } from "../packages/kindling/src/run/runner.js";
+import { type StageStats, sparkRunStats } from "../packages/kindling/src/run/spark-ui.js";
+import { loadPipeline } from "../packages/kindling/src/spec/index.js";
+import { ensureDataset } from "./pipeline.js";
+import { handWrittenSql } from "./pipeline-sql.js";
+
+const size = process.argv[2] ?? "300MB";
+const runs = Number(process.argv[3] ?? 1);
+const conf = Object.fromEntries(
+  process.argv.slice(4).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
+);
+const dir = join(process.cwd(), "data", `bench-${size}`);
+await ensureDataset(dir, size);
+const spark = await SparkSession.builder()
+  .remote("local[*]")
+  .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
+  .getOrCreate();
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+try {
+  const loaded = await loadPipeline("pipelines/example.yaml", {
+    set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
+    env: {},
+  });
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    let firstAction: number | undefined;
+    const r = await runPipeline(spark, loaded, {
+      conf,
+      onProgress: (e) => {
+        if (e.type === "action" && firstAction === undefined) firstAction = performance.now() - t0;
+      },
+    });
+    if (r.status !== "succeeded") throw new Error(`pipeline failed: ${r.error}`);
+    const total = performance.now() - t0;
+    console.log(
+      `run ${i + 1}: ${(total / 1000).toFixed(1)} s; before the first write ${((firstAction ?? 0) / 1000).toFixed(1)} s`,
+    );
+    for (const a of r.actions) console.log(`  action ${a.name.padEnd(14)} ${(a.ms / 1000).toFixed(1)} s`);
+    printStages(r.spark?.stages ?? []);
+    const tag = `bench-sql-${Date.now()}`;
+    spark.addTag(tag);
+    const t1 = performance.now();
+    await handWrittenSql(spark, dir, join(dir, "out-sql"));
+    spark.removeTag(tag);
+    console.log(`hand-written SQL: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    const ui = `http://127.0.0.1:${spark.localServer!.uiPort}`;
+    printStages((await sparkRunStats(ui, tag))?.stages ?? []);
+  }
+} finally {
+  await spark.stop();
+}
+
+function printStages(stages: StageStats[]): void {
+  for (const s of stages.filter((x) => x.durationMs >= 100)) {
+    console.log(
+      `  stage ${String(s.stageId).padStart(3)} ${(s.durationMs / 1000).toFixed(1).padStart(5)} s  tasks ${String(s.numTasks).padStart(3)}  in ${mb(s.inputBytes).padStart(7)}  shuffle r/w ${mb(s.shuffleReadBytes)}/${mb(s.shuffleWriteBytes)}`,
+    );
+  }
+}
