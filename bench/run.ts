@@ -48,7 +48,7 @@ const py = cases.includes("pyspark") ? ensurePySpark() : undefined;
 if (cases.includes("client")) log(await coldStart(3));
 const spark = await SparkSession.builder()
   .remote("local[*]")
-  .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "4g" })
+  .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
   .getOrCreate();
 let worker: PySparkWorker | undefined;
 try {
