@@ -53,6 +53,38 @@ export function resultsTable(record: BenchRecord): string {
   return [line(head), rule, ...rows.map(line)].join("\n");
 }
 
+/** Throughput and memory of the pipeline cases (from each result's `extra`), or "" if none ran. */
+export function pipelineTable(record: BenchRecord): string {
+  const rows = record.results
+    .filter((r) => r.extra?.inputMB !== undefined)
+    .map((r) => {
+      const e = r.extra as Record<string, number | undefined>;
+      const num = (v: number | undefined) => (v === undefined ? "–" : String(v));
+      return [
+        r.name,
+        num(e.inputMB),
+        num(e.kindlingMBPerSecPerCore ?? e.mbPerSecPerCore),
+        num(e.pysparkMBPerSecPerCore),
+        num(e.nodePeakRssMB),
+        num(e.jvmPeakRssMB),
+      ];
+    });
+  if (!rows.length) return "";
+  const head = [
+    "pipeline case",
+    "raw input MB",
+    "Kindling MB/s per core",
+    "PySpark MB/s per core",
+    "Node peak RSS MB",
+    "JVM peak RSS MB",
+  ];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((x, i) => (i === 0 ? x.padEnd(width[i]!) : x.padStart(width[i]!))).join(" | ")} |`;
+  const rule = `| ${width.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return `\n\n${[line(head), rule, ...rows.map(line)].join("\n")}\n\nPeak RSS figures are the whole bench process's and the server JVM's highest so far (VmHWM),\nso they include the client cases run before the pipeline (the 10M-row \`collect()\` above all).`;
+}
+
 /** A small horizontal bar chart of the ratios, with each target marked. */
 export function ratioChart(record: BenchRecord): string {
   const rows = record.results.filter((r): r is ComparedResult => isCompared(r) && r.ratio !== undefined);
@@ -116,7 +148,9 @@ file and \`results/latest.svg\`. No timing is asserted anywhere.
 
 Environment: \`BENCH_CASES\` (default \`client,pipeline,pyspark\`; drop \`pyspark\` for Kindling
 only), \`BENCH_RUNS\` (5), \`BENCH_BIG_RUNS\` (3, the 10M-row cases), \`BENCH_BIG_ROWS\`
-(10000000), \`BENCH_PIPELINE_SIZE\` (1GB), \`BENCH_PIPELINE_RUNS\` (3).
+(10000000), \`BENCH_PIPELINE_SIZE\` (\`1GB,5GB\`: comma-separated input sizes, each generated once
+under \`data/bench-<size>\`; on 2 cores the 5 GB rounds take hours), \`BENCH_PIPELINE_RUNS\` (5, after
+one discarded warm-up round per client). \`KINDLING_DRIVER_MEMORY\` (6g) sizes the server's driver.
 
 ## Latest run
 
@@ -125,7 +159,7 @@ Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, load average at start $
 Versions: Spark ${v.spark}, Node ${v.node}, ${v.pysparkClient ?? "PySpark not run"}${v.pyarrow ? `, pyarrow ${v.pyarrow}, Python ${v.python}` : ""}.
 Raw runs: \`${resultFile}\`.
 
-${resultsTable(record)}
+${resultsTable(record)}${pipelineTable(record)}
 
 ![Kindling/PySpark ratios](results/latest.svg)
 

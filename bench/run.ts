@@ -7,7 +7,7 @@
  * cases run alternately for Kindling and for PySpark's Connect client on the same server
  * (bench/compare.ts); the venv is made by bench/pyspark/setup.sh, and if it cannot be made the
  * cases run for Kindling only. BENCH_RUNS (5), BENCH_BIG_RUNS (3, 10M-row cases), BENCH_BIG_ROWS
- * (10000000), BENCH_PIPELINE_SIZE (1GB), BENCH_PIPELINE_RUNS (5, after one warm-up round).
+ * (10000000), BENCH_PIPELINE_SIZE (1GB,5GB), BENCH_PIPELINE_RUNS (5, after one warm-up round).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -25,7 +25,8 @@ const RUNS = env("BENCH_RUNS", 5);
 const BIG_RUNS = env("BENCH_BIG_RUNS", 3);
 const BIG_ROWS = env("BENCH_BIG_ROWS", 10_000_000);
 const PIPELINE_RUNS = env("BENCH_PIPELINE_RUNS", 5);
-const PIPELINE_SIZE = process.env.BENCH_PIPELINE_SIZE ?? "1GB";
+// Comma-separated sizes; each is generated once into data/bench-<size> and then reused.
+const PIPELINE_SIZES = (process.env.BENCH_PIPELINE_SIZE ?? "1GB,5GB").split(",").map((x) => x.trim());
 
 const results: (CaseResult | ComparedResult)[] = [];
 const show = (ms: number) => `${ms.toFixed(1)} ms`;
@@ -131,14 +132,18 @@ try {
     await runPaired(paired, worker, log);
   }
   if (cases.includes("pipeline")) {
-    if (worker) {
-      const p = await kindlingPipeline(spark, PIPELINE_SIZE);
+    for (const size of PIPELINE_SIZES) {
+      if (!worker) {
+        for (const r of await pipelineVsSql(spark, size, PIPELINE_RUNS)) log(r);
+        continue;
+      }
+      const p = await kindlingPipeline(spark, size);
       const mb = p.bytes / 2 ** 20;
       const [r] = await runPaired(
         [
           {
-            key: "pipeline",
-            name: `example pipeline, ${PIPELINE_SIZE} input`,
+            key: `pipeline${size}`,
+            name: `example pipeline, ${size} input`,
             runs: PIPELINE_RUNS,
             // One discarded round per client: the first query plans on a cold JVM (JIT, file
             // listing, class loading) cost 4-5 s more than later ones, whoever runs first.
@@ -157,17 +162,16 @@ try {
         ...(r!.pyspark
           ? { pysparkMBPerSecPerCore: +(mb / (r!.pyspark.median / 1000) / cpus().length).toFixed(2) }
           : {}),
+        // Peaks over the whole bench process so far (VmHWM / maxRSS), not this case alone.
         nodePeakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
         jvmPeakRssMB: peakRssMbOf(spark.localServer?.pid),
       };
       log(r!);
-    } else {
-      for (const r of await pipelineVsSql(spark, PIPELINE_SIZE, PIPELINE_RUNS)) log(r);
     }
   }
   const record: BenchRecord = {
     date: new Date().toISOString(),
-    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZE} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} npm run bench`,
+    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZES.join(",")} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} npm run bench`,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,

@@ -6,6 +6,7 @@ import { stepToQuarantine } from "./quarantine.js";
 
 const ORIGINAL = "_k_orig_";
 const RN = "_k_rn";
+const CAST_PRE = "_k_castpre";
 
 /** A row-level verdict of a clean step: a condition that is true when the row breaks the rule. */
 interface Verdict {
@@ -164,15 +165,22 @@ export async function compileClean(
           return `CAST(try_to_timestamp(${q(c)}, ${sqlString(format)}) AS DATE)`;
         return `try_cast(${q(c)} AS ${type})`;
       };
+      // The value before the cast is kept aside, so each cast is evaluated once: the failure
+      // flag compares the two (written as one expression, the cast would run twice per row).
+      df = df.withColumns(Object.fromEntries(casts.map(([c], i) => [`${CAST_PRE}${i}`, F.col(q(c))])));
+      df = df.withColumns(
+        Object.fromEntries(casts.map(([c, spec], i) => [c, F.expr(castExpr(`${CAST_PRE}${i}`, spec))])),
+      );
       df = df.withColumns(
         Object.fromEntries(
-          casts.map(([c, spec], i) => [
+          casts.map(([c], i) => [
             `_k_castfail${i}`,
-            F.expr(`${q(c)} IS NOT NULL AND (${castExpr(c, spec)}) IS NULL`),
+            F.col(`${CAST_PRE}${i}`)
+              .isNotNull()
+              .and(F.col(q(c)).isNull()),
           ]),
         ),
       );
-      df = df.withColumns(Object.fromEntries(casts.map(([c, spec]) => [c, F.expr(castExpr(c, spec))])));
     }
     // 6. row rules: the first rule broken is the row's reason (a malformed row's reason is
     // `malformed`, and its rules are not evaluated: CASE branches run only when reached)
@@ -224,6 +232,7 @@ export async function compileClean(
     REASON,
     ACTION,
     ...casts.map((_, i) => `_k_castfail${i}`),
+    ...casts.map((_, i) => `${CAST_PRE}${i}`),
   ];
   let passed = tagged.filter(F.col(ACTION).isNull()).drop(...helperCols);
   const quarantines = acting.some((v) => v.severity === "quarantine");
