@@ -62,12 +62,19 @@ describe("execution", () => {
   });
 
   it("reports stage and task progress while a query runs", async () => {
+    // The server reports progress every 2 s by default; a quick query on a quiet machine could
+    // finish between two reports, so this test asks for reports every 100 ms.
+    await spark.conf.set("spark.connect.progress.reportInterval", "100ms");
     const seen: number[] = [];
-    await spark
-      .range(0, 300_000_000, 1, 4)
-      .groupBy(F.col("id").mod(10))
-      .count()
-      .collect({ onProgress: (p) => seen.push(p.stages.length) });
+    try {
+      await spark
+        .range(0, 300_000_000, 1, 4)
+        .groupBy(F.col("id").mod(10))
+        .count()
+        .collect({ onProgress: (p) => seen.push(p.stages.length) });
+    } finally {
+      await spark.conf.unset("spark.connect.progress.reportInterval");
+    }
     expect(seen.length).toBeGreaterThan(0);
     expect(Math.max(...seen)).toBeGreaterThan(0);
   });
