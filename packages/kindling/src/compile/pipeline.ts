@@ -75,7 +75,8 @@ export async function compilePipeline(
     const cs = await compileSource(spark, name, s, baseDir);
     sources.set(name, cs);
     if (cs.malformed && s.malformed === "quarantine") {
-      const firstColumn = (await cs.valid.columns()).find((c) => !isHidden(c))!;
+      // Declared columns come first in every read, so no AnalyzePlan is needed to find one.
+      const firstColumn = cs.firstDataColumn!;
       const absorber = order.find((n) => {
         const step = stepsByName.get(n)!;
         return step.kind === "clean" && step.input === name;

@@ -23,6 +23,8 @@ export interface CompiledSource {
   valid: DataFrame;
   /** Rows the reader could not parse (csv/json with a declared schema), raw text in `_k_corrupt`. */
   malformed: DataFrame | undefined;
+  /** A declared column read from the files, when `malformed` is set (see malformedToQuarantine). */
+  firstDataColumn: string | undefined;
   drift: SchemaDrift | undefined;
   /** The input files, when compiling already had to list them (CSV header checks). */
   files?: string[];
@@ -183,6 +185,10 @@ export async function compileSource(
     all,
     valid: all.filter(isBad.not()),
     malformed: withCorrupt ? all.filter(isBad) : undefined,
+    // A declared column every file has (drift may have filled some in as null literals).
+    firstDataColumn: withCorrupt
+      ? (declared?.names.find((n) => parts.every((p) => !p.missing.includes(n))) ?? declared?.names[0])
+      : undefined,
     drift,
     ...(files ? { files } : {}),
   };

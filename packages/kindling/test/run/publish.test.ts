@@ -32,26 +32,42 @@ function write(dir: string, files: Record<string, string>) {
   }
 }
 
+/** A previous output, a staged run beside it, then publishOutput; returns the root and the output. */
+function publishCase(
+  mode: Parameters<typeof publishOutput>[2],
+  runId: string,
+  before: Record<string, string>,
+  staged: Record<string, string>,
+) {
+  const root = mkdtempSync(join(tmpdir(), "publish-"));
+  const final = join(root, "out");
+  write(final, before);
+  const staging = stagingPathFor(final, runId);
+  write(staging, staged);
+  publishOutput(staging, final, mode, runId);
+  return { root, final, staging };
+}
+
 describe("publishOutput", () => {
   it("overwrite swaps the whole folder and removes the staging run folder", () => {
-    const root = mkdtempSync(join(tmpdir(), "publish-"));
-    const final = join(root, "out");
-    write(final, { "part-0.parquet": "old", _SUCCESS: "" });
-    const staging = stagingPathFor(final, "run1");
-    write(staging, { "part-9.parquet": "new", _SUCCESS: "" });
-    publishOutput(staging, final, "overwrite", "run1");
+    const { root, final, staging } = publishCase(
+      "overwrite",
+      "run1",
+      { "part-0.parquet": "old", _SUCCESS: "" },
+      { "part-9.parquet": "new", _SUCCESS: "" },
+    );
     cleanupStaging([staging]);
     expect(tree(final)).toEqual(["_SUCCESS=", "part-9.parquet=new"]);
     expect(readdirSync(root)).toEqual(["out"]);
   });
 
   it("dynamic replaces only the partitions the run wrote", () => {
-    const root = mkdtempSync(join(tmpdir(), "publish-"));
-    const final = join(root, "out");
-    write(final, { "d=1/a.parquet": "old1", "d=2/a.parquet": "old2", _SUCCESS: "" });
-    const staging = stagingPathFor(final, "run2");
-    write(staging, { "d=2/b.parquet": "new2", "d=3/b.parquet": "new3", _SUCCESS: "" });
-    publishOutput(staging, final, "dynamic", "run2");
+    const { final } = publishCase(
+      "dynamic",
+      "run2",
+      { "d=1/a.parquet": "old1", "d=2/a.parquet": "old2", _SUCCESS: "" },
+      { "d=2/b.parquet": "new2", "d=3/b.parquet": "new3", _SUCCESS: "" },
+    );
     expect(tree(final)).toEqual([
       "_SUCCESS=",
       "d=1/a.parquet=old1",
@@ -61,12 +77,12 @@ describe("publishOutput", () => {
   });
 
   it("append adds the new files beside the old ones", () => {
-    const root = mkdtempSync(join(tmpdir(), "publish-"));
-    const final = join(root, "out");
-    write(final, { "d=1/a.parquet": "old", _SUCCESS: "" });
-    const staging = stagingPathFor(final, "run3");
-    write(staging, { "d=1/b.parquet": "new", _SUCCESS: "" });
-    publishOutput(staging, final, "append", "run3");
+    const { final } = publishCase(
+      "append",
+      "run3",
+      { "d=1/a.parquet": "old", _SUCCESS: "" },
+      { "d=1/b.parquet": "new", _SUCCESS: "" },
+    );
     expect(tree(final)).toEqual(["_SUCCESS=", "d=1/a.parquet=old", "d=1/b.parquet=new"]);
   });
 });
