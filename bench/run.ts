@@ -7,7 +7,10 @@
  * cases run alternately for Kindling and for PySpark's Connect client on the same server
  * (bench/compare.ts); the venv is made by bench/pyspark/setup.sh, and if it cannot be made the
  * cases run for Kindling only. BENCH_RUNS (5), BENCH_BIG_RUNS (3, 10M-row cases), BENCH_BIG_ROWS
- * (10000000), BENCH_PIPELINE_SIZE (1GB,5GB), BENCH_PIPELINE_RUNS (5, after one warm-up round).
+ * (10000000), BENCH_PIPELINE_SIZE (1GB,5GB), BENCH_PIPELINE_RUNS (5), BENCH_PIPELINE_WARMUP (1
+ * discarded round per client before them).
+ * BENCH_ONLY=key,… runs only the named client cases (coldStart, stream, select1, arrow1M,
+ * collect1M, arrowBig, collectBig, countCsv, withColumn200), e.g. to profile one of them.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -25,6 +28,7 @@ const RUNS = env("BENCH_RUNS", 5);
 const BIG_RUNS = env("BENCH_BIG_RUNS", 3);
 const BIG_ROWS = env("BENCH_BIG_ROWS", 10_000_000);
 const PIPELINE_RUNS = env("BENCH_PIPELINE_RUNS", 5);
+const PIPELINE_WARMUP = env("BENCH_PIPELINE_WARMUP", 1);
 // Comma-separated sizes; each is generated once into data/bench-<size> and then reused.
 const PIPELINE_SIZES = (process.env.BENCH_PIPELINE_SIZE ?? "1GB,5GB").split(",").map((x) => x.trim());
 
@@ -41,12 +45,14 @@ const log = (r: CaseResult | ComparedResult) => {
 };
 
 const cases = (process.env.BENCH_CASES ?? "client,pipeline,pyspark").split(",");
+const only = process.env.BENCH_ONLY?.split(",").map((x) => x.trim());
+const wanted = (key: string) => !only || only.includes(key);
 const loadAtStart = loadavg()
   .map((x) => x.toFixed(1))
   .join(" / ");
 const py = cases.includes("pyspark") ? ensurePySpark() : undefined;
 
-if (cases.includes("client")) log(await coldStart(3));
+if (cases.includes("client") && wanted("coldStart")) log(await coldStart(3));
 const spark = await SparkSession.builder()
   .remote("local[*]")
   .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
@@ -66,7 +72,7 @@ try {
   }
   if (cases.includes("client")) {
     // Streaming first, in child processes: peak RSS of a fresh Node per row count.
-    for (const n of [1_000_000, BIG_ROWS]) {
+    for (const n of wanted("stream") ? [1_000_000, BIG_ROWS] : []) {
       const m = await streamRss(url, n);
       log({
         name: `stream ${n.toLocaleString("en")} rows (toLocalIterator), Node peak RSS`,
@@ -129,7 +135,11 @@ try {
         pyspark: { op: "with_columns", n: 200 },
       },
     ];
-    await runPaired(paired, worker, log);
+    await runPaired(
+      paired.filter((c) => wanted(c.key)),
+      worker,
+      log,
+    );
   }
   if (cases.includes("pipeline")) {
     for (const size of PIPELINE_SIZES) {
@@ -147,7 +157,7 @@ try {
             runs: PIPELINE_RUNS,
             // One discarded round per client: the first query plans on a cold JVM (JIT, file
             // listing, class loading) cost 4-5 s more than later ones, whoever runs first.
-            warmup: 1,
+            warmup: PIPELINE_WARMUP,
             kindling: p.run,
             pyspark: { op: "pipeline", data_dir: p.dir, out_dir: join(p.dir, "out-pyspark") },
             target: 1.05,
@@ -171,7 +181,7 @@ try {
   }
   const record: BenchRecord = {
     date: new Date().toISOString(),
-    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZES.join(",")} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} npm run bench`,
+    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZES.join(",")} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} BENCH_PIPELINE_WARMUP=${PIPELINE_WARMUP} npm run bench`,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,

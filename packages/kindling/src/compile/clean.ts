@@ -1,7 +1,7 @@
 import { type Column, type DataFrame, functions as F, Window } from "@kindling/spark-connect";
 import type { CleanStepSpec, RuleSpec } from "../spec/index.js";
 import { ACTION, BLOCK, CORRUPT, FILE, isHidden, q, REASON, SEQ, sqlLiteral, sqlString } from "./hidden.js";
-import { countWhere, dedupeMetric, stepMetric } from "./metrics.js";
+import { countWhere, dedupeMetric, sourceCounts, stepMetric } from "./metrics.js";
 import { stepToQuarantine } from "./quarantine.js";
 
 const ORIGINAL = "_k_orig_";
@@ -40,9 +40,18 @@ const PART = (i: number) => `r${i}`;
  * filtered out), so the raw input is scanned once for both.
  */
 export interface MalformedInput {
+  /** Every row the source read, not observed. */
   all: DataFrame;
   /** A data column to reference (see malformedToQuarantine). */
   anyDataColumn: string;
+  /**
+   * The step counts the source too: its input is then the source's every row (`all`, with the
+   * positions the pipeline keeps), malformed rows are judged on the main path as well, and the
+   * step's observation carries the source's counts (`source_rows`, `source_malformed`). One
+   * observation in the scan instead of two: each CollectMetrics ends a generated-code stage, so
+   * every row is materialised once more per observation.
+   */
+  countsSource?: boolean;
 }
 
 /**
@@ -211,21 +220,28 @@ export async function compileClean(
   const ruleNames = [...new Set(acting.map((v) => v.name))];
   const ruleAliases: Record<string, string> = {};
   const warnAliases: Record<string, string> = {};
+  // Counting the source as well, the step sees its malformed rows (reason `malformed`, action
+  // quarantine): the step's own counts are over the rows that parsed.
+  const countsSource = Boolean(malformed?.countsSource);
+  const parsed = F.col(CORRUPT).isNull();
+  const ofParsed = (c: Column) => (countsSource ? parsed.and(c) : c);
   const metrics: Column[] = [
-    F.count(F.lit(1)).alias("rows_in"),
-    countWhere(F.col(ACTION).eqNullSafe("quarantine")).alias("quarantined"),
+    countsSource ? countWhere(parsed).alias("rows_in") : F.count(F.lit(1)).alias("rows_in"),
+    countWhere(ofParsed(F.col(ACTION).eqNullSafe("quarantine"))).alias("quarantined"),
     countWhere(F.col(ACTION).eqNullSafe("drop")).alias("dropped"),
     countWhere(F.col(ACTION).eqNullSafe("fail")).alias("failed"),
   ];
   ruleNames.forEach((n, i) => {
     ruleAliases[PART(i)] = n;
-    metrics.push(countWhere(F.col(REASON).eqNullSafe(n)).alias(PART(i)));
+    const broke = F.col(REASON).eqNullSafe(n);
+    metrics.push(countWhere(n === "malformed" ? ofParsed(broke) : broke).alias(PART(i)));
   });
   warns.forEach((w, i) => {
     warnAliases[`w${i}`] = w.name;
-    metrics.push(countWhere(w.broken).alias(`w${i}`));
+    metrics.push(countWhere(ofParsed(w.broken)).alias(`w${i}`));
   });
-  const tagged = judge(input, false).observe(stepMetric(step.name), ...metrics);
+  if (countsSource) metrics.push(...sourceCounts("source_"));
+  const tagged = judge(input, countsSource).observe(stepMetric(step.name), ...metrics);
 
   const helperCols = [
     ...[...modified].map((c) => `${ORIGINAL}${c}`),
@@ -233,12 +249,13 @@ export async function compileClean(
     ACTION,
     ...casts.map((_, i) => `_k_castfail${i}`),
     ...casts.map((_, i) => `${CAST_PRE}${i}`),
+    ...(countsSource ? [CORRUPT] : []),
   ];
   let passed = tagged.filter(F.col(ACTION).isNull()).drop(...helperCols);
   const quarantines = acting.some((v) => v.severity === "quarantine");
   let quarantine: DataFrame | undefined;
   if (malformed) {
-    // Not observed: the counts come from the main path (and the source's own metric).
+    // Not observed (`all` is not either): the counts come from the main path.
     const judged = judge(malformed.all, true).filter(F.col(ACTION).eqNullSafe("quarantine"));
     const isMalformed = F.col(CORRUPT).isNotNull();
     quarantine = judged.select(

@@ -1,4 +1,5 @@
 import { type Column, functions as F } from "@kindling/spark-connect";
+import { CORRUPT } from "./hidden.js";
 
 /**
  * Names of the observed metrics the compiled plan carries. Spark computes them in the same pass as
@@ -35,4 +36,16 @@ export interface StepCounts {
  */
 export function countWhere(cond: Column): Column {
   return F.count(F.when(cond, F.lit(1)));
+}
+
+/**
+ * A source's counts over every row it read: `<prefix>rows` and `<prefix>malformed`. Observed as
+ * the source's own metric, or (prefix `source_`) inside the observation of the clean step that
+ * reads the source and quarantines its malformed rows (see compileClean).
+ */
+export function sourceCounts(prefix = ""): Column[] {
+  return [
+    F.count(F.lit(1)).alias(`${prefix}rows`),
+    countWhere(F.col(CORRUPT).isNotNull()).alias(`${prefix}malformed`),
+  ];
 }

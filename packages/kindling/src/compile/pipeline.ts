@@ -43,6 +43,8 @@ export interface CompiledPipeline {
   quarantine: DataFrame | undefined;
   quarantinePath: string | undefined;
   datasetChecks: DatasetCheck[];
+  /** Sources whose counts the named clean step observes (`source_rows`, `source_malformed`). */
+  sourceCountedBy: Record<string, string>;
   /** Steps in run order. */
   order: string[];
 }
@@ -70,7 +72,10 @@ export async function compilePipeline(
   const order = stepRunOrder(spec).filter((n) => stepsByName.has(n));
   // A source's malformed rows join the quarantine of the first clean step reading it, so the raw
   // input is scanned once for both; without such a step they are a quarantine branch of their own.
+  // When a sink reads that step, the step also counts the source in its own observation.
   const malformedFor = new Map<string, MalformedInput>();
+  const sourceCountedBy: Record<string, string> = {};
+  const written = sinkLineage(spec);
   for (const [name, s] of Object.entries(spec.sources)) {
     const cs = await compileSource(spark, name, s, baseDir);
     sources.set(name, cs);
@@ -81,8 +86,10 @@ export async function compilePipeline(
         const step = stepsByName.get(n)!;
         return step.kind === "clean" && step.input === name;
       });
-      if (absorber) malformedFor.set(absorber, { all: cs.all, anyDataColumn: firstColumn });
+      const countsSource = absorber !== undefined && written.has(absorber);
+      if (absorber) malformedFor.set(absorber, { all: cs.all, anyDataColumn: firstColumn, countsSource });
       else quarantines.push(malformedToQuarantine(cs.malformed, name, firstColumn));
+      if (countsSource) sourceCountedBy[name] = absorber;
     }
     nodes.set(name, {
       name,
@@ -115,7 +122,9 @@ export async function compilePipeline(
     };
     switch (step.kind) {
       case "clean": {
-        const c = await compileClean(input.df, step, input.rowSource ?? inputName, malformedFor.get(name));
+        const malformed = malformedFor.get(name);
+        const from = malformed?.countsSource ? prune(inputName, malformed.all) : input.df;
+        const c = await compileClean(from, step, input.rowSource ?? inputName, malformed);
         if (c.quarantine) quarantines.push(c.quarantine);
         datasetChecks.push(...c.datasetChecks);
         nodes.set(name, {
@@ -169,6 +178,7 @@ export async function compilePipeline(
     quarantine,
     quarantinePath: spec.quarantine ? resolvePath(spec.quarantine.path, baseDir) : undefined,
     datasetChecks,
+    sourceCountedBy,
     order,
   };
 }
@@ -199,4 +209,20 @@ export function positionReaders(spec: PipelineSpec): Set<string> {
     if (readsPositions(step) || (ROW_LEVEL.has(step.kind) && keep.has(name))) keep.add(step.input);
   }
   return keep;
+}
+
+/** The sources and steps some sink reads, directly or through inputs and lookups. */
+export function sinkLineage(spec: PipelineSpec): Set<string> {
+  const steps = new Map(spec.steps.map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  const stack = Object.values(spec.sinks).map((s) => s.input);
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const step = steps.get(name);
+    if (step?.input) stack.push(step.input);
+    if (step?.kind === "enrich") for (const j of step.joins ?? []) stack.push(j.with);
+  }
+  return seen;
 }

@@ -4,7 +4,7 @@ import { KindlingError } from "../cli/errors.js";
 import type { SourceSpec } from "../spec/index.js";
 import { csvHeaderGroups, hasDrift } from "./drift.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
-import { countWhere, sourceMetric } from "./metrics.js";
+import { sourceCounts, sourceMetric } from "./metrics.js";
 
 /** How the columns found in the data differ from the declared schema (only drifting files listed). */
 export interface SchemaDrift {
@@ -17,9 +17,12 @@ export interface CompiledSource {
   name: string;
   spec: SourceSpec;
   paths: string[];
-  /** Every row read, with the hidden position columns and the corrupt-record column. */
+  /**
+   * Every row read, with the hidden position columns and the corrupt-record column, not observed:
+   * what a step that counts the source in its own observation, or a quarantine branch, reads.
+   */
   all: DataFrame;
-  /** Rows that parsed; what steps read. */
+  /** Rows that parsed, counted as the source's observation; what steps read. */
   valid: DataFrame;
   /** Rows the reader could not parse (csv/json with a declared schema), raw text in `_k_corrupt`. */
   malformed: DataFrame | undefined;
@@ -172,19 +175,15 @@ export async function compileSource(
       ...[...declared.names, ...extra, FILE, BLOCK, SEQ, CORRUPT].map((c) => F.col(`\`${c}\``)),
     );
   }
-  all = all.observe(
-    sourceMetric(name),
-    F.count(F.lit(1)).alias("rows"),
-    countWhere(F.col(CORRUPT).isNotNull()).alias("malformed"),
-  );
   const isBad = F.col(CORRUPT).isNotNull();
+  const observed = all.observe(sourceMetric(name), ...sourceCounts());
   return {
     name,
     spec,
     paths,
     all,
-    valid: all.filter(isBad.not()),
-    malformed: withCorrupt ? all.filter(isBad) : undefined,
+    valid: observed.filter(isBad.not()),
+    malformed: withCorrupt ? observed.filter(isBad) : undefined,
     // A declared column every file has (drift may have filled some in as null literals).
     firstDataColumn: withCorrupt
       ? (declared?.names.find((n) => parts.every((p) => !p.missing.includes(n))) ?? declared?.names[0])

@@ -23,7 +23,7 @@ export async function compileEnrich(
   lookups: Map<string, DataFrame>,
   source: string,
 ): Promise<CompiledEnrich> {
-  let df = input.observe(`${stepMetric(step.name)}__in`, F.count(F.lit(1)).alias("rows_in"));
+  let df = input;
   const unmatchedAliases: Record<string, string> = {};
   const quarantineConds: { cond: Column; reason: string }[] = [];
   const joins = step.joins ?? [];

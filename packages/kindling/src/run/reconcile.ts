@@ -51,8 +51,11 @@ export interface RunCounts {
 export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCounts {
   const sources: RunCounts["sources"] = {};
   for (const name of compiled.sources.keys()) {
-    const m = observed[sourceMetric(name)] ?? {};
-    sources[name] = { rows: n(m.rows), malformed: n(m.malformed) };
+    // A source read by a clean step that quarantines its malformed rows is counted by that step.
+    const by = compiled.sourceCountedBy[name];
+    const m = (by ? observed[stepMetric(by)] : observed[sourceMetric(name)]) ?? {};
+    const prefix = by ? "source_" : "";
+    sources[name] = { rows: n(m[`${prefix}rows`]), malformed: n(m[`${prefix}malformed`]) };
   }
   const steps: StepRecord[] = [];
   const byName = new Map<string, StepRecord>();
@@ -60,7 +63,6 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
     const node = compiled.nodes.get(name)!;
     const m = observed[stepMetric(name)] ?? {};
     const d = observed[dedupeMetric(name)] ?? {};
-    const inM = observed[`${stepMetric(name)}__in`] ?? {};
     const rules: Record<string, number> = {};
     for (const [alias, rule] of Object.entries(node.ruleAliases))
       rules[rule] = (rules[rule] ?? 0) + n(m[alias]);
@@ -94,11 +96,19 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
           rec.rowsOut = rec.rowsIn - rec.quarantined - rec.dropped - rec.failed - rec.duplicates;
         break;
       }
-      case "enrich":
-        rec.rowsIn = opt(inM.rows_in);
+      case "enrich": {
+        // Rows in are the input's rows out (not observed again: one observation less in the scan).
+        const from = node.input!;
+        const src = sources[from];
+        rec.rowsIn = byName.has(from)
+          ? byName.get(from)!.rowsOut
+          : src
+            ? src.rows - src.malformed
+            : undefined;
         rec.quarantined = n(m.quarantined);
         rec.rowsOut = m.rows_out === undefined ? undefined : n(m.rows_out) - rec.quarantined;
         break;
+      }
       case "filter":
         rec.rowsIn = opt(m.rows_in);
         rec.rowsOut = opt(m.rows_out);

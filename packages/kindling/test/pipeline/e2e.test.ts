@@ -42,6 +42,16 @@ describe("the example pipeline", () => {
     expect(r.rowsOut).toBe(e.validOut);
     expect(r.duplicates).toBe(e.duplicates);
     expect(r.malformed + r.quarantined).toBe(e.quarantined);
+    // validate_orders counts the source's rows and malformed rows in its own observation.
+    expect(r.malformed).toBe(e.quarantinedByReason.malformed);
+    const step = (name: string) => first.counts!.steps.find((s) => s.name === name)!;
+    expect(step("validate_orders").rules).toMatchObject({
+      missing_required: e.quarantinedByReason.missing_required,
+      bad_quantity: e.quarantinedByReason.bad_quantity,
+    });
+    // enrich_orders' rows in are clean_orders' rows out (not observed again).
+    expect(step("enrich_orders").rowsIn).toBe(step("clean_orders").rowsOut);
+    expect(step("enrich_orders").rowsIn).toBe(e.validOut);
   });
 
   it("quarantines each bad row once, with the reason the generator assigned, and its raw record", async () => {
