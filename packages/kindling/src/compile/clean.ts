@@ -127,13 +127,14 @@ export async function compileClean(
     if (step.nulls) {
       const cols = step.nulls.columns === "all" ? stringCols : step.nulls.columns;
       const values = step.nulls.values.map((v) => sqlString(v.toLowerCase())).join(", ");
+      // Null-like values match case-insensitively; lower() is skipped when none has a letter
+      // (e.g. just ""), as it copies every value of the column.
+      const caseless = step.nulls.values.every((v) => v.toLowerCase() === v.toUpperCase());
+      const probe = (c: string) => (caseless ? q(c) : `lower(${q(c)})`);
       if (cols.length && step.nulls.values.length) {
         df = df.withColumns(
           Object.fromEntries(
-            cols.map((c) => [
-              c,
-              F.expr(`CASE WHEN lower(${q(c)}) IN (${values}) THEN NULL ELSE ${q(c)} END`),
-            ]),
+            cols.map((c) => [c, F.expr(`CASE WHEN ${probe(c)} IN (${values}) THEN NULL ELSE ${q(c)} END`)]),
           ),
         );
       }
