@@ -213,9 +213,17 @@ export function positionReaders(spec: PipelineSpec): Set<string> {
 
 /** The sources and steps some sink reads, directly or through inputs and lookups. */
 export function sinkLineage(spec: PipelineSpec): Set<string> {
+  return lineage(
+    spec,
+    Object.values(spec.sinks).map((s) => s.input),
+  );
+}
+
+/** `from` and every source and step they read, through inputs and enrich lookups. */
+export function lineage(spec: PipelineSpec, from: string[]): Set<string> {
   const steps = new Map(spec.steps.map((s) => [s.name, s]));
   const seen = new Set<string>();
-  const stack = Object.values(spec.sinks).map((s) => s.input);
+  const stack = [...from];
   while (stack.length) {
     const name = stack.pop()!;
     if (seen.has(name)) continue;

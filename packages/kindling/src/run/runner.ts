@@ -8,7 +8,7 @@ import {
 import { KindlingError } from "../cli/errors.js";
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC } from "../compile/metrics.js";
-import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
+import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
@@ -264,20 +264,7 @@ export async function runPipeline(
  * chain (its ancestors are then read once, when it is first computed).
  */
 export function sharedNodes(compiled: CompiledPipeline): string[] {
-  const deps = (start: string): Set<string> => {
-    const seen = new Set<string>();
-    const stack = [start];
-    while (stack.length) {
-      const name = stack.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const node = compiled.nodes.get(name);
-      if (node?.input) stack.push(node.input);
-      const step = compiled.spec.steps.find((s) => s.name === name);
-      if (step?.kind === "enrich") for (const j of step.joins ?? []) stack.push(j.with);
-    }
-    return seen;
-  };
+  const deps = (start: string) => lineage(compiled.spec, [start]);
   const users = new Map<string, number>();
   const ancestry = new Map<string, Set<string>>();
   for (const sink of compiled.sinks) {
