@@ -75,7 +75,10 @@ export async function compilePipeline(
   // When a sink reads that step, the step also counts the source in its own observation.
   const malformedFor = new Map<string, MalformedInput>();
   const sourceCountedBy: Record<string, string> = {};
-  const written = sinkLineage(spec);
+  const written = lineage(
+    spec,
+    Object.values(spec.sinks).map((s) => s.input),
+  );
   for (const [name, s] of Object.entries(spec.sources)) {
     const cs = await compileSource(spark, name, s, baseDir);
     sources.set(name, cs);
@@ -209,14 +212,6 @@ export function positionReaders(spec: PipelineSpec): Set<string> {
     if (readsPositions(step) || (ROW_LEVEL.has(step.kind) && keep.has(name))) keep.add(step.input);
   }
   return keep;
-}
-
-/** The sources and steps some sink reads, directly or through inputs and lookups. */
-export function sinkLineage(spec: PipelineSpec): Set<string> {
-  return lineage(
-    spec,
-    Object.values(spec.sinks).map((s) => s.input),
-  );
 }
 
 /** `from` and every source and step they read, through inputs and enrich lookups. */

@@ -100,11 +100,7 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
         // Rows in are the input's rows out (not observed again: one observation less in the scan).
         const from = node.input!;
         const src = sources[from];
-        rec.rowsIn = byName.has(from)
-          ? byName.get(from)!.rowsOut
-          : src
-            ? src.rows - src.malformed
-            : undefined;
+        rec.rowsIn = src ? src.rows - src.malformed : byName.get(from)?.rowsOut;
         rec.quarantined = n(m.quarantined);
         rec.rowsOut = m.rows_out === undefined ? undefined : n(m.rows_out) - rec.quarantined;
         break;
