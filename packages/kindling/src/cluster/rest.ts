@@ -74,6 +74,7 @@ export interface StageJson {
   numCompleteTasks: number;
   numFailedTasks: number;
   numTasks: number;
+  shuffleWriteBytes: number;
   name: string;
 }
 

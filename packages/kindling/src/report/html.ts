@@ -100,6 +100,7 @@ td:first-child,th:first-child{text-align:left}.ok{color:#2f7d4f;font-weight:600}
 Input ${bytes(inBytes)}; throughput ${throughput(inBytes, run.wallMs).toFixed(1)} MB/s.</p>
 ${run.error ? `<p class="bad">${esc(run.error)}</p>` : ""}
 <h2>Nothing lost</h2>
+${run.recount ? `<p>Counted again in a write-free pass (${secs(run.recount.ms)}): ${esc(run.recount.reason)}.</p>` : ""}
 <table><tr><th>source → sink</th><th>in</th><th>out</th><th>malformed</th><th>quarantined</th><th>duplicates</th><th>dropped</th><th>filtered</th><th>identity</th></tr>${rec}</table>
 <h2>Row funnel per step</h2>
 <p class="legend">${Object.entries(COLORS)

@@ -16,6 +16,8 @@ export function renderMarkdown(run: RunResult): string {
   );
   if (run.recovered.length) lines.push(`- recovered before the run: ${run.recovered.join("; ")}`);
   lines.push("", "## Nothing lost: in = out + malformed + quarantined + duplicates + dropped + filtered", "");
+  if (run.recount)
+    lines.push(`Counted again in a write-free pass (${secs(run.recount.ms)}): ${run.recount.reason}.`, "");
   lines.push(
     "| source → sink | in | out | malformed | quarantined | duplicates | dropped | filtered | holds |",
   );

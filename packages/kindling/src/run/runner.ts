@@ -7,10 +7,11 @@ import {
 } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
 import { q } from "../compile/hidden.js";
-import { QUARANTINE_METRIC } from "../compile/metrics.js";
+import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
+import { mayHaveRecomputed, recount } from "./recount.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
 
@@ -82,6 +83,8 @@ export interface RunResult {
   recovered: string[];
   /** Steps kept in Spark's cache because several outputs read them. */
   cached: string[];
+  /** Set when the counts come from a second, write-free pass (see recount.ts). */
+  recount?: { reason: string; ms: number };
 }
 
 /**
@@ -149,22 +152,24 @@ export async function runPipeline(
   const cached = sharedNodes(compiled);
   result.cached = cached;
   for (const name of cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
+  const ui =
+    options.sparkUi ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
+  const actionOptions = (name: string) => ({
+    tags: [runTag],
+    onProgress: (p: ExecutionProgress) =>
+      options.onProgress?.({ type: "progress", action: name, progress: p }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   try {
     for (const [i, action] of plan.entries()) {
       options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
       const t0 = Date.now();
       const staging = store.stagingPathFor(action.path, runId);
-      const actionOptions = {
-        tags: [runTag],
-        onProgress: (p: ExecutionProgress) =>
-          options.onProgress?.({ type: "progress", action: action.name, progress: p }),
-        ...(options.signal ? { signal: options.signal } : {}),
-      };
       let info: Awaited<ReturnType<ReturnType<typeof spark.range>["write"]["save"]>>;
       if (action.kind === "quarantine") {
         const qdf = compiled.quarantine!.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"));
         const fmt = compiled.spec.quarantine?.format ?? "parquet";
-        info = await qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions);
+        info = await qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions(action.name));
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
@@ -179,7 +184,7 @@ export async function runPipeline(
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
         }
         if (sink.spec.format === "csv") w = w.option("header", true);
-        info = await w.save(staging, actionOptions);
+        info = await w.save(staging, actionOptions(action.name));
         const mode =
           sink.spec.mode === "append"
             ? "append"
@@ -195,16 +200,29 @@ export async function runPipeline(
         kind: action.kind,
         path: action.path,
         ms: Date.now() - t0,
-        rows: Number(
-          (info.observedMetrics[action.kind === "quarantine" ? QUARANTINE_METRIC : `sink__${action.name}`]
-            ?.rows as bigint) ?? 0n,
-        ),
+        rows: actionRows(info.observedMetrics, action),
         files: stats.files,
         bytes: stats.bytes,
       });
       options.onProgress?.({ type: "done", action: action.name, ms: Date.now() - t0 });
     }
     result.counts = reconcile(compiled, observed);
+    const unbalanced = result.counts.reconciliations.filter((r) => !r.holds);
+    if (unbalanced.length && mayHaveRecomputed(ui ? await sparkRunStats(ui, runTag) : undefined)) {
+      const t0 = Date.now();
+      const name = "recount";
+      options.onProgress?.({ type: "action", name, index: plan.length + 1, total: plan.length + 1 });
+      const again = await recount(compiled, cached, actionOptions(name));
+      result.counts = reconcile(compiled, again);
+      for (const a of result.actions) a.rows = actionRows(again, a);
+      result.recount = {
+        reason: `counts of the write pass did not add up after Spark recomputed lost work (${unbalanced
+          .map((r) => `${r.source} → ${r.sink}: in ${r.rowsIn}, out ${r.rowsOut}`)
+          .join("; ")})`,
+        ms: Date.now() - t0,
+      };
+      options.onProgress?.({ type: "done", action: name, ms: result.recount.ms });
+    }
     const failedRows = result.counts.steps.filter((s) => s.failed > 0);
     if (failedRows.length) {
       throw new KindlingError(
@@ -252,8 +270,6 @@ export async function runPipeline(
         .df.unpersist()
         .catch(() => undefined);
     result.wallMs = Date.now() - started;
-    const ui =
-      options.sparkUi ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
     if (ui) result.spark = await sparkRunStats(ui, runTag);
   }
   return result;
@@ -277,6 +293,12 @@ export function sharedNodes(compiled: CompiledPipeline): string[] {
   return shared.filter(
     (n) => !shared.some((m) => m !== n && ancestry.get(m)!.has(n) && users.get(m) === users.get(n)),
   );
+}
+
+/** The rows an action wrote, from its own observation (the sink's, or the quarantine's). */
+function actionRows(observed: Observed, action: { name: string; kind: "sink" | "quarantine" }): number {
+  const key = action.kind === "quarantine" ? QUARANTINE_METRIC : sinkMetric(action.name);
+  return Number((observed[key]?.rows as bigint | undefined) ?? 0n);
 }
 
 function describeRules(rules: Record<string, number>): string {

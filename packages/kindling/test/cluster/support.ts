@@ -1,3 +1,5 @@
+import { applicationId, getJson } from "../../src/cluster/rest.js";
+
 /**
  * Exact result of `range(0, n).groupBy(id % 10).agg(count, sum(id))`, computed in closed form:
  * key k holds k, k+10, …, so m = n/10 rows summing to 10·m(m−1)/2 + k·m.
@@ -30,4 +32,14 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The tasks of one stage attempt (`/stages/<id>/<attempt>/taskList`): where each ran, how it ended. */
+export async function stageTasks(
+  connectUiUrl: string,
+  stageId: number,
+  attemptId: number,
+): Promise<{ taskId: number; executorId: string; status: string }[]> {
+  const app = await applicationId(connectUiUrl);
+  return getJson(`${connectUiUrl}/api/v1/applications/${app}/stages/${stageId}/${attemptId}/taskList`);
 }
