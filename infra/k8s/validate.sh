@@ -20,8 +20,13 @@ source "$here/versions.env"
 source "$here/lib.sh"
 
 total=$SECONDS
-echo "[1/5] binaries: etcd, kube-apiserver, kubectl, kubeconform"
+echo "[1/5] binaries: etcd, kube-apiserver, kubectl, kubeconform; spark-operator CRDs"
 bash "$here/build.sh" etcd kube-apiserver kubectl kubeconform | sed 's/^/      /'
+# The operator's own CRD folder when given; else CRDs made from its published API models.
+crds=""
+if [[ "${SPARK_OPERATOR_CRDS:-}" != none ]]; then
+  crds="${SPARK_OPERATOR_CRDS:-$(bash "$here/spark-operator-crds.sh" 2> >(sed 's/^/      /' >&2))}"
+fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kindling-validate.XXXXXX")"
 pids=()
@@ -85,12 +90,19 @@ until curl -fsSk -H "Authorization: Bearer $token" "$api/readyz" >/dev/null 2>&1
 done
 echo "      ready in $((SECONDS - t)) s"
 k() { "$K8S_BIN/kubectl" --server "$api" --token "$token" --insecure-skip-tls-verify "$@"; }
-if [[ -n "${SPARK_OPERATOR_CRDS:-}" ]]; then
-  k apply --server-side -f "$SPARK_OPERATOR_CRDS" | sed 's/^/      /'
+if [[ -n "$crds" ]]; then
+  k apply --server-side -f "$crds" | sed 's/^/      /'
   k wait --for condition=established --timeout 60s crd --all >/dev/null
+  # The API server publishes a CRD's OpenAPI a few seconds after it is established.
+  t=$SECONDS
+  until k get --raw /openapi/v3 | grep -q 'apis/sparkoperator.k8s.io/v1alpha1' &&
+    k get --raw /openapi/v3 | grep -q 'apis/sparkoperator.k8s.io/v1beta2'; do
+    ((SECONDS - t < 60)) || die "the spark-operator CRDs' OpenAPI was not published within 60 s"
+    sleep 1
+  done
   have_crds=true
 else
-  echo "      SPARK_OPERATOR_CRDS not set: the spark-operator examples are only parsed, not validated"
+  echo "      SPARK_OPERATOR_CRDS=none: the spark-operator examples are only parsed, not validated"
   have_crds=false
 fi
 
@@ -138,4 +150,24 @@ for f in "${targets[@]}"; do
   }
   echo "      $(basename "$f"): $(wc -l <"$work/dry-run.log") objects accepted"
 done
+if $have_crds; then
+  # Self-check: the CRDs must reject an unknown field too.
+  cat >"$work/typo-app.yaml" <<'YAML'
+apiVersion: sparkoperator.k8s.io/v1beta2
+kind: SparkApplication
+metadata: {name: typo, namespace: kindling}
+spec:
+  type: Scala
+  mode: cluster
+  sparkVersion: 4.2.0
+  mainApplicationFile: local:///app.jar
+  drivr: {cores: 1}
+  driver: {}
+  executor: {}
+YAML
+  if k apply --dry-run=server --validate=strict -f "$work/typo-app.yaml" >/dev/null 2>&1; then
+    die "the spark-operator CRDs accepted an unknown field (spec.drivr): they are not strict"
+  fi
+  echo "      a SparkApplication with an unknown field is rejected (the CRDs are strict)"
+fi
 echo "All manifests valid against Kubernetes $K8S_VERSION ($((SECONDS - total)) s)."
