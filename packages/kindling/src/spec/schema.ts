@@ -114,9 +114,16 @@ export const ThresholdSchema = z.strictObject({
   max_fraction: z.number().min(0).max(1).optional(),
 });
 
+// A dataset rule is judged on the whole output after the writes, so it can stop the run or warn
+// but not act on rows: rows with unknown keys are quarantined by an enrich join
+// (`unmatched: quarantine`), duplicate keys are removed by `dedupe`.
+const DatasetSeverity = z
+  .enum(["fail", "warn"])
+  .describe("fail stops the run before publishing; warn records a warning.");
+
 const DatasetRuleBase = {
   name: Name.optional().describe("Name shown in the report; defaults to one made from the check."),
-  severity: Severity.default("fail"),
+  severity: DatasetSeverity.default("fail"),
   threshold: ThresholdSchema.optional().describe(
     "Violations allowed before the severity applies (default none).",
   ),
@@ -167,7 +174,7 @@ const RowCountRule = z.strictObject({
   min_ratio: z.number().min(0).optional(),
   max_ratio: z.number().min(0).optional(),
   name: DatasetRuleBase.name,
-  severity: z.enum(["fail", "warn"]).default("fail"),
+  severity: DatasetSeverity.default("fail"),
   description: z.string().optional(),
 });
 

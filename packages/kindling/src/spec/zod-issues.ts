@@ -25,6 +25,13 @@ interface SchemaNode {
   _zod: { def: SchemaDef };
 }
 
+/** Why a value that is valid elsewhere is refused at this place (a sentence, or ""). */
+function whyNot(path: SpecPath, input: unknown): string {
+  if (path.at(-1) === "severity" && (input === "quarantine" || input === "drop"))
+    return ". A dataset rule is judged on the whole output after the writes, so it can fail the run or warn but not act on rows: quarantine rows with unknown keys with an enrich join (unmatched: quarantine), remove duplicate keys with dedupe";
+  return "";
+}
+
 const WRAPPERS = new Set(["optional", "default", "nullable", "readonly", "prefault", "nonoptional"]);
 
 function unwrap(node: SchemaNode): SchemaNode {
@@ -206,7 +213,7 @@ export function draftsFromZod(
         drafts.push({
           code: "invalid_value",
           path,
-          message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}`,
+          message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}${whyNot(path, input)}`,
           ...(suggestion === undefined ? {} : { suggestion }),
         });
         break;
@@ -287,7 +294,7 @@ export function draftsFromZod(
             : {
                 code: "invalid_type",
                 path,
-                message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}`,
+                message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}${whyNot(path, input)}`,
                 ...(suggestion === undefined ? {} : { suggestion }),
               },
         );

@@ -28,10 +28,11 @@ describe("spec error messages", () => {
     const error = await load("wrong-type.yaml");
     expect(error.message).toBe(
       [
-        "packages/kindling/test/spec/fixtures/wrong-type.yaml is not a valid pipeline (3 problems):",
+        "packages/kindling/test/spec/fixtures/wrong-type.yaml is not a valid pipeline (4 problems):",
         '  packages/kindling/test/spec/fixtures/wrong-type.yaml:15:13 steps[0].dedupe.keys: expected a list, found "order_id"',
         '  packages/kindling/test/spec/fixtures/wrong-type.yaml:19:19 steps[0].rules[0].severity: expected one of quarantine, drop, fail, warn, found "quarantne" — did you mean "quarantine"?',
-        '  packages/kindling/test/spec/fixtures/wrong-type.yaml:28:34 sinks.out.dynamic_partition_overwrite: expected true or false, found "yes"',
+        '  packages/kindling/test/spec/fixtures/wrong-type.yaml:24:57 steps[0].rules[2].severity: expected one of fail, warn, found "quarantine". A dataset rule is judged on the whole output after the writes, so it can fail the run or warn but not act on rows: quarantine rows with unknown keys with an enrich join (unmatched: quarantine), remove duplicate keys with dedupe',
+        '  packages/kindling/test/spec/fixtures/wrong-type.yaml:29:34 sinks.out.dynamic_partition_overwrite: expected true or false, found "yes"',
       ].join("\n"),
     );
     expect(error.issues[1]).toMatchObject({
