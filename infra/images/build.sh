@@ -130,6 +130,19 @@ context() {
       echo "Spark $SPARK_VERSION (jars from Maven Central, spark/pom.xml -Ps3,k8s)" >"$ctx/RELEASE"
       cp "$here/spark/entrypoint.sh" "$ctx/"
       chmod 0755 "$ctx/entrypoint.sh"
+      # The JMX exporter agent for executor pods: jar fetched by ensureJmxAgent() (Maven, the one
+      # version pin in jmx.ts) and exporter.yaml generated from the same rules as local clusters.
+      mkdir -p "$ctx/jmx"
+      (cd "$repo" && node --import tsx --input-type=module -e '
+        const { copyFileSync, writeFileSync } = await import("node:fs");
+        const { basename, join } = await import("node:path");
+        const { ensureJmxAgent, jmxExporterConfig } = await import("./packages/kindling/src/metrics/jmx.ts");
+        const [dir] = process.argv.slice(1);
+        const agent = await ensureJmxAgent();
+        copyFileSync(agent.jar, join(dir, basename(agent.jar)));
+        writeFileSync(join(dir, "exporter.yaml"), jmxExporterConfig());
+      ' "$ctx/jmx") || die "could not put the JMX exporter agent into the Spark image"
+      echo "      JMX exporter: $(cd "$ctx/jmx" && echo *)"
       echo "      $(find "$ctx/jars" -name '*.jar' | wc -l) jars, $(du -sh "$ctx/jars" | cut -f1)"
       ;;
     kindling)

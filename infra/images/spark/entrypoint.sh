@@ -46,6 +46,9 @@ case "$mode" in
     [[ -n "${SPARK_DRIVER_POD_IP:-}" ]] && java_opts+=("-Dspark.driver.host=$SPARK_DRIVER_POD_IP")
     [[ -n "${SPARK_DRIVER_POD_NAME:-}" ]] && java_opts+=("-Dspark.kubernetes.driver.pod.name=$SPARK_DRIVER_POD_NAME")
     [[ -n "${SPARK_NAMESPACE:-}" ]] && java_opts+=("-Dspark.kubernetes.namespace=$SPARK_NAMESPACE")
+    # The application id follows from the pod (spark-<uid without dashes>), so that Prometheus's pod
+    # discovery can put it on this pod's series (executor pods carry it as spark-app-selector).
+    [[ -n "${SPARK_DRIVER_POD_UID:-}" ]] && java_opts+=("-Dspark.app.id=spark-${SPARK_DRIVER_POD_UID//-/}")
     while [[ $# -gt 0 ]]; do
       case "$1" in
         --conf) java_opts+=("-D$2"); shift 2 ;;

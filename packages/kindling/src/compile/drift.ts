@@ -5,10 +5,12 @@
  *    is seen — per file, before any data is read.
  *  - JSON lines: the fields of the first 1,000 records are compared with the declared ones (a field
  *    that first appears later is not seen; documented).
+ *  - Parquet: every file's own schema (its footer, through Spark; no data read). Parquet columns
+ *    are matched by name, so only added and missing columns count, not their order.
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { SparkSession } from "@kindling/spark-connect";
+import { type SparkSession, simpleString } from "@kindling/spark-connect";
 
 export interface FileGroupDrift {
   /** Column names in the files' order. */
@@ -87,6 +89,32 @@ export async function csvHeaderGroups(
     const g = groups.get(key);
     if (g) g.files.push(f);
     else groups.set(key, { columns, files: [f], ...driftOf(columns, declared) });
+  }
+  return [...groups.values()];
+}
+
+/** Column names (and their Spark types) of every Parquet file matched by `paths`, grouped by column set. */
+export async function parquetColumnGroups(
+  spark: SparkSession,
+  paths: string[],
+  declared: string[],
+): Promise<(FileGroupDrift & { types: Record<string, string> })[]> {
+  const files = (await spark.read.parquet(...paths).inputFiles()).sort();
+  const groups = new Map<string, FileGroupDrift & { types: Record<string, string> }>();
+  for (const f of files) {
+    const fields = (await spark.read.parquet(f).schema()).fields;
+    const columns = fields.map((x) => x.name);
+    const key = JSON.stringify([...columns].sort());
+    const g = groups.get(key);
+    if (g) g.files.push(f);
+    else
+      groups.set(key, {
+        columns,
+        files: [f],
+        ...driftOf(columns, declared),
+        reordered: false,
+        types: Object.fromEntries(fields.map((x) => [x.name, simpleString(x.dataType)])),
+      });
   }
   return [...groups.values()];
 }

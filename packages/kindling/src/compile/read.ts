@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
 import type { SourceSpec } from "../spec/index.js";
-import { csvHeaderGroups, hasDrift } from "./drift.js";
+import { csvHeaderGroups, hasDrift, parquetColumnGroups } from "./drift.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
 
@@ -130,6 +130,27 @@ export async function compileSource(
     }));
     // Spark checks each file's header against the columns it is read with.
     options.enforceSchema = "false";
+  } else if (declared && format === "parquet") {
+    const groups = await parquetColumnGroups(spark, paths, declared.names);
+    files = groups.flatMap((g) => g.files).sort();
+    const drifting = groups.filter(hasDrift);
+    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
+    if (drifting.length) {
+      drift = {
+        policy: "accept",
+        groups: drifting.map(({ files, added, missing }) => ({ files, added, missing, reordered: false })),
+      };
+      // Added columns are read with the files' own types, so no value is dropped; files without
+      // a column read it as null (Parquet matches columns by name).
+      const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
+      parts = [
+        {
+          paths,
+          ddl: [declared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
+          missing: [],
+        },
+      ];
+    }
   } else if (declared && spec.format === "jsonl") {
     const fields = await jsonlSampleFields(spark, paths);
     const added = fields.filter((f) => !declared.names.includes(f));

@@ -12,6 +12,7 @@ export {
 } from "./names.js";
 export {
   instantQuery,
+  kubernetesPrometheusYaml,
   kubernetesScrapeConfigs,
   type PrometheusOptions,
   type PrometheusStack,

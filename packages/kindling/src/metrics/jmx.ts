@@ -34,7 +34,7 @@ export function jmxCacheDir(): string {
  */
 export function jmxExporterConfig(namespace = SPARK_METRICS_NAMESPACE): string {
   const ns = namespace.replace(/[^A-Za-z0-9_]/g, "\\$&");
-  return `# Written by Kindling (packages/kindling/src/metrics/jmx.ts); regenerated on every start.
+  return `# Written by Kindling from jmxExporterConfig() in packages/kindling/src/metrics/jmx.ts.
 lowercaseOutputName: true
 lowercaseOutputLabelNames: true
 includeObjectNames: ["metrics:*"]

@@ -165,54 +165,73 @@ export async function sparkTargetGroups(
 }
 
 /**
- * Scrape configurations for a Prometheus running inside Kubernetes: Spark driver and executor pods
- * found by their `prometheus.io/*` annotations (set by `sparkMetricsConf({ mode: "kubernetes" })`),
- * with `namespace`, `application_id` (pod label `spark-app-selector`) and `executor_id`
- * (`spark-exec-id`) labels, so the same dashboard works there.
+ * Scrape configurations for a Prometheus running inside Kubernetes, in the namespace it watches
+ * (`own_namespace`; its service account needs get/list/watch on pods there): Spark driver and
+ * executor pods found by their `prometheus.io/*` annotations (set by
+ * `sparkMetricsConf({ mode: "kubernetes" })`, and by k8s/base/spark-connect.yaml for the Connect
+ * driver), and the Pushgateway pod. Labels: `namespace`, `application_id` (pod label
+ * `spark-app-selector`; a driver pod without it is named after its uid, see the Spark image's
+ * entrypoint) and `executor_id` (`spark-exec-id`), so the same dashboard works there.
  */
-export function kubernetesScrapeConfigs(pushgateway = "pushgateway:9091"): Record<string, unknown>[] {
-  const common = [
-    {
-      source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"],
-      regex: "true",
-      action: "keep",
-    },
-    { source_labels: ["__meta_kubernetes_namespace"], target_label: LABELS.namespace },
-    { source_labels: ["__meta_kubernetes_pod_label_spark_app_selector"], target_label: LABELS.application },
-  ];
-  const role = (r: string) => ({
-    source_labels: ["__meta_kubernetes_pod_label_spark_role"],
-    regex: r,
+export function kubernetesScrapeConfigs(): Record<string, unknown>[] {
+  const pods = [{ role: "pod", namespaces: { own_namespace: true } }];
+  const keep = (meta: string, regex: string) => ({
+    source_labels: [`__meta_kubernetes_pod_${meta}`],
+    regex,
     action: "keep",
   });
-  const annotatedPort = {
-    source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
-    regex: "([^:]+)(?::\\d+)?;(\\d+)",
-    replacement: "$1:$2",
-    target_label: "__address__",
+  const namespace = { source_labels: ["__meta_kubernetes_namespace"], target_label: LABELS.namespace };
+  // `(.+)`: an empty value would delete a label set before.
+  const appSelector = {
+    source_labels: ["__meta_kubernetes_pod_label_spark_app_selector"],
+    regex: "(.+)",
+    target_label: LABELS.application,
   };
+  const driver = [
+    keep("annotation_prometheus_io_scrape", "true"),
+    keep("label_spark_role", "driver"),
+    namespace,
+    // A client-mode driver (the spark-connect Deployment) has no spark-app-selector label: its
+    // entrypoint sets spark.app.id to spark-<pod uid without dashes>.
+    {
+      source_labels: ["__meta_kubernetes_pod_uid"],
+      regex: "(\\w{8})-(\\w{4})-(\\w{4})-(\\w{4})-(\\w{12})",
+      replacement: "spark-$1$2$3$4$5",
+      target_label: LABELS.application,
+    },
+    appSelector,
+    {
+      source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+      regex: "([^:]+)(?::\\d+)?;(\\d+)",
+      replacement: "$1:$2",
+      target_label: "__address__",
+    },
+  ];
   return [
     {
       job_name: SCRAPE_JOBS.driver,
       metrics_path: "/metrics/prometheus/",
-      kubernetes_sd_configs: [{ role: "pod" }],
-      relabel_configs: [...common, role("driver"), annotatedPort],
+      kubernetes_sd_configs: pods,
+      relabel_configs: driver,
     },
     {
+      // The series carry application_id and executor_id themselves.
       job_name: SCRAPE_JOBS.executors,
       metrics_path: "/metrics/executors/prometheus",
       honor_labels: true,
-      kubernetes_sd_configs: [{ role: "pod" }],
-      relabel_configs: [...common, role("driver"), annotatedPort],
+      kubernetes_sd_configs: pods,
+      relabel_configs: driver,
     },
     {
       job_name: SCRAPE_JOBS.executorJvm,
       metrics_path: "/metrics",
       honor_labels: true,
-      kubernetes_sd_configs: [{ role: "pod" }],
+      kubernetes_sd_configs: pods,
       relabel_configs: [
-        ...common,
-        role("executor"),
+        keep("annotation_prometheus_io_scrape", "true"),
+        keep("label_spark_role", "executor"),
+        namespace,
+        appSelector,
         { source_labels: ["__meta_kubernetes_pod_label_spark_exec_id"], target_label: LABELS.executor },
         {
           source_labels: ["__address__"],
@@ -222,8 +241,33 @@ export function kubernetesScrapeConfigs(pushgateway = "pushgateway:9091"): Recor
         },
       ],
     },
-    { job_name: SCRAPE_JOBS.pushgateway, honor_labels: true, static_configs: [{ targets: [pushgateway] }] },
+    {
+      // Pushed series keep their job/instance; the pod's namespace is added.
+      job_name: SCRAPE_JOBS.pushgateway,
+      honor_labels: true,
+      kubernetes_sd_configs: pods,
+      relabel_configs: [
+        keep("label_app_kubernetes_io_name", "pushgateway"),
+        keep("container_port_name", "http"),
+        namespace,
+      ],
+    },
   ];
+}
+
+/** k8s/base/prometheus.yml: the in-cluster Prometheus (written by write-k8s-prometheus.ts). */
+export function kubernetesPrometheusYaml(): string {
+  const config = {
+    global: { scrape_interval: "15s", evaluation_interval: "15s" },
+    scrape_configs: [
+      ...kubernetesScrapeConfigs(),
+      { job_name: "prometheus", static_configs: [{ targets: ["localhost:9090"] }] },
+    ],
+  };
+  return `# Prometheus in namespace kindling (ConfigMap prometheus-config). Generated from
+# kubernetesScrapeConfigs() in packages/kindling/src/metrics/prometheus.ts; do not edit, run
+# npm run k8s-prometheus -w @kindling/kindling (a unit test compares this file with it).
+${stringify(config)}`;
 }
 
 /** Throws KindlingError naming the install script when a binary is missing. */

@@ -156,4 +156,43 @@ report: { path: ${d}/report-${policy}, formats: [json] }
       { id: 2, name: "bob", extra: "x" },
     ]);
   });
+
+  it("schema drift in Parquet: each file's own columns are checked; drift: accept reads an added column with its type", async () => {
+    const d = join(dir, "drift-parquet");
+    const write = async (query: string, to: string) =>
+      (await spark.sql(query)).coalesce(1).write.parquet(join(d, "in", to));
+    await write("SELECT 1 AS id, 'ann' AS name", "a");
+    await write("SELECT 2 AS id, 'bob' AS name, 2.5D AS score", "b");
+    const spec = (policy: string) => `version: 1
+name: drift_parquet
+sources:
+  people:
+    format: parquet
+    path: ${d}/in/*/*.parquet
+    schema: [{ name: id, type: int }, { name: name, type: string }]
+    drift: ${policy}
+steps: []
+sinks:
+  out: { input: people, path: ${d}/out-${policy} }
+quarantine: { path: ${d}/q-${policy} }
+report: { path: ${d}/report-${policy}, formats: [json] }
+`;
+    writeFileSync(join(d, "fail.yaml"), spec("fail"));
+    const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr + failed.stdout).toMatch(/in\/b\/part-.*\.parquet.*score|score.*in\/b\/part-/s);
+    expect(existsSync(join(d, "out-fail"))).toBe(false);
+    writeFileSync(join(d, "accept.yaml"), spec("accept"));
+    const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
+    expect(accepted.status, accepted.stderr).toBe(0);
+    const groups = JSON.parse(accepted.stdout).inputs[0].drift.groups;
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ added: ["score"], missing: [], reordered: false });
+    expect(groups[0].files[0]).toMatch(/in\/b\/part-/);
+    const rows = await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect();
+    expect(rows).toEqual([
+      { id: 1, name: "ann", score: null },
+      { id: 2, name: "bob", score: 2.5 },
+    ]);
+  });
 });
