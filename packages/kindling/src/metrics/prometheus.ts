@@ -53,6 +53,8 @@ export interface PrometheusOptions {
   discoveryIntervalMs?: number;
   /** How long to wait for both servers. Default 60 s. */
   startTimeoutMs?: number;
+  /** Ports on 127.0.0.1 for Prometheus and the Pushgateway. Default: free ports. */
+  ports?: { prometheus?: number; pushgateway?: number };
   onProgress?: (line: string) => void;
 }
 
@@ -295,7 +297,8 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   const targetsDir = join(dir, "targets");
   mkdirSync(targetsDir, { recursive: true });
   const namespace = options.namespace ?? "local";
-  const [promPort, pushPort] = [await freePort(), await freePort()];
+  const promPort = options.ports?.prometheus || (await freePort());
+  const pushPort = options.ports?.pushgateway || (await freePort());
   const pushgateway = `127.0.0.1:${pushPort}`;
   const configFile = join(dir, "prometheus.yml");
   writeFileSync(

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { registerChaos, registerCluster } from "./cluster.js";
 import { registerGenerate } from "./generate.js";
 import { registerK8s } from "./k8s.js";
-import { registerServeMetrics } from "./metrics.js";
+import { registerMetricsUp, registerServeMetrics } from "./metrics.js";
 import { registerPlan } from "./plan.js";
 import { registerQuickstart } from "./quickstart.js";
 import { registerReport } from "./report.js";
@@ -21,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerChaos(program);
   registerK8s(program);
   registerServeMetrics(program);
+  registerMetricsUp(program);
 }

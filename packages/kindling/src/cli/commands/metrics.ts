@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { clusterStatus } from "../../cluster/control.js";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { startPrometheus } from "../../metrics/prometheus.js";
 import { processMetrics, serveMetrics } from "../../metrics/serve.js";
+import { DEFAULT_JMX_PORT_PREFIX } from "../../metrics/spark-conf.js";
+import { KindlingError } from "../errors.js";
 
 interface ServeMetricsOptions {
   port: string;
@@ -53,5 +56,71 @@ export function registerServeMetrics(program: Command): void {
         process.once("SIGTERM", done);
       });
       await server.close();
+    });
+}
+
+interface MetricsUpOptions {
+  cluster?: boolean | string;
+  prometheusPort: string;
+  pushgatewayPort: string;
+  scrapeInterval: string;
+}
+
+/**
+ * Adds `kindling metrics up`: a Prometheus and a Pushgateway (Debian's packages, see
+ * infra/observability/install.sh) with Kindling's scrape configuration, scraping a local cluster's
+ * driver and executors (their exporters found through the Spark UI every 2 s), until interrupted.
+ */
+export function registerMetricsUp(program: Command): void {
+  program
+    .command("metrics")
+    .description("Local Prometheus for Kindling and Spark metrics.")
+    .command("up")
+    .description(
+      "Run Prometheus and a Pushgateway in the foreground (Ctrl-C stops both), scraping a local cluster.",
+    )
+    .option("--cluster [name]", `scrape this local cluster (default name: ${DEFAULT_CLUSTER_NAME})`)
+    .option("--prometheus-port <n>", "Prometheus port on 127.0.0.1 (0 = any free port)", "9090")
+    .option("--pushgateway-port <n>", "Pushgateway port on 127.0.0.1 (0 = any free port)", "9091")
+    .option("--scrape-interval <seconds>", "how often Prometheus scrapes", "5")
+    .action(async (opts: MetricsUpOptions) => {
+      const say = (l: string) => process.stderr.write(`${l}\n`);
+      let uiUrl: string | undefined;
+      if (opts.cluster) {
+        const name = typeof opts.cluster === "string" ? opts.cluster : DEFAULT_CLUSTER_NAME;
+        const status = await clusterStatus(name);
+        if (!status.running || !status.connectUiUrl)
+          throw new KindlingError(
+            `cluster '${name}' is not running: start it with \`kindling cluster up\` (metrics are on by default), then run this again.`,
+            2,
+          );
+        uiUrl = status.connectUiUrl;
+      }
+      const stack = await startPrometheus({
+        scrapeIntervalSeconds: Number(opts.scrapeInterval),
+        ports: { prometheus: Number(opts.prometheusPort), pushgateway: Number(opts.pushgatewayPort) },
+        onProgress: say,
+      });
+      // `kindling cluster up` gives executor N its exporter on port 191N (docs/metrics.md).
+      if (uiUrl)
+        await stack.addSpark({
+          uiUrl,
+          executorJmx: { kind: "per-executor-port", host: "127.0.0.1", prefix: DEFAULT_JMX_PORT_PREFIX },
+        });
+      process.stdout.write(
+        [
+          `Prometheus   ${stack.prometheusUrl}`,
+          `Pushgateway  ${stack.pushgatewayUrl}   (kindling run … --pushgateway ${stack.pushgatewayUrl})`,
+          ...(uiUrl ? [`scraping     the Spark application at ${uiUrl}, its executors' exporters`] : []),
+          `files        ${stack.dir}`,
+          "Ctrl-C stops both.",
+          "",
+        ].join("\n"),
+      );
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      });
+      await stack.stop();
     });
 }

@@ -1,0 +1,64 @@
+/**
+ * `kindling metrics up` as a user runs it: a real Prometheus and Pushgateway in the foreground,
+ * their URLs on stdout, both gone after Ctrl-C; a cluster that is not running is a usage error.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../pipeline/support.js";
+
+const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
+
+describe("kindling metrics up", () => {
+  it("serves Prometheus (scraping its Pushgateway) until SIGINT, then stops both", async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, "metrics", "up", "--prometheus-port", "0", "--pushgateway-port", "0"],
+      {
+        cwd: repoRoot,
+      },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes("Ctrl-C") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(out, err).toContain("Ctrl-C");
+    const prometheus = out.match(/^Prometheus\s+(\S+)/m)![1]!;
+    const pushgateway = out.match(/^Pushgateway\s+(\S+)/m)![1]!;
+
+    // Prometheus scrapes the Pushgateway: wait for that target to be up.
+    let health = "";
+    while (health !== "up" && Date.now() < deadline) {
+      const r = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { labels: { job: string }; health: string }[] };
+      };
+      health = r.data.activeTargets.find((t) => t.labels.job === "pushgateway")?.health ?? "";
+      if (health !== "up") await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(health).toBe("up");
+    expect((await fetch(`${pushgateway}/-/ready`)).ok).toBe(true);
+
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    for (const url of [prometheus, pushgateway]) await expect(fetch(`${url}/-/ready`), url).rejects.toThrow();
+  }, 90_000);
+
+  it("refuses a cluster that is not running, saying how to start it (exit 2)", () => {
+    const r = spawnSync(process.execPath, [bin, "metrics", "up", "--cluster", `no-such-${process.pid}`], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`cluster 'no-such-${process.pid}' is not running`);
+    expect(r.stderr).toContain("kindling cluster up");
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
