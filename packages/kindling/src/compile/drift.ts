@@ -3,8 +3,8 @@
  *  - CSV with a header: every file's header line is read (directly for local files, through Spark
  *    otherwise) and files are grouped by header, so a column added, missing or reordered in any file
  *    is seen — per file, before any data is read.
- *  - JSON lines: the fields of the first 1,000 records are compared with the declared ones (a field
- *    that first appears later is not seen; documented).
+ *  - JSON lines: the fields of the first 1,000 records of every file are compared with the declared
+ *    ones (a field that first appears later in a file is not seen; documented).
  *  - Parquet: every file's own schema (its footer, through Spark; no data read). Parquet columns
  *    are matched by name, so only added and missing columns count, not their order.
  */
@@ -57,18 +57,24 @@ export function parseHeader(line: string, delimiter = ",", quote = '"'): string[
   return out.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, "") : c));
 }
 
-function firstLineLocal(path: string): string {
+/** The first `count` complete lines of a local file, read from at most its first `maxBytes`. */
+function firstLinesLocal(path: string, count: number, maxBytes: number): string[] {
   const fd = openSync(path, "r");
   try {
-    const buf = Buffer.alloc(64 * 1024);
+    const buf = Buffer.alloc(maxBytes);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString("utf8");
-    const nl = text.search(/\r?\n/);
-    return nl < 0 ? text : text.slice(0, nl);
+    const lines = buf.subarray(0, n).toString("utf8").split(/\r?\n/);
+    if (n === maxBytes && lines.length > 1) lines.pop(); // cut mid-line
+    return lines.slice(0, count);
   } finally {
     closeSync(fd);
   }
 }
+
+const localPath = (f: string) =>
+  f.startsWith("file:")
+    ? fileURLToPath(f.startsWith("file:///") ? f : f.replace(/^file:/, "file://"))
+    : undefined;
 
 /** Header columns of every file matched by `paths`, grouped by identical header. */
 export async function csvHeaderGroups(
@@ -80,15 +86,57 @@ export async function csvHeaderGroups(
   const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
   const groups = new Map<string, FileGroupDrift>();
   for (const f of files) {
-    let line: string;
-    if (f.startsWith("file:"))
-      line = firstLineLocal(fileURLToPath(f.startsWith("file:///") ? f : f.replace(/^file:/, "file://")));
-    else line = String((await spark.read.text(f).limit(1).collect())[0]?.value ?? "");
+    const local = localPath(f);
+    const line = local
+      ? (firstLinesLocal(local, 1, 64 * 1024)[0] ?? "")
+      : String((await spark.read.text(f).limit(1).collect())[0]?.value ?? "");
     const columns = parseHeader(line, options.delimiter ?? options.sep ?? ",", options.quote ?? '"');
     const key = JSON.stringify(columns);
     const g = groups.get(key);
     if (g) g.files.push(f);
     else groups.set(key, { columns, files: [f], ...driftOf(columns, declared) });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Fields of the first `sample` records of every JSON-lines file, grouped by field set. Only added
+ * fields count as drift: a record without a field reads it as null, and JSON has no column order.
+ */
+export async function jsonlFieldGroups(
+  spark: SparkSession,
+  paths: string[],
+  declared: string[],
+  sample = 1000,
+): Promise<FileGroupDrift[]> {
+  const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
+  const groups = new Map<string, FileGroupDrift>();
+  for (const f of files) {
+    const local = localPath(f);
+    const lines = local
+      ? firstLinesLocal(local, sample, 4 * 1024 * 1024)
+      : (await spark.read.text(f).limit(sample).collect()).map((r) => String(r.value));
+    const fields = new Set<string>();
+    for (const l of lines) {
+      try {
+        const o = JSON.parse(l);
+        if (o && typeof o === "object" && !Array.isArray(o)) for (const k of Object.keys(o)) fields.add(k);
+      } catch {
+        /* a malformed line: the reader routes it */
+      }
+    }
+    const columns = [...fields].sort();
+    const key = JSON.stringify(columns);
+    const g = groups.get(key);
+    if (g) g.files.push(f);
+    else
+      groups.set(key, {
+        columns,
+        files: [f],
+        added: columns.filter((c) => !declared.includes(c)),
+        missing: [],
+        reordered: false,
+      });
   }
   return [...groups.values()];
 }

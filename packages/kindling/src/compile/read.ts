@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
 import type { SourceSpec } from "../spec/index.js";
-import { csvHeaderGroups, hasDrift, parquetColumnGroups } from "./drift.js";
+import { csvHeaderGroups, hasDrift, jsonlFieldGroups, parquetColumnGroups } from "./drift.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
 
@@ -152,13 +152,22 @@ export async function compileSource(
       ];
     }
   } else if (declared && spec.format === "jsonl") {
-    const fields = await jsonlSampleFields(spark, paths);
-    const added = fields.filter((f) => !declared.names.includes(f));
-    if (added.length) {
-      const group = { files: paths, added, missing: [], reordered: false };
-      if (spec.drift === "fail") throw driftError(name, [group]);
-      drift = { policy: "accept", groups: [group] };
+    const groups = await jsonlFieldGroups(spark, paths, declared.names);
+    files = groups.flatMap((g) => g.files).sort();
+    const drifting = groups.filter(hasDrift);
+    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
+    if (drifting.length) {
+      drift = {
+        policy: "accept",
+        groups: drifting.map(({ files, added, missing, reordered }) => ({
+          files,
+          added,
+          missing,
+          reordered,
+        })),
+      };
       // Added fields are read as text (objects keep their JSON), so no value is dropped.
+      const added = [...new Set(drifting.flatMap((g) => g.added))];
       parts = [
         { paths, ddl: `${declared.ddl}, ${added.map((a) => `\`${a}\` STRING`).join(", ")}`, missing: [] },
       ];
@@ -236,19 +245,4 @@ function driftError(
     `source ${source}: the data's columns differ from the declared schema (${what}). Fix the files or the schema, or set \`drift: accept\` on the source to read them anyway with the changes listed in the report.`,
     1,
   );
-}
-
-/** Field names in the first records of JSON-lines input (read through Spark, parsed here). */
-async function jsonlSampleFields(spark: SparkSession, paths: string[]): Promise<string[]> {
-  const lines = await spark.read.text(paths).limit(1000).collect();
-  const fields = new Set<string>();
-  for (const l of lines) {
-    try {
-      const o = JSON.parse(String(l.value));
-      if (o && typeof o === "object" && !Array.isArray(o)) for (const k of Object.keys(o)) fields.add(k);
-    } catch {
-      /* a malformed line: the reader routes it */
-    }
-  }
-  return [...fields];
 }

@@ -157,6 +157,45 @@ report: { path: ${d}/report-${policy}, formats: [json] }
     ]);
   });
 
+  it("schema drift in JSON lines: every file's first records are checked, so a field new in a later file is seen", async () => {
+    const d = join(dir, "drift-jsonl");
+    mkdirSync(join(d, "in"), { recursive: true });
+    // 1,500 records without the new field first: a sample of the first records overall would miss it.
+    const a = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ id: i, name: `n${i}` }));
+    writeFileSync(join(d, "in", "a.jsonl"), `${a.join("\n")}\n`);
+    writeFileSync(
+      join(d, "in", "b.jsonl"),
+      `${JSON.stringify({ id: 9000, name: "bob", tags: { vip: true } })}\n`,
+    );
+    const spec = (policy: string) => `version: 1
+name: drift_jsonl
+sources:
+  people:
+    format: jsonl
+    path: ${d}/in/*.jsonl
+    schema: [{ name: id, type: int }, { name: name, type: string }]
+    drift: ${policy}
+steps: []
+sinks:
+  out: { input: people, path: ${d}/out-${policy} }
+quarantine: { path: ${d}/q-${policy} }
+report: { path: ${d}/report-${policy}, formats: [json] }
+`;
+    writeFileSync(join(d, "fail.yaml"), spec("fail"));
+    const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr + failed.stdout).toMatch(/b\.jsonl: added tags/);
+    writeFileSync(join(d, "accept.yaml"), spec("accept"));
+    const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
+    expect(accepted.status, accepted.stderr).toBe(0);
+    expect(JSON.parse(accepted.stdout).inputs[0].drift.groups).toEqual([
+      { files: [`file://${d}/in/b.jsonl`], added: ["tags"], missing: [], reordered: false },
+    ]);
+    const rows = await spark.read.parquet(join(d, "out-accept")).filter("id = 9000").collect();
+    // The added field is kept as its JSON text: no value is dropped.
+    expect(rows).toEqual([{ id: 9000, name: "bob", tags: '{"vip":true}' }]);
+  });
+
   it("schema drift in Parquet: each file's own columns are checked; drift: accept reads an added column with its type", async () => {
     const d = join(dir, "drift-parquet");
     const write = async (query: string, to: string) =>
