@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { logTail } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
+import { removeNetwork } from "./netns.js";
 import { type ClusterOptions, checkName, DEFAULT_CLUSTER_NAME, resolveClusterOptions } from "./options.js";
 import { clusterDir } from "./paths.js";
 import { clusterJvms, isRunning, signal, sleep, waitForExit } from "./procs.js";
@@ -155,6 +156,8 @@ export async function clusterDown(name: string = DEFAULT_CLUSTER_NAME): Promise<
   left = await waitForExit(left, 15_000);
   if (left.length > 0)
     throw new KindlingError(`cluster '${name}': JVM(s) ${left.join(", ")} survived SIGKILL; check \`ps\`.`);
+  // The supervisor removes the network when it stops the cluster; this covers a killed supervisor.
+  if (state.network) removeNetwork(name);
   removeState(name);
   return { name, wasRunning: true, stoppedPids: before };
 }
@@ -185,6 +188,8 @@ export interface ClusterStatus {
   ownerPid?: number;
   ownerKind?: ClusterState["owner"]["kind"];
   startedAt?: string;
+  /** Worker namespaces and the bridge, for a cluster started with `network: namespaces`. */
+  network?: ClusterState["network"];
   sparkVersion?: string;
   masterUrl?: string;
   masterUiUrl?: string;
@@ -223,6 +228,7 @@ export async function clusterStatus(name: string = DEFAULT_CLUSTER_NAME): Promis
     ...(state.connectUrl ? { connectUrl: state.connectUrl } : {}),
     ...(state.connectUiUrl ? { connectUiUrl: state.connectUiUrl } : {}),
     logDir: state.logDir,
+    ...(state.network ? { network: state.network } : {}),
     workersExpected: state.workers,
     problems,
   };
@@ -240,7 +246,7 @@ export async function clusterStatus(name: string = DEFAULT_CLUSTER_NAME): Promis
       pid: w.pid,
       running: !w.exited && isRunning(w.pid),
       masterState: m?.state ?? "unknown",
-      uiUrl: `http://127.0.0.1:${w.uiPort}`,
+      uiUrl: `http://${state.network?.workers[w.index - 1]?.ip ?? "127.0.0.1"}:${w.uiPort}`,
       ...(m
         ? { cores: m.cores, coresUsed: m.coresused, memoryMb: m.memory, memoryUsedMb: m.memoryused }
         : {}),

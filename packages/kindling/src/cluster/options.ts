@@ -17,6 +17,11 @@ export const CLUSTER_DEFAULTS = {
 export interface ClusterOptions {
   /** Name of the cluster: its folder is `<cache>/cluster/<name>`. Default `default`. */
   name?: string;
+  /**
+   * `loopback` (default): every JVM on 127.0.0.1. `namespaces`: each worker (and its executors)
+   * in its own network namespace on a bridge, so executors talk over a network (root only; netns.ts).
+   */
+  network?: "loopback" | "namespaces";
   /** Number of worker JVMs. Default 2. */
   workers?: number;
   /** Cores each worker offers (= cores of its executor). Default 1. */
@@ -38,6 +43,7 @@ export interface ClusterOptions {
 /** {@link ClusterOptions} with every default filled in and checked. */
 export interface ResolvedClusterOptions {
   name: string;
+  network: "loopback" | "namespaces";
   workers: number;
   coresPerWorker: number;
   memoryPerWorker: string;
@@ -54,6 +60,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 export function resolveClusterOptions(options: ClusterOptions = {}): ResolvedClusterOptions {
   const resolved: ResolvedClusterOptions = {
     name: checkName(options.name ?? DEFAULT_CLUSTER_NAME),
+    network: options.network ?? "loopback",
     workers: options.workers ?? CLUSTER_DEFAULTS.workers,
     coresPerWorker: options.coresPerWorker ?? CLUSTER_DEFAULTS.coresPerWorker,
     memoryPerWorker: (options.memoryPerWorker ?? CLUSTER_DEFAULTS.memoryPerWorker).toLowerCase(),

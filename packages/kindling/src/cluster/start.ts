@@ -15,6 +15,13 @@ import {
   stopOwnedJvm,
 } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
+import {
+  type ClusterNetwork,
+  createNetwork,
+  inNamespace,
+  namespacesUnavailable,
+  removeNetwork,
+} from "./netns.js";
 import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.js";
 import { clusterDir, clusterLogDir, clusterStateFile } from "./paths.js";
 import { clusterJvms, clusterMarker, signal, startTicks, waitForExit } from "./procs.js";
@@ -33,7 +40,7 @@ import {
 
 const MASTER_CLASS = "org.apache.spark.deploy.master.Master";
 const WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
-const HOST = "127.0.0.1";
+const LOOPBACK = "127.0.0.1";
 
 /** A running local standalone cluster owned by this process. */
 export interface ClusterHandle {
@@ -101,6 +108,7 @@ export async function launchCluster(
 
   const started: { kind: string; child: ChildProcess }[] = [];
   let connect: LocalServer | undefined;
+  let network: ClusterNetwork | undefined;
   const stop = async () => {
     current.status = "stopping";
     saveIfOwned(current);
@@ -117,6 +125,7 @@ export async function launchCluster(
     const left = clusterJvms(name).map((p) => p.pid);
     for (const pid of left) signal(pid, "SIGKILL");
     await waitForExit(left, 10_000);
+    if (network) removeNetwork(name);
     if (readState(name)?.owner.pid === process.pid) removeState(name);
   };
   const onExit = () => {
@@ -133,6 +142,17 @@ export async function launchCluster(
     mkdirSync(logDir, { recursive: true });
     const java = javaExecutable();
     const marker = clusterMarker(name);
+    if (opts.network === "namespaces") {
+      const why = namespacesUnavailable();
+      if (why) throw new KindlingError(`cluster '${name}': ${why}`, 2);
+      network = createNetwork(name, opts.workers);
+      current.network = network;
+      progress(
+        `kindling: cluster '${name}': bridge ${network.bridge} (${network.hostIp}), workers in namespaces ${network.workers.map((w) => `${w.namespace} (${w.ip})`).join(", ")}`,
+      );
+    }
+    // Master and driver bind the bridge's address with namespaces, loopback otherwise.
+    const HOST = network?.hostIp ?? LOOPBACK;
     // Workers hand their environment to the executors they launch: SPARK_HOME (with jars/ and
     // RELEASE) and SPARK_SCALA_VERSION are what let them build an executor's class path.
     const env: NodeJS.ProcessEnv = {
@@ -147,7 +167,12 @@ export async function launchCluster(
     const masterUrl = `spark://${HOST}:${masterPort}`;
     const masterUiUrl = `http://${HOST}:${masterUiPort}`;
 
-    const spawnDaemon = (role: string, mainArgs: string[], logFile: string): ChildProcess => {
+    const spawnDaemon = (
+      role: string,
+      mainArgs: string[],
+      logFile: string,
+      where?: ClusterNetwork["workers"][number],
+    ): ChildProcess => {
       const roleMarker = `-Dkindling.cluster.jvm=${name}/${role}`;
       const args = [
         `-Xmx${CLUSTER_DEFAULTS.daemonMemory}`,
@@ -160,7 +185,11 @@ export async function launchCluster(
       ];
       const fd = openSync(logFile, "a");
       try {
-        return spawnOwnedJvm(java, args, fd, roleMarker, env);
+        if (!where) return spawnOwnedJvm(java, args, fd, roleMarker, env);
+        // In the worker's namespace, on its address (executors inherit both).
+        const [cmd, ...prefix] = inNamespace(where.namespace);
+        const wenv = { ...env, SPARK_LOCAL_IP: where.ip, SPARK_LOCAL_HOSTNAME: where.ip };
+        return spawnOwnedJvm(cmd!, [...prefix, java, ...args], fd, roleMarker, wenv);
       } finally {
         closeSync(fd);
       }
@@ -197,12 +226,13 @@ export async function launchCluster(
       const logFile = join(logDir, `worker-${i}.log`);
       const workDir = join(logDir, "executors", `worker-${i}`);
       mkdirSync(workDir, { recursive: true });
+      const where = network?.workers[i - 1];
       const child = spawnDaemon(
         `worker-${i}`,
         [
           WORKER_CLASS,
           "--host",
-          HOST,
+          where?.ip ?? HOST,
           "--port",
           String(port),
           "--webui-port",
@@ -216,6 +246,7 @@ export async function launchCluster(
           masterUrl,
         ],
         logFile,
+        where,
       );
       started.push({ kind: "worker", child });
       const record: WorkerRecord = { index: i, pid: child.pid!, port, uiPort, logFile, workDir };

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { KindlingError } from "../cli/errors.js";
+import { type ClusterNetwork, removeNetwork } from "./netns.js";
 import { checkName, DEFAULT_CLUSTER_NAME } from "./options.js";
 import { clusterStateFile } from "./paths.js";
 import { clusterJvms, isRunning, signal, startTicks, waitForExit } from "./procs.js";
@@ -56,6 +57,8 @@ export interface ClusterState {
   master?: JvmRecord;
   workerJvms: WorkerRecord[];
   connect?: JvmRecord;
+  /** With `network: namespaces`: the bridge and each worker's namespace and address. */
+  network?: ClusterNetwork;
 }
 
 /** Reads a cluster's state file, or undefined when there is none (or it is unreadable). */
@@ -116,6 +119,7 @@ export async function cleanStale(name: string): Promise<StaleCleanup | undefined
   const pids = clusterJvms(name).map((p) => p.pid);
   for (const pid of pids) signal(pid, "SIGKILL");
   await waitForExit(pids, 10_000);
+  if (state?.network) removeNetwork(name);
   removeState(name);
   return { name, ownerPid: state?.owner.pid ?? 0, killed: pids };
 }
@@ -132,6 +136,7 @@ export function liveState(name: string): ClusterState | undefined {
   }
   if (ownerAlive(state)) return state;
   for (const p of clusterJvms(name)) signal(p.pid, "SIGKILL");
+  if (state.network) removeNetwork(name);
   removeState(name);
   return undefined;
 }

@@ -1,11 +1,14 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { killExecutor, killWorker } from "../../cluster/chaos.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "../../cluster/control.js";
+import { namespacesUnavailable, setWorkerLink } from "../../cluster/netns.js";
 import { CLUSTER_DEFAULTS, DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { liveState } from "../../cluster/state.js";
 import { ensureJmxAgent } from "../../metrics/jmx.js";
 import { sparkMetricsConf } from "../../metrics/spark-conf.js";
 import { credentialsFromEnv } from "../../storage/credentials.js";
 import { sparkS3ServerOptions } from "../../storage/spark-s3.js";
+import { KindlingError } from "../errors.js";
 
 /** Options of `kindling cluster up`, as commander parses them. */
 interface UpOptions {
@@ -17,6 +20,7 @@ interface UpOptions {
   conf: Record<string, string>;
   json?: boolean;
   metrics: boolean;
+  netns?: boolean;
   s3Endpoint?: string;
 }
 
@@ -73,16 +77,24 @@ export function registerCluster(program: Command): void {
       "S3 endpoint for s3a:// paths (default KINDLING_S3_ENDPOINT); credentials from AWS_*",
     )
     .option("--no-metrics", "do not configure Prometheus metrics (driver servlet, executor JMX exporter)")
+    .option(
+      "--netns",
+      "each worker and its executors in their own network namespace on a bridge (root; implies --no-metrics)",
+    )
     .action(async (opts: UpOptions) => {
       const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT;
       const s3 = endpoint ? sparkS3ServerOptions({ endpoint, credentials: credentialsFromEnv() }) : undefined;
       // Metrics on by default: Prometheus endpoints on the driver, the JMX exporter on executors.
+      const why = opts.netns ? namespacesUnavailable() : undefined;
+      if (why) throw new KindlingError(`--netns: ${why}`, 2);
+      // Executor exporters bind 127.0.0.1 inside their namespace, out of Prometheus' reach.
       const metrics =
-        opts.metrics === false
+        opts.metrics === false || opts.netns
           ? { conf: {} }
           : sparkMetricsConf({ mode: "cluster", agent: await ensureJmxAgent() });
       const result = await clusterUp({
         name: opts.name,
+        ...(opts.netns ? { network: "namespaces" as const } : {}),
         workers: opts.workers,
         coresPerWorker: opts.cores,
         memoryPerWorker: opts.memory,
@@ -201,6 +213,27 @@ export function registerChaos(program: Command): void {
               `${killed.executorPids.length ? ` (pid ${killed.executorPids.join(", ")})` : ""}.\n`,
       );
     });
+
+  chaos
+    .command("cut-link")
+    .description(
+      "Take a worker's network link down (a cluster started with --netns): its JVMs keep running, unreachable.",
+    )
+    .option("--name <name>", "cluster name", DEFAULT_CLUSTER_NAME)
+    .requiredOption("--index <n>", "worker number, from 1", wholeNumber("--index", 1))
+    .option("--restore", "bring the link back up instead")
+    .action((opts: NameOptions & { index: number; restore?: boolean }) => {
+      const state = liveState(opts.name);
+      if (!state?.network)
+        throw new KindlingError(
+          `cluster '${opts.name}' is not running with worker namespaces: start it with \`kindling cluster up --netns\`.`,
+          2,
+        );
+      if (!state.network.workers.some((w) => w.index === opts.index))
+        throw new KindlingError(`cluster '${opts.name}' has no worker ${opts.index}.`, 2);
+      const veth = setWorkerLink(opts.name, opts.index, Boolean(opts.restore));
+      process.stdout.write(`Worker ${opts.index}'s link (${veth}) is ${opts.restore ? "up" : "down"}.\n`);
+    });
 }
 
 function formatStatus(s: ClusterStatus): string {
@@ -213,6 +246,11 @@ function formatStatus(s: ClusterStatus): string {
     `  master UI  ${s.masterUiUrl}`,
     `  Spark UI   ${s.connectUiUrl ?? "(starting)"}`,
     `  logs       ${s.logDir}`,
+    ...(s.network
+      ? [
+          `  network    bridge ${s.network.bridge} (${s.network.hostIp}); ${s.network.workers.map((w) => `worker ${w.index} in ${w.namespace} (${w.ip})`).join(", ")}`,
+        ]
+      : []),
     `  workers    ${s.workersAlive} of ${s.workersExpected} alive`,
   ];
   for (const w of s.workers ?? [])

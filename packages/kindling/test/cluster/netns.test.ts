@@ -1,0 +1,110 @@
+/**
+ * Workers in their own network namespaces (issue #3's stretch): executors reach the driver and
+ * each other over a bridge and veth pairs, not one loopback; cutting a worker's link mid-stage
+ * loses its executor and the job still returns the exact result; stopping leaves no namespace,
+ * interface or iptables rule. Needs root and `ip netns`: skipped, with the reason, without them.
+ */
+import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { namespacesUnavailable, setWorkerLink } from "../../src/cluster/netns.js";
+import { clusterDir } from "../../src/cluster/paths.js";
+import { clusterJvms } from "../../src/cluster/procs.js";
+import { executors, stages } from "../../src/cluster/rest.js";
+import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
+import { eventually, expectedModTenSums } from "./support.js";
+
+const NAME = `test-netns-${process.pid}`;
+const why = namespacesUnavailable();
+
+function modTenSums(spark: SparkSession, n: number): DataFrame {
+  return spark
+    .range(0, n, 1, 16)
+    .groupBy(F.col("id").mod(10).alias("k"))
+    .agg(F.count("*").alias("c"), F.sum("id").alias("s"))
+    .orderBy("k");
+}
+
+const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).stdout ?? "";
+
+describe.skipIf(why)("a cluster whose workers live in their own network namespaces", () => {
+  let cluster: ClusterHandle;
+  let spark: SparkSession;
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      name: NAME,
+      network: "namespaces",
+      workers: 2,
+      coresPerWorker: 1,
+      memoryPerWorker: "512m",
+      // A cut link must be noticed in seconds, not the default two minutes.
+      conf: {
+        "spark.network.timeout": "10s",
+        "spark.executor.heartbeatInterval": "1s",
+        "spark.network.timeoutInterval": "2s",
+        "spark.sql.shuffle.partitions": "8",
+      },
+    });
+    spark = await SparkSession.builder().remote(cluster.connectUrl).getOrCreate();
+  }, 300_000);
+
+  afterAll(async () => {
+    await spark?.stop();
+    await cluster?.stop();
+    expect(clusterJvms(NAME)).toEqual([]);
+    rmSync(clusterDir(NAME), { recursive: true, force: true });
+  });
+
+  it("runs executors inside the workers' namespaces, on their own addresses", async () => {
+    const net = cluster.state().network!;
+    expect(net.workers).toHaveLength(2);
+    const inNs = net.workers.map((w) => sh("ip", ["netns", "pids", w.namespace]).split("\n").filter(Boolean));
+    // Each namespace holds its worker JVM and the executor it launched.
+    for (const [i, w] of cluster.state().workerJvms.entries()) expect(inNs[i]).toContain(String(w.pid));
+    // Where the kernel passes bridged traffic through iptables, the bridge has its ACCEPT rule.
+    if (sh("cat", ["/proc/sys/net/bridge/bridge-nf-call-iptables"]).trim() === "1")
+      expect(sh("iptables", ["-S", "FORWARD"])).toContain(`--comment kindling-cluster-${NAME} -j ACCEPT`);
+    const execs = (await executors(cluster.connectUiUrl)).filter((e) => e.isActive);
+    expect(execs.map((e) => e.hostPort.split(":")[0]).sort()).toEqual(net.workers.map((w) => w.ip).sort());
+    expect(await modTenSums(spark, 50_000_000).collect()).toEqual(expectedModTenSums(50_000_000n));
+  });
+
+  it("cutting a worker's link in the middle of a stage loses its executor; the result is still exact", async () => {
+    const ui = cluster.connectUiUrl;
+    const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+    const n = 1_000_000_000;
+    const query = modTenSums(spark, n).collect();
+    const net = cluster.state().network!;
+    const victim = net.workers[1]!;
+    await eventually("both executors running tasks of the query", async () => {
+      const running = (await stages(ui)).some((s) => s.stageId > before && s.numActiveTasks > 0);
+      const busy = (await executors(ui)).filter((e) => e.isActive && e.activeTasks > 0);
+      return running && busy.length === 2 ? true : undefined;
+    });
+    setWorkerLink(NAME, victim.index, false);
+    try {
+      expect(await query).toEqual(expectedModTenSums(BigInt(n)));
+      const lost = (await executors(ui)).find((e) => e.hostPort.startsWith(`${victim.ip}:`));
+      expect(lost?.isActive).toBe(false);
+      process.stderr.write(`executor ${lost?.id} on ${victim.ip} lost: ${lost?.removeReason}\n`);
+    } finally {
+      setWorkerLink(NAME, victim.index, true);
+    }
+  }, 300_000);
+
+  it("stopping removes the namespaces, the bridge and the iptables rules", async () => {
+    const net = cluster.state().network!;
+    await cluster.stop();
+    const namespaces = sh("ip", ["netns", "list"]);
+    for (const w of net.workers) expect(namespaces).not.toContain(w.namespace);
+    expect(spawnSync("ip", ["link", "show", net.bridge]).status).not.toBe(0);
+    expect(sh("iptables", ["-S", "FORWARD"])).not.toContain(`kindling-cluster-${NAME}`);
+  }, 120_000);
+});
+
+if (why)
+  describe("worker network namespaces", () => {
+    it.skip(`SKIPPED: ${why}`, () => {});
+  });
