@@ -1,11 +1,12 @@
 /**
  * Workers in their own network namespaces (issue #3's stretch): executors reach the driver and
  * each other over a bridge and veth pairs, not one loopback; cutting a worker's link mid-stage
- * loses its executor and the job still returns the exact result; stopping leaves no namespace,
+ * loses its executor and the job (and the example pipeline) still return the exact result; stopping leaves no namespace,
  * interface or iptables rule. Needs root and `ip netns`: skipped, with the reason, without them.
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namespacesUnavailable, setWorkerLink } from "../../src/cluster/netns.js";
@@ -13,6 +14,9 @@ import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms } from "../../src/cluster/procs.js";
 import { executors, stages } from "../../src/cluster/rest.js";
 import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
+import { runPipeline } from "../../src/run/runner.js";
+import { loadPipeline } from "../../src/spec/index.js";
+import { checksum, examplePipeline, smallDataset } from "../pipeline/support.js";
 import { eventually, expectedModTenSums } from "./support.js";
 
 const NAME = `test-netns-${process.pid}`;
@@ -93,6 +97,51 @@ describe.skipIf(why)("a cluster whose workers live in their own network namespac
       setWorkerLink(NAME, victim.index, true);
     }
   }, 300_000);
+
+  it("the example pipeline with a worker's link cut mid-run gives the same output as a clean run", async () => {
+    const ui = cluster.connectUiUrl;
+    await eventually(
+      "two active executors",
+      async () => ((await executors(ui)).filter((e) => e.isActive).length === 2 ? true : undefined),
+      120_000,
+      500,
+    );
+    const { dir } = await smallDataset(100_000, 5);
+    const load = (out: string) =>
+      loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, out) }, env: {} });
+    const clean = await runPipeline(spark, await load("clean"), { sparkUi: ui });
+    expect(clean.status, clean.error).toBe("succeeded");
+
+    const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+    const cut = runPipeline(spark, await load("cut"), { sparkUi: ui });
+    const net = cluster.state().network!;
+    const busy = await eventually(
+      "an executor running tasks of the pipeline",
+      async () => {
+        if (!(await stages(ui)).some((s) => s.stageId > before && s.numActiveTasks > 0)) return undefined;
+        return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
+      },
+      120_000,
+      50,
+    );
+    const victim = net.workers.find((w) => busy.hostPort.startsWith(`${w.ip}:`))!;
+    setWorkerLink(NAME, victim.index, false);
+    let result: Awaited<typeof cut>;
+    try {
+      result = await cut;
+    } finally {
+      setWorkerLink(NAME, victim.index, true);
+    }
+    expect(result.status, result.error).toBe("succeeded");
+    for (const out of ["orders_clean", "daily_revenue", "quarantine"])
+      expect(await checksum(spark, join(dir, "cut", out)), out).toBe(
+        await checksum(spark, join(dir, "clean", out)),
+      );
+    expect(result.spark!.executors.filter((e) => !e.active).map((e) => e.id)).toContain(busy.id);
+    process.stderr.write(
+      `pipeline: cut worker ${victim.index}'s link (executor ${busy.id}); ${(result.wallMs / 1000).toFixed(1)} s vs ${(clean.wallMs / 1000).toFixed(1)} s clean; recount: ${result.recount ? "yes" : "no"}\n`,
+    );
+  }, 600_000);
 
   it("stopping removes the namespaces, the bridge and the iptables rules", async () => {
     const net = cluster.state().network!;
