@@ -76,6 +76,24 @@ const localPath = (f: string) =>
     ? fileURLToPath(f.startsWith("file:///") ? f : f.replace(/^file:/, "file://"))
     : undefined;
 
+/**
+ * Reads each file's columns with `read` and groups files whose columns are the same (by `key`,
+ * the order unless the format matches columns by name); the group's drift is computed once.
+ */
+async function groupFiles<G extends FileGroupDrift>(
+  files: string[],
+  read: (file: string) => Promise<{ key: string; group: Omit<G, "files"> }>,
+): Promise<G[]> {
+  const groups = new Map<string, G>();
+  for (const f of files) {
+    const { key, group } = await read(f);
+    const g = groups.get(key);
+    if (g) g.files.push(f);
+    else groups.set(key, { ...group, files: [f] } as G);
+  }
+  return [...groups.values()];
+}
+
 /** Header columns of every file matched by `paths`, grouped by identical header. */
 export async function csvHeaderGroups(
   spark: SparkSession,
@@ -84,19 +102,14 @@ export async function csvHeaderGroups(
   options: Record<string, string>,
 ): Promise<FileGroupDrift[]> {
   const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
-  const groups = new Map<string, FileGroupDrift>();
-  for (const f of files) {
+  return groupFiles(files, async (f) => {
     const local = localPath(f);
     const line = local
       ? (firstLinesLocal(local, 1, 64 * 1024)[0] ?? "")
       : String((await spark.read.text(f).limit(1).collect())[0]?.value ?? "");
     const columns = parseHeader(line, options.delimiter ?? options.sep ?? ",", options.quote ?? '"');
-    const key = JSON.stringify(columns);
-    const g = groups.get(key);
-    if (g) g.files.push(f);
-    else groups.set(key, { columns, files: [f], ...driftOf(columns, declared) });
-  }
-  return [...groups.values()];
+    return { key: JSON.stringify(columns), group: { columns, ...driftOf(columns, declared) } };
+  });
 }
 
 /**
@@ -110,8 +123,7 @@ export async function jsonlFieldGroups(
   sample = 1000,
 ): Promise<FileGroupDrift[]> {
   const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
-  const groups = new Map<string, FileGroupDrift>();
-  for (const f of files) {
+  return groupFiles(files, async (f) => {
     const local = localPath(f);
     const lines = local
       ? firstLinesLocal(local, sample, 4 * 1024 * 1024)
@@ -126,19 +138,9 @@ export async function jsonlFieldGroups(
       }
     }
     const columns = [...fields].sort();
-    const key = JSON.stringify(columns);
-    const g = groups.get(key);
-    if (g) g.files.push(f);
-    else
-      groups.set(key, {
-        columns,
-        files: [f],
-        added: columns.filter((c) => !declared.includes(c)),
-        missing: [],
-        reordered: false,
-      });
-  }
-  return [...groups.values()];
+    const added = columns.filter((c) => !declared.includes(c));
+    return { key: JSON.stringify(columns), group: { columns, added, missing: [], reordered: false } };
+  });
 }
 
 /** Column names (and their Spark types) of every Parquet file matched by `paths`, grouped by column set. */
@@ -148,21 +150,17 @@ export async function parquetColumnGroups(
   declared: string[],
 ): Promise<(FileGroupDrift & { types: Record<string, string> })[]> {
   const files = (await spark.read.parquet(...paths).inputFiles()).sort();
-  const groups = new Map<string, FileGroupDrift & { types: Record<string, string> }>();
-  for (const f of files) {
+  return groupFiles(files, async (f) => {
     const fields = (await spark.read.parquet(f).schema()).fields;
     const columns = fields.map((x) => x.name);
-    const key = JSON.stringify([...columns].sort());
-    const g = groups.get(key);
-    if (g) g.files.push(f);
-    else
-      groups.set(key, {
+    return {
+      key: JSON.stringify([...columns].sort()),
+      group: {
         columns,
-        files: [f],
         ...driftOf(columns, declared),
         reordered: false,
         types: Object.fromEntries(fields.map((x) => [x.name, simpleString(x.dataType)])),
-      });
-  }
-  return [...groups.values()];
+      },
+    };
+  });
 }

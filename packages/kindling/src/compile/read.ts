@@ -2,7 +2,13 @@ import { isAbsolute, resolve } from "node:path";
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { KindlingError } from "../cli/errors.js";
 import type { SourceSpec } from "../spec/index.js";
-import { csvHeaderGroups, hasDrift, jsonlFieldGroups, parquetColumnGroups } from "./drift.js";
+import {
+  csvHeaderGroups,
+  type FileGroupDrift,
+  hasDrift,
+  jsonlFieldGroups,
+  parquetColumnGroups,
+} from "./drift.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
 
@@ -108,8 +114,8 @@ export async function compileSource(
     { paths, ddl: declared?.ddl, missing: [] },
   ];
 
-  if (declared && format === "csv" && String(options.header ?? "false") === "true") {
-    const groups = await csvHeaderGroups(spark, paths, declared.names, options);
+  // Drift: `fail` throws naming the files; `accept` records every drifting group.
+  const judge = (groups: FileGroupDrift[]) => {
     files = groups.flatMap((g) => g.files).sort();
     const drifting = groups.filter(hasDrift);
     if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
@@ -123,6 +129,11 @@ export async function compileSource(
           reordered,
         })),
       };
+    return drifting;
+  };
+  if (declared && format === "csv" && String(options.header ?? "false") === "true") {
+    const groups = await csvHeaderGroups(spark, paths, declared.names, options);
+    judge(groups);
     parts = groups.map((g) => ({
       paths: g.files,
       ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
@@ -132,17 +143,11 @@ export async function compileSource(
     options.enforceSchema = "false";
   } else if (declared && format === "parquet") {
     const groups = await parquetColumnGroups(spark, paths, declared.names);
-    files = groups.flatMap((g) => g.files).sort();
-    const drifting = groups.filter(hasDrift);
-    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
-    if (drifting.length) {
-      drift = {
-        policy: "accept",
-        groups: drifting.map(({ files, added, missing }) => ({ files, added, missing, reordered: false })),
-      };
-      // Added columns are read with the files' own types, so no value is dropped; files without
-      // a column read it as null (Parquet matches columns by name).
-      const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
+    const drifting = judge(groups) as typeof groups;
+    // Added columns are read with the files' own types, so no value is dropped; files without
+    // a column read it as null (Parquet matches columns by name).
+    const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
+    if (added.size)
       parts = [
         {
           paths,
@@ -150,28 +155,15 @@ export async function compileSource(
           missing: [],
         },
       ];
-    }
   } else if (declared && spec.format === "jsonl") {
-    const groups = await jsonlFieldGroups(spark, paths, declared.names);
-    files = groups.flatMap((g) => g.files).sort();
-    const drifting = groups.filter(hasDrift);
-    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
-    if (drifting.length) {
-      drift = {
-        policy: "accept",
-        groups: drifting.map(({ files, added, missing, reordered }) => ({
-          files,
-          added,
-          missing,
-          reordered,
-        })),
-      };
-      // Added fields are read as text (objects keep their JSON), so no value is dropped.
-      const added = [...new Set(drifting.flatMap((g) => g.added))];
+    // Added fields are read as text (objects keep their JSON), so no value is dropped.
+    const added = [
+      ...new Set(judge(await jsonlFieldGroups(spark, paths, declared.names)).flatMap((g) => g.added)),
+    ];
+    if (added.length)
       parts = [
-        { paths, ddl: `${declared.ddl}, ${added.map((a) => `\`${a}\` STRING`).join(", ")}`, missing: [] },
+        { paths, ddl: [declared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
       ];
-    }
   }
 
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";

@@ -123,35 +123,12 @@ describe("kindling CLI", () => {
     mkdirSync(join(d, "in"), { recursive: true });
     writeFileSync(join(d, "in", "a.csv"), "id,name\n1,ann\n");
     writeFileSync(join(d, "in", "b.csv"), "id,name,extra\n2,bob,x\n");
-    const spec = (policy: string) => `version: 1
-name: drift
-sources:
-  people:
-    format: csv
-    path: ${d}/in/*.csv
-    schema: [{ name: id, type: int }, { name: name, type: string }]
-    options: { header: true }
-    drift: ${policy}
-steps: []
-sinks:
-  out: { input: people, path: ${d}/out-${policy} }
-quarantine: { path: ${d}/q-${policy} }
-report: { path: ${d}/report-${policy}, formats: [json] }
-`;
-    writeFileSync(join(d, "fail.yaml"), spec("fail"));
-    const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
-    expect(failed.status).toBe(1);
-    expect(failed.stderr + failed.stdout).toMatch(/b\.csv/);
-    expect(existsSync(join(d, "out-fail"))).toBe(false);
-    writeFileSync(join(d, "accept.yaml"), spec("accept"));
-    const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
-    expect(accepted.status, accepted.stderr).toBe(0);
-    const result = JSON.parse(accepted.stdout);
-    expect(result.inputs[0].drift.groups).toEqual([
+    const { failed, groups } = runBothDriftPolicies(d, "csv", `${d}/in/*.csv`, "options: { header: true }");
+    expect(failed).toMatch(/b\.csv/);
+    expect(groups).toEqual([
       { files: [`file://${d}/in/b.csv`], added: ["extra"], missing: [], reordered: false },
     ]);
-    const rows = await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect();
-    expect(rows).toEqual([
+    expect(await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect()).toEqual([
       { id: 1, name: "ann", extra: null },
       { id: 2, name: "bob", extra: "x" },
     ]);
@@ -167,33 +144,15 @@ report: { path: ${d}/report-${policy}, formats: [json] }
       join(d, "in", "b.jsonl"),
       `${JSON.stringify({ id: 9000, name: "bob", tags: { vip: true } })}\n`,
     );
-    const spec = (policy: string) => `version: 1
-name: drift_jsonl
-sources:
-  people:
-    format: jsonl
-    path: ${d}/in/*.jsonl
-    schema: [{ name: id, type: int }, { name: name, type: string }]
-    drift: ${policy}
-steps: []
-sinks:
-  out: { input: people, path: ${d}/out-${policy} }
-quarantine: { path: ${d}/q-${policy} }
-report: { path: ${d}/report-${policy}, formats: [json] }
-`;
-    writeFileSync(join(d, "fail.yaml"), spec("fail"));
-    const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
-    expect(failed.status).toBe(1);
-    expect(failed.stderr + failed.stdout).toMatch(/b\.jsonl: added tags/);
-    writeFileSync(join(d, "accept.yaml"), spec("accept"));
-    const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
-    expect(accepted.status, accepted.stderr).toBe(0);
-    expect(JSON.parse(accepted.stdout).inputs[0].drift.groups).toEqual([
+    const { failed, groups } = runBothDriftPolicies(d, "jsonl", `${d}/in/*.jsonl`);
+    expect(failed).toMatch(/b\.jsonl: added tags/);
+    expect(groups).toEqual([
       { files: [`file://${d}/in/b.jsonl`], added: ["tags"], missing: [], reordered: false },
     ]);
-    const rows = await spark.read.parquet(join(d, "out-accept")).filter("id = 9000").collect();
     // The added field is kept as its JSON text: no value is dropped.
-    expect(rows).toEqual([{ id: 9000, name: "bob", tags: '{"vip":true}' }]);
+    expect(await spark.read.parquet(join(d, "out-accept")).filter("id = 9000").collect()).toEqual([
+      { id: 9000, name: "bob", tags: '{"vip":true}' },
+    ]);
   });
 
   it("schema drift in Parquet: each file's own columns are checked; drift: accept reads an added column with its type", async () => {
@@ -202,13 +161,32 @@ report: { path: ${d}/report-${policy}, formats: [json] }
       (await spark.sql(query)).coalesce(1).write.parquet(join(d, "in", to));
     await write("SELECT 1 AS id, 'ann' AS name", "a");
     await write("SELECT 2 AS id, 'bob' AS name, 2.5D AS score", "b");
-    const spec = (policy: string) => `version: 1
-name: drift_parquet
+    const { failed, groups } = runBothDriftPolicies(d, "parquet", `${d}/in/*/*.parquet`);
+    expect(failed).toMatch(/in\/b\/part-.*\.parquet: added score/);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ added: ["score"], missing: [], reordered: false });
+    expect(groups[0].files[0]).toMatch(/in\/b\/part-/);
+    expect(await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect()).toEqual([
+      { id: 1, name: "ann", score: null },
+      { id: 2, name: "bob", score: 2.5 },
+    ]);
+  });
+});
+
+/**
+ * Runs a one-source pipeline over `path` (declared columns id:int, name:string) with `drift: fail`
+ * (it must exit 1 and publish nothing) and with `drift: accept` (exit 0). Returns the failed run's
+ * output and the accepted run's drift groups; the accepted output is in `<d>/out-accept`.
+ */
+function runBothDriftPolicies(d: string, format: string, path: string, extra = "") {
+  const spec = (policy: string) => `version: 1
+name: drift_${format}
 sources:
   people:
-    format: parquet
-    path: ${d}/in/*/*.parquet
+    format: ${format}
+    path: ${path}
     schema: [{ name: id, type: int }, { name: name, type: string }]
+    ${extra}
     drift: ${policy}
 steps: []
 sinks:
@@ -216,22 +194,15 @@ sinks:
 quarantine: { path: ${d}/q-${policy} }
 report: { path: ${d}/report-${policy}, formats: [json] }
 `;
-    writeFileSync(join(d, "fail.yaml"), spec("fail"));
-    const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
-    expect(failed.status).toBe(1);
-    expect(failed.stderr + failed.stdout).toMatch(/in\/b\/part-.*\.parquet.*score|score.*in\/b\/part-/s);
-    expect(existsSync(join(d, "out-fail"))).toBe(false);
-    writeFileSync(join(d, "accept.yaml"), spec("accept"));
-    const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
-    expect(accepted.status, accepted.stderr).toBe(0);
-    const groups = JSON.parse(accepted.stdout).inputs[0].drift.groups;
-    expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ added: ["score"], missing: [], reordered: false });
-    expect(groups[0].files[0]).toMatch(/in\/b\/part-/);
-    const rows = await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect();
-    expect(rows).toEqual([
-      { id: 1, name: "ann", score: null },
-      { id: 2, name: "bob", score: 2.5 },
-    ]);
-  });
-});
+  writeFileSync(join(d, "fail.yaml"), spec("fail"));
+  const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
+  expect(failed.status).toBe(1);
+  expect(existsSync(join(d, "out-fail"))).toBe(false);
+  writeFileSync(join(d, "accept.yaml"), spec("accept"));
+  const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
+  expect(accepted.status, accepted.stderr).toBe(0);
+  return {
+    failed: failed.stderr + failed.stdout,
+    groups: JSON.parse(accepted.stdout).inputs[0].drift.groups as { files: string[] }[],
+  };
+}
