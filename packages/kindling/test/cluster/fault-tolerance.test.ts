@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
+import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killExecutor, killWorker } from "../../src/cluster/chaos.js";
 import { clusterStatus } from "../../src/cluster/control.js";
@@ -12,18 +12,10 @@ import { clusterConnectUrl } from "../../src/cluster/state.js";
 import { runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { checksum, examplePipeline, smallDataset } from "../pipeline/support.js";
-import { eventually, expectedModTenSums, stageTasks } from "./support.js";
+import { eventually, expectedModTenSums, modTenSums, stageTasks } from "./support.js";
 
 const NAME = `test-ft-${process.pid}`;
 const EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
-
-function modTenSums(spark: SparkSession, n: number): DataFrame {
-  return spark
-    .range(0, n, 1, 8)
-    .groupBy(F.col("id").mod(10).alias("k"))
-    .agg(F.count("*").alias("c"), F.sum("id").alias("s"))
-    .orderBy("k");
-}
 
 const load = (dir: string, out: string) =>
   loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, out) }, env: {} });
@@ -65,7 +57,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
 
   it("runs a group-by across both workers' executors and is found by clusterConnectUrl", async () => {
     expect(clusterConnectUrl(NAME)).toBe(cluster.connectUrl);
-    const rows = await modTenSums(spark, 200_000_000).collect();
+    const rows = await modTenSums(spark, 200_000_000, 8).collect();
     expect(rows).toEqual(expectedModTenSums(200_000_000n));
 
     const execs = await executors(cluster.connectUiUrl);
@@ -82,7 +74,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     const ui = cluster.connectUiUrl;
     const stagesBefore = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
     const n = 1_000_000_000;
-    const query = modTenSums(spark, n).collect();
+    const query = modTenSums(spark, n, 8).collect();
 
     // Wait until an executor is running tasks of this query, then kill it.
     const busy = await eventually("an executor with running tasks", async () => {
@@ -224,7 +216,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     expect(worker2).toMatchObject({ running: false, exited: { signal: "SIGKILL" } });
     expect(cluster.state().workerJvms[1]?.exited?.signal).toBe("SIGKILL");
 
-    const rows = await modTenSums(spark, 10_000_000).collect();
+    const rows = await modTenSums(spark, 10_000_000, 8).collect();
     expect(rows).toEqual(expectedModTenSums(10_000_000n));
   });
 });

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { type DataFrame, functions as F, SparkSession } from "@kindling/spark-connect";
+import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namespacesUnavailable, setWorkerLink } from "../../src/cluster/netns.js";
 import { clusterDir } from "../../src/cluster/paths.js";
@@ -17,18 +17,10 @@ import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
 import { runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { checksum, examplePipeline, smallDataset } from "../pipeline/support.js";
-import { eventually, expectedModTenSums } from "./support.js";
+import { eventually, expectedModTenSums, modTenSums } from "./support.js";
 
 const NAME = `test-netns-${process.pid}`;
 const why = namespacesUnavailable();
-
-function modTenSums(spark: SparkSession, n: number): DataFrame {
-  return spark
-    .range(0, n, 1, 16)
-    .groupBy(F.col("id").mod(10).alias("k"))
-    .agg(F.count("*").alias("c"), F.sum("id").alias("s"))
-    .orderBy("k");
-}
 
 const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).stdout ?? "";
 
@@ -72,14 +64,14 @@ describe.skipIf(why)("a cluster whose workers live in their own network namespac
       expect(sh("iptables", ["-S", "FORWARD"])).toContain(`--comment kindling-cluster-${NAME} -j ACCEPT`);
     const execs = (await executors(cluster.connectUiUrl)).filter((e) => e.isActive);
     expect(execs.map((e) => e.hostPort.split(":")[0]).sort()).toEqual(net.workers.map((w) => w.ip).sort());
-    expect(await modTenSums(spark, 50_000_000).collect()).toEqual(expectedModTenSums(50_000_000n));
+    expect(await modTenSums(spark, 50_000_000, 16).collect()).toEqual(expectedModTenSums(50_000_000n));
   });
 
   it("cutting a worker's link in the middle of a stage loses its executor; the result is still exact", async () => {
     const ui = cluster.connectUiUrl;
     const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
     const n = 1_000_000_000;
-    const query = modTenSums(spark, n).collect();
+    const query = modTenSums(spark, n, 16).collect();
     const net = cluster.state().network!;
     const victim = net.workers[1]!;
     await eventually("both executors running tasks of the query", async () => {

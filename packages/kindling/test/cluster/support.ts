@@ -1,4 +1,14 @@
+import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { applicationId, getJson } from "../../src/cluster/rest.js";
+
+/** `range(0, n)` in `partitions` tasks, grouped by `id % 10` with count and sum (one shuffle). */
+export function modTenSums(spark: SparkSession, n: number, partitions: number): DataFrame {
+  return spark
+    .range(0, n, 1, partitions)
+    .groupBy(F.col("id").mod(10).alias("k"))
+    .agg(F.count("*").alias("c"), F.sum("id").alias("s"))
+    .orderBy("k");
+}
 
 /**
  * Exact result of `range(0, n).groupBy(id % 10).agg(count, sum(id))`, computed in closed form:
