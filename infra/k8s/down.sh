@@ -83,12 +83,21 @@ done
 
 echo "[5/6] mounts, network namespaces, the $CNI_BRIDGE bridge, iptables rules"
 # Deepest first; lazily, so a busy mount cannot stop the sweep.
-findmnt -rn -o TARGET | grep -E "^($K8S_STATE|$K8S_RUN|/run/netns/cni-|/var/run/netns/cni-)" | sort -r |
-  while read -r m; do umount -l "$m" 2>/dev/null && echo "  unmounted $m"; done || true
+unmount_ours() {
+  findmnt -rn -o TARGET | grep -E "^($K8S_STATE|$K8S_RUN|/run/netns/cni-|/var/run/netns/cni-)" | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null && echo "  unmounted $m"; done || true
+}
+unmount_ours
+# `ip netns` (anyone's) may bind-mount /run/netns onto itself over the pods' namespace mounts,
+# hiding them from umount. A plain umount of that bind succeeds only when nothing is mounted in it.
+if grep -q ' /run/netns/cni-' /proc/self/mountinfo && mountpoint -q /run/netns && umount /run/netns 2>/dev/null; then
+  echo "  unmounted the /run/netns bind that hid the pods' network namespaces"
+  unmount_ours
+fi
 for ns in /run/netns/cni-*; do
   [[ -e "$ns" ]] || continue
-  ip netns delete "$(basename "$ns")" 2>/dev/null || rm -f "$ns"
-  echo "  removed netns $(basename "$ns")"
+  # A failure is reported with the other leftovers below.
+  if ip netns delete "$(basename "$ns")" 2>/dev/null || rm -f "$ns"; then echo "  removed netns $(basename "$ns")"; fi
 done
 if ip link show "$CNI_BRIDGE" >/dev/null 2>&1; then
   ip link delete "$CNI_BRIDGE"

@@ -3,7 +3,8 @@
 #   up -> build + load images -> deploy k8s/overlays/local -> data-load Job -> local reference run
 #   -> pipeline Job with 2 executor pods (checksum = local) -> again, deleting an executor pod
 #   mid-run (checksum = local) -> 1 and 3 executors (timings) -> CronJob fires and completes
-#   -> Prometheus holds Spark and Kindling metrics -> down (no leftovers).
+#   -> Prometheus holds Spark and Kindling metrics, every dashboard panel query has data
+#   -> down (no leftovers).
 # Results (timings, checksums, pod logs) go to ${KINDLING_CACHE:-~/.cache/kindling}/k8s/e2e/<time>/.
 #
 #   infra/k8s/e2e.sh                 # everything, then `down`
@@ -43,7 +44,12 @@ finish() {
   if [[ "${KINDLING_E2E_KEEP:-0}" != 1 ]]; then
     say "down"
     local t=$SECONDS
-    if bash "$here/down.sh"; then record "down (s)" "$((SECONDS - t))"; else record "down" "FAILED: leftovers"; fi
+    if bash "$here/down.sh"; then
+      record "down (s)" "$((SECONDS - t))"
+    else
+      record "down" "FAILED: leftovers"
+      failures=$((failures + 1))
+    fi
   fi
   echo
   echo "results: $results"
@@ -110,6 +116,7 @@ kctl "${ns[@]}" get pods -o wide | tee "$out/pods.txt"
 
 say "4/10 data-load Job (kindling generate --size $size, upload to s3://kindling/data/raw)"
 t=$SECONDS
+kctl "${ns[@]}" delete job data-load --ignore-not-found --wait >/dev/null # left by an earlier e2e
 kctl apply -k "$repo/k8s/overlays/local/jobs" -l app.kubernetes.io/name=data-load
 kctl "${ns[@]}" wait job/data-load --for=condition=complete --timeout=900s
 kctl "${ns[@]}" logs job/data-load -c upload | tee "$out/data-load.log"
@@ -155,21 +162,35 @@ kctl "${ns[@]}" rollout status deployment/spark-connect --timeout=300s >/dev/nul
 
 say "9/10 CronJob fires (schedule set to every minute for the test)"
 t=$SECONDS
-kctl "${ns[@]}" patch cronjob pipeline-nightly -p '{"spec":{"schedule":"*/1 * * * *"}}' >/dev/null
-cron_job() { kctl "${ns[@]}" get jobs -o name | grep -m1 'pipeline-nightly-'; }
+before="$(kctl "${ns[@]}" get jobs -o name)"
+kctl "${ns[@]}" patch cronjob pipeline-nightly -p '{"spec":{"schedule":"*/1 * * * *","suspend":false}}' >/dev/null
+# A Job of this firing, not one left from an earlier e2e on the same cluster state.
+cron_job() { kctl "${ns[@]}" get jobs -o name | grep 'pipeline-nightly-' | grep -vxF -m1 "$before"; }
 wait_for cronjob 180 cron_job
 job="$(cron_job)"
 kctl "${ns[@]}" patch cronjob pipeline-nightly -p '{"spec":{"suspend":true}}' >/dev/null
 kctl "${ns[@]}" wait "$job" --for=condition=complete --timeout=1200s >/dev/null
 record "CronJob fired and completed (s)" "$((SECONDS - t))"
-kctl apply -k "$repo/k8s/overlays/local" >/dev/null
+kctl apply -k "$repo/k8s/overlays/local" >/dev/null # the nightly schedule again
+kctl "${ns[@]}" patch cronjob pipeline-nightly -p '{"spec":{"suspend":false}}' >/dev/null
 
-say "10/10 Prometheus holds Spark and Kindling metrics"
+say "10/10 Prometheus holds Spark and Kindling metrics; every dashboard panel has data"
 prom="http://$(service_ip prometheus):9090"
 sleep 20
 series() { curl -fsS "$prom/api/v1/query" --data-urlencode "query=count($1)" |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s).data.result;console.log(r.length?r[0].value[1]:0)})'; }
 record "Prometheus series: Spark driver" "$(series '{job="spark-driver"}')"
 record "Prometheus series: Spark executors" "$(series '{job="spark-executors"}')"
+record "Prometheus series: executor JVMs (agent)" "$(series '{job="spark-executor-jvm"}')"
 record "Prometheus series: Kindling run (pushed)" "$(series '{job="kindling"}')"
+curl -fsS "$prom/api/v1/targets" >"$out/prometheus-targets.json"
+app="$(curl -fsS "$ui/api/v1/applications" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].id))')"
+# Every query of every panel, with the variables at "All" and at this application and its last run.
+if ! node --import tsx "$here/jobs/dashboard-check.ts" "$prom" kindling "$app" >"$out/dashboard.txt" 2>"$out/dashboard.err"; then
+  [[ -s "$out/dashboard.txt" ]] || { record "dashboard check" "FAILED: $(tail -1 "$out/dashboard.err")"; failures=$((failures + 1)); }
+fi
+while IFS=$'\t' read -r panel verdict; do
+  record "panel $panel" "$verdict"
+  [[ "$verdict" == ok ]] || failures=$((failures + 1))
+done <"$out/dashboard.txt"
 kctl "${ns[@]}" get pods -o wide >"$out/pods-end.txt"

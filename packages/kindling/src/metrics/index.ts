@@ -1,5 +1,13 @@
 /** Metrics: Spark's and Kindling's figures in Prometheus, and the dashboard that shows them. */
 export { DASHBOARD_TITLE, dashboardQueries, PANEL_ROWS, sparkJobDashboard } from "./dashboard.js";
+export {
+  type DashboardVariables,
+  evaluateDashboard,
+  MATCH_ALL,
+  panelVerdicts,
+  type QueryResult,
+  substituteVariables,
+} from "./evaluate.js";
 export { ensureJmxAgent, JMX_EXPORTER_VERSION, type JmxAgent, jmxExporterConfig } from "./jmx.js";
 export {
   LABELS,

@@ -167,16 +167,23 @@ export async function sparkTargetGroups(
 }
 
 /**
- * Scrape configurations for a Prometheus running inside Kubernetes, in the namespace it watches
- * (`own_namespace`; its service account needs get/list/watch on pods there): Spark driver and
- * executor pods found by their `prometheus.io/*` annotations (set by
- * `sparkMetricsConf({ mode: "kubernetes" })`, and by k8s/base/spark-connect.yaml for the Connect
- * driver), and the Pushgateway pod. Labels: `namespace`, `application_id` (pod label
- * `spark-app-selector`; a driver pod without it is named after its uid, see the Spark image's
- * entrypoint) and `executor_id` (`spark-exec-id`), so the same dashboard works there.
+ * Scrape configurations for a Prometheus running inside Kubernetes, for the pods of its own
+ * namespace (its service account needs get/list/watch on pods there): Spark driver and executor
+ * pods found by their `prometheus.io/*` annotations (set by `sparkMetricsConf({ mode: "kubernetes" })`,
+ * and by k8s/base/spark-connect.yaml for the Connect driver), and the Pushgateway pod. Labels:
+ * `namespace`, `application_id` (pod label `spark-app-selector`; a driver pod without it is named
+ * after its uid, see the Spark image's entrypoint) and `executor_id` (`spark-exec-id`), so the same
+ * dashboard works there.
+ *
+ * Pods come from Prometheus's own `kubernetes_sd_configs`, or, with `podDiscoveryUrl`, from the
+ * pod-discovery.ts sidecar over HTTP SD (same `__meta_kubernetes_*` labels, same relabelling).
  */
-export function kubernetesScrapeConfigs(): Record<string, unknown>[] {
-  const pods = [{ role: "pod", namespaces: { own_namespace: true } }];
+export function kubernetesScrapeConfigs(
+  options: { podDiscoveryUrl?: string } = {},
+): Record<string, unknown>[] {
+  const sd = options.podDiscoveryUrl
+    ? { http_sd_configs: [{ url: options.podDiscoveryUrl, refresh_interval: "10s" }] }
+    : { kubernetes_sd_configs: [{ role: "pod", namespaces: { own_namespace: true } }] };
   const keep = (meta: string, regex: string) => ({
     source_labels: [`__meta_kubernetes_pod_${meta}`],
     regex,
@@ -213,7 +220,7 @@ export function kubernetesScrapeConfigs(): Record<string, unknown>[] {
     {
       job_name: SCRAPE_JOBS.driver,
       metrics_path: "/metrics/prometheus/",
-      kubernetes_sd_configs: pods,
+      ...sd,
       relabel_configs: driver,
     },
     {
@@ -221,14 +228,14 @@ export function kubernetesScrapeConfigs(): Record<string, unknown>[] {
       job_name: SCRAPE_JOBS.executors,
       metrics_path: "/metrics/executors/prometheus",
       honor_labels: true,
-      kubernetes_sd_configs: pods,
+      ...sd,
       relabel_configs: driver,
     },
     {
       job_name: SCRAPE_JOBS.executorJvm,
       metrics_path: "/metrics",
       honor_labels: true,
-      kubernetes_sd_configs: pods,
+      ...sd,
       relabel_configs: [
         keep("annotation_prometheus_io_scrape", "true"),
         keep("label_spark_role", "executor"),
@@ -247,7 +254,7 @@ export function kubernetesScrapeConfigs(): Record<string, unknown>[] {
       // Pushed series keep their job/instance; the pod's namespace is added.
       job_name: SCRAPE_JOBS.pushgateway,
       honor_labels: true,
-      kubernetes_sd_configs: pods,
+      ...sd,
       relabel_configs: [
         keep("label_app_kubernetes_io_name", "pushgateway"),
         keep("container_port_name", "http"),
@@ -257,19 +264,23 @@ export function kubernetesScrapeConfigs(): Record<string, unknown>[] {
   ];
 }
 
+/** Port of the pod-discovery sidecar in the Prometheus pod (k8s/base/monitoring.yaml). */
+export const POD_DISCOVERY_PORT = 9099;
+
 /** k8s/base/prometheus.yml: the in-cluster Prometheus (written by write-k8s-prometheus.ts). */
 export function kubernetesPrometheusYaml(): string {
   const config = {
     global: { scrape_interval: "15s", evaluation_interval: "15s" },
     scrape_configs: [
-      ...kubernetesScrapeConfigs(),
+      ...kubernetesScrapeConfigs({ podDiscoveryUrl: `http://127.0.0.1:${POD_DISCOVERY_PORT}/pods` }),
       { job_name: "prometheus", static_configs: [{ targets: ["localhost:9090"] }] },
     ],
   };
-  return `# Prometheus in namespace kindling (ConfigMap prometheus-config). Generated from
+  return `# Prometheus in namespace kindling (ConfigMap prometheus-config); pods come from the
+# pod-discovery sidecar (Debian's Prometheus has no kubernetes_sd_configs). Generated from
 # kubernetesScrapeConfigs() in packages/kindling/src/metrics/prometheus.ts; do not edit, run
 # npm run k8s-prometheus -w @kindling/kindling (a unit test compares this file with it).
-${stringify(config)}`;
+${stringify(config, { aliasDuplicateObjects: false })}`;
 }
 
 /** Throws KindlingError naming the install script when a binary is missing. */

@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { kubernetesPrometheusYaml } from "./prometheus.js";
 
 /** Path of the in-cluster Prometheus configuration in the repository. */
-export const K8S_PROMETHEUS_FILE = join(import.meta.dirname, "..", "..", "..", "..", "k8s", "base", "prometheus.yml");
+export const K8S_PROMETHEUS_FILE = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "..",
+  "k8s",
+  "base",
+  "prometheus.yml",
+);
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeFileSync(K8S_PROMETHEUS_FILE, kubernetesPrometheusYaml());

@@ -13,6 +13,7 @@ import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms } from "../../src/cluster/procs.js";
 import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
 import { dashboardQueries } from "../../src/metrics/dashboard.js";
+import { evaluateDashboard, substituteVariables } from "../../src/metrics/evaluate.js";
 import { ensureJmxAgent } from "../../src/metrics/jmx.js";
 import { instantQuery, type PrometheusStack, startPrometheus } from "../../src/metrics/prometheus.js";
 import { pushRunMetrics } from "../../src/metrics/push.js";
@@ -44,13 +45,13 @@ let result: RunResult;
 let applicationId: string;
 
 /** Grafana's variables for this run (`$__rate_interval` as Grafana would set it for a 1 s scrape). */
-function substitute(expr: string): string {
-  return expr
-    .replaceAll("$__rate_interval", "1m")
-    .replaceAll("$namespace", NAMESPACE)
-    .replaceAll("$application", applicationId)
-    .replaceAll("$run", result.runId);
-}
+const variables = () => ({
+  namespace: NAMESPACE,
+  application: applicationId,
+  run: result.runId,
+  rateInterval: "1m",
+});
+const substitute = (expr: string) => substituteVariables(expr, variables());
 
 beforeAll(async () => {
   const say = (l: string) => process.stderr.write(`${l}\n`);
@@ -123,10 +124,9 @@ describe("Spark and Kindling metrics in a real Prometheus", () => {
       "every panel query to return data",
       async () => {
         empty.length = 0;
-        for (const q of queries) {
-          if (q.panel in NOT_FILLABLE_LOCALLY) continue;
-          const samples = await instantQuery(stack!.prometheusUrl, substitute(q.expr));
-          if (samples.length === 0) empty.push(`${q.panel} [${q.refId}]: ${substitute(q.expr)}`);
+        for (const r of await evaluateDashboard(stack!.prometheusUrl, dashboard, variables())) {
+          if (r.panel in NOT_FILLABLE_LOCALLY) continue;
+          if (r.error || r.series === 0) empty.push(`${r.panel} [${r.refId}]: ${r.error ?? r.expr}`);
         }
         return empty.length === 0 ? true : undefined;
       },
@@ -134,10 +134,8 @@ describe("Spark and Kindling metrics in a real Prometheus", () => {
       2_000,
     ).catch(() => undefined);
     expect(empty, "panel queries with no data").toEqual([]);
-    for (const q of queries) {
-      const n = (await instantQuery(stack!.prometheusUrl, substitute(q.expr))).length;
-      process.stderr.write(`panel "${q.panel}" ${q.refId}: ${n} series\n`);
-    }
+    for (const r of await evaluateDashboard(stack!.prometheusUrl, dashboard, variables()))
+      process.stderr.write(`panel "${r.panel}" ${r.refId}: ${r.series} series\n`);
     for (const [panel, why] of Object.entries(NOT_FILLABLE_LOCALLY)) {
       for (const q of queries.filter((x) => x.panel === panel)) {
         const samples = await instantQuery(stack!.prometheusUrl, substitute(q.expr));
