@@ -9,7 +9,8 @@
 #   infra/images/build.sh spark kindling   # only these (base is built when they need it)
 #   IMAGE_BASE=eclipse-temurin:17-jre infra/images/build.sh spark   # FROM an official image
 #
-# An image is rebuilt only when its tarball is missing (delete it, or pass --force).
+# An image is rebuilt when its tarball is missing or its inputs changed (a fingerprint of the files
+# it is built from, kept next to the tarball), or with --force.
 # If dockerd is not running it is started for the build, without touching iptables or bridges
 # (builds use the host network), and stopped again afterwards.
 set -euo pipefail
@@ -169,9 +170,33 @@ context() {
   esac
 }
 
+# The files each image is built from (besides its own folder and this script), relative to the repo.
+declare -A INPUTS=(
+  [pause]="infra/k8s/versions.env"
+  [coredns]="infra/k8s/versions.env"
+  [spark]="spark/pom.xml packages/kindling/src/metrics/jmx.ts"
+  [kindling]="package.json package-lock.json packages pipelines spark/pom.xml infra/k8s/jobs"
+  [s3-store]="infra/storage/versions.env"
+  [prometheus]=""
+)
+fingerprint() {
+  local name="$1"
+  # shellcheck disable=SC2086 # INPUTS lists paths separated by spaces
+  (cd "$repo" && {
+    echo "BASE=${IMAGE_BASE:-}"
+    find infra/images/build.sh "infra/images/$name" ${INPUTS[$name]} -type f \
+      -not -path '*/node_modules/*' -not -path '*/src/gen/*' -print0 | sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -c1-16)
+}
+# True when the image must be built: no tarball, other inputs than the tarball's, or --force.
+stale() {
+  local tarball="$IMAGE_CACHE/${FILE[$1]}.tar"
+  $force || [[ ! -f "$tarball" ]] || [[ "$(cat "$tarball.inputs" 2>/dev/null)" != "$(fingerprint "$1")" ]]
+}
+
 build_image() {
   local name="$1" tarball="$IMAGE_CACHE/${FILE[$1]}.tar"
-  if [[ -f "$tarball" ]] && ! $force; then
+  if ! stale "$name"; then
     echo "images: ${TAG[$name]} already built ($tarball)"
     return 0
   fi
@@ -184,6 +209,7 @@ build_image() {
   docker build -q --network host "${args[@]}" -t "${TAG[$name]}" "$work/$name" >/dev/null
   docker save -o "$tarball.partial" "${TAG[$name]}"
   mv "$tarball.partial" "$tarball"
+  fingerprint "$name" >"$tarball.inputs"
   rm -rf "${work:?}/$name"
   echo "images: ${TAG[$name]} -> $tarball ($(du -h "$tarball" | cut -f1), $((SECONDS - t)) s)"
 }
@@ -191,9 +217,9 @@ build_image() {
 # dockerd is started only when something has to be built.
 for name in "${wanted[@]}"; do
   case "$name" in
-    base) [[ -z "${IMAGE_BASE:-}" ]] && [[ ! -f "$IMAGE_CACHE/spark-$SPARK_VERSION.tar" || ! -f "$IMAGE_CACHE/kindling.tar" || ! -f "$IMAGE_CACHE/prometheus.tar" ]] && build_base ;;
+    base) [[ -z "${IMAGE_BASE:-}" ]] && { stale spark || stale kindling || stale prometheus; } && build_base ;;
     spark | kindling | prometheus)
-      if [[ ! -f "$IMAGE_CACHE/${FILE[$name]}.tar" ]] || $force; then
+      if stale "$name"; then
         [[ -z "${IMAGE_BASE:-}" ]] && build_base
       fi
       build_image "$name"
