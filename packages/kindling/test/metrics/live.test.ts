@@ -5,6 +5,7 @@
  * Then every query of every panel of k8s/grafana-dashboard.json is evaluated through Prometheus's
  * HTTP API with the template variables set to this run: none may fail or come back empty.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
@@ -142,6 +143,36 @@ describe("Spark and Kindling metrics in a real Prometheus", () => {
         expect(samples, `${panel} is listed as not fillable locally (${why}) but has data`).toEqual([]);
       }
     }
+  });
+
+  it("`kindling metrics check` says ok for every panel of this run, and names the empty ones for a run that never was", () => {
+    const check = (run: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          join(repoRoot, "packages", "kindling", "bin", "kindling.mjs"),
+          "metrics",
+          "check",
+          "--prometheus",
+          stack!.prometheusUrl,
+          "--namespace",
+          NAMESPACE,
+          "--application",
+          applicationId,
+          "--run",
+          run,
+        ],
+        { encoding: "utf8", timeout: 120_000 },
+      );
+    const ok = check(result.runId);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    const lines = ok.stdout.trim().split("\n");
+    expect(lines.length).toBe(new Set(dashboardQueries(dashboard).map((q) => q.panel)).size);
+    for (const l of lines) expect(l).toMatch(/ ok$/);
+    const none = check("no-such-run");
+    expect(none.status).toBe(1);
+    expect(none.stdout).toMatch(/Rows in \/ out \/ quarantined\s+FAILED: A empty/);
+    expect(none.stdout).toMatch(/Executor CPU\s+ok/); // Spark's own series carry no run
   });
 
   it("offers this run's namespace, application and run in the template variables", async () => {

@@ -50,6 +50,16 @@ describe("kindling metrics up", () => {
     for (const url of [prometheus, pushgateway]) await expect(fetch(`${url}/-/ready`), url).rejects.toThrow();
   }, 90_000);
 
+  it("`metrics check` without a Prometheus says how to start one (exit 2)", () => {
+    const r = spawnSync(process.execPath, [bin, "metrics", "check", "--prometheus", "http://127.0.0.1:9"], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("kindling metrics up");
+  });
+
   it("refuses a cluster that is not running, saying how to start it (exit 2)", () => {
     const r = spawnSync(process.execPath, [bin, "metrics", "up", "--cluster", `no-such-${process.pid}`], {
       cwd: repoRoot,

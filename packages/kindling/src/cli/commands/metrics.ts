@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { clusterStatus } from "../../cluster/control.js";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { sparkJobDashboard } from "../../metrics/dashboard.js";
+import { evaluateDashboard, MATCH_ALL, panelVerdicts } from "../../metrics/evaluate.js";
 import { startPrometheus } from "../../metrics/prometheus.js";
 import { processMetrics, serveMetrics } from "../../metrics/serve.js";
 import { DEFAULT_JMX_PORT_PREFIX } from "../../metrics/spark-conf.js";
@@ -72,9 +74,9 @@ interface MetricsUpOptions {
  * driver and executors (their exporters found through the Spark UI every 2 s), until interrupted.
  */
 export function registerMetricsUp(program: Command): void {
-  program
-    .command("metrics")
-    .description("Local Prometheus for Kindling and Spark metrics.")
+  const metrics = program.command("metrics").description("Local Prometheus for Kindling and Spark metrics.");
+  registerMetricsCheck(metrics);
+  metrics
     .command("up")
     .description(
       "Run Prometheus and a Pushgateway in the foreground (Ctrl-C stops both), scraping a local cluster.",
@@ -122,5 +124,57 @@ export function registerMetricsUp(program: Command): void {
         process.once("SIGTERM", () => resolve());
       });
       await stack.stop();
+    });
+}
+
+interface MetricsCheckOptions {
+  prometheus: string;
+  namespace: string;
+  application: string;
+  run: string;
+  rateInterval: string;
+  json?: boolean;
+}
+
+/**
+ * Adds `kindling metrics check`: evaluates every query of every panel of the "Spark Job
+ * Monitoring" dashboard against a Prometheus, as Grafana would with the given variables, and says
+ * per panel whether it has data. Exit 1 when a panel query fails or comes back empty.
+ */
+function registerMetricsCheck(metrics: Command): void {
+  metrics
+    .command("check")
+    .description(
+      "Evaluate every dashboard panel's queries against a Prometheus; exit 1 if one is empty or fails.",
+    )
+    .option("--prometheus <url>", "Prometheus to ask", "http://127.0.0.1:9090")
+    .option("--namespace <regex>", "the dashboard's namespace variable", MATCH_ALL)
+    .option("--application <regex>", "the application variable (a Spark application id)", MATCH_ALL)
+    .option("--run <regex>", "the run variable (a Kindling run id)", MATCH_ALL)
+    .option(
+      "--rate-interval <duration>",
+      "what $__rate_interval stands for (Grafana: 4 x scrape interval)",
+      "1m",
+    )
+    .option("--json", "print every query's result as JSON")
+    .action(async (opts: MetricsCheckOptions) => {
+      const ready = await fetch(`${opts.prometheus}/-/ready`, { signal: AbortSignal.timeout(5_000) }).catch(
+        () => undefined,
+      );
+      if (!ready?.ok)
+        throw new KindlingError(
+          `no Prometheus answers at ${opts.prometheus}: start one with \`kindling metrics up\`, or pass --prometheus <url>.`,
+          2,
+        );
+      const results = await evaluateDashboard(opts.prometheus, sparkJobDashboard(), {
+        namespace: opts.namespace,
+        application: opts.application,
+        run: opts.run,
+        rateInterval: opts.rateInterval,
+      });
+      const verdicts = panelVerdicts(results);
+      if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      else for (const [panel, verdict] of verdicts) process.stdout.write(`${panel.padEnd(36)} ${verdict}\n`);
+      if ([...verdicts.values()].some((v) => v !== "ok")) process.exitCode = 1;
     });
 }
