@@ -8,21 +8,30 @@ import type { SparkRunStats } from "./spark-ui.js";
  * Observed metrics are accumulators updated inside transformations: when Spark recomputes a task
  * whose output was lost with an executor (a shuffle map task, or a cached partition), that task's
  * counts are added a second time. The rows written are right, but the counts upstream of the lost
- * output are inflated, so the run's identity (in = out + quarantined + ...) fails.
+ * output are inflated; usually the run's identity (in = out + quarantined + ...) then fails, but
+ * not always (an output without row identity, such as an aggregate, has none).
  *
- * Whether the run recomputed anything: a failed task or a retried stage among the run's stages.
- * Without the Spark UI there is no evidence either way, so the answer is "maybe".
+ * Why a run's counts must be taken again, or undefined: an executor lost during the run or a
+ * retried stage (work may have been recomputed, whether or not the identity noticed), or counts
+ * that do not add up after failed tasks; without the Spark UI there is no evidence either way, so
+ * counts that do not add up are taken again too.
  */
-export function mayHaveRecomputed(stats: SparkRunStats | undefined): boolean {
-  if (!stats) return true;
-  return stats.stages.some((s) => s.failedTasks > 0 || s.attemptId > 0);
+export function recountReason(stats: SparkRunStats | undefined, balanced: boolean): string | undefined {
+  const lost = stats?.executors.filter((e) => !e.active).map((e) => e.id) ?? [];
+  const retried = stats?.stages.filter((s) => s.attemptId > 0).map((s) => s.stageId) ?? [];
+  if (lost.length) return `executor(s) ${lost.join(", ")} lost during the run`;
+  if (retried.length) return `stage(s) ${[...new Set(retried)].join(", ")} retried`;
+  if (balanced) return undefined;
+  if (!stats) return "the counts did not add up and the Spark UI could not say whether work was recomputed";
+  if (stats.stages.some((s) => s.failedTasks > 0)) return "the counts did not add up after failed tasks";
+  return undefined;
 }
 
 /**
  * Counts the run again in a pass that writes nothing (Spark's `noop` sink) over the same plans,
  * with the cached steps cached afresh so their observations start from zero. The pipeline is
  * deterministic (same input, same output), so these are the counts of the rows already written.
- * Costs one more pass; taken only when the first counts do not add up after a recomputation.
+ * Costs one more pass; taken only when {@link recountReason} gives one.
  */
 export async function recount(
   compiled: CompiledPipeline,

@@ -11,7 +11,7 @@ import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
-import { mayHaveRecomputed, recount } from "./recount.js";
+import { recount, recountReason } from "./recount.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
 
@@ -208,17 +208,17 @@ export async function runPipeline(
     }
     result.counts = reconcile(compiled, observed);
     const unbalanced = result.counts.reconciliations.filter((r) => !r.holds);
-    if (unbalanced.length && mayHaveRecomputed(ui ? await sparkRunStats(ui, runTag) : undefined)) {
+    const why = recountReason(ui ? await sparkRunStats(ui, runTag, started) : undefined, !unbalanced.length);
+    if (why) {
       const t0 = Date.now();
       const name = "recount";
       options.onProgress?.({ type: "action", name, index: plan.length + 1, total: plan.length + 1 });
       const again = await recount(compiled, cached, actionOptions(name));
       result.counts = reconcile(compiled, again);
       for (const a of result.actions) a.rows = actionRows(again, a);
+      const first = unbalanced.map((r) => `${r.source} → ${r.sink}: in ${r.rowsIn}, out ${r.rowsOut}`);
       result.recount = {
-        reason: `counts of the write pass did not add up after Spark recomputed lost work (${unbalanced
-          .map((r) => `${r.source} → ${r.sink}: in ${r.rowsIn}, out ${r.rowsOut}`)
-          .join("; ")})`,
+        reason: `${why}; Spark may add a recomputed task's counts twice${first.length ? ` (the write pass said ${first.join("; ")})` : ""}`,
         ms: Date.now() - t0,
       };
       options.onProgress?.({ type: "done", action: name, ms: result.recount.ms });
@@ -270,7 +270,7 @@ export async function runPipeline(
         .df.unpersist()
         .catch(() => undefined);
     result.wallMs = Date.now() - started;
-    if (ui) result.spark = await sparkRunStats(ui, runTag);
+    if (ui) result.spark = await sparkRunStats(ui, runTag, started);
   }
   return result;
 }

@@ -25,6 +25,8 @@ export interface ExecutorEvent {
   id: string;
   active: boolean;
   removeReason: string | undefined;
+  /** When the executor was removed (ISO time), if it was. */
+  removedAt: string | undefined;
   failedTasks: number;
 }
 
@@ -43,8 +45,16 @@ async function get<T>(base: string, path: string): Promise<T> {
 
 const ms = (s: string | undefined) => (s ? Date.parse(s.replace("GMT", "Z")) : Number.NaN);
 
-/** Reads the run's jobs, stages and executors. Returns undefined if the UI cannot be reached. */
-export async function sparkRunStats(uiBase: string, runTag: string): Promise<SparkRunStats | undefined> {
+/**
+ * Reads the run's jobs, stages and executors (those not removed before `since`, epoch ms: one
+ * Connect server serves many runs, and an executor lost before this run is not this run's).
+ * Returns undefined if the UI cannot be reached.
+ */
+export async function sparkRunStats(
+  uiBase: string,
+  runTag: string,
+  since = 0,
+): Promise<SparkRunStats | undefined> {
   try {
     const apps = await get<{ id: string }[]>(uiBase, "/applications");
     const app = apps[0]?.id;
@@ -90,11 +100,12 @@ export async function sparkRunStats(uiBase: string, runTag: string): Promise<Spa
         })
         .sort((a, b) => a.stageId - b.stageId || a.attemptId - b.attemptId),
       executors: executors
-        .filter((e) => e.id !== "driver")
+        .filter((e) => e.id !== "driver" && !(ms(e.removeTime as string | undefined) < since))
         .map((e) => ({
           id: String(e.id),
           active: Boolean(e.isActive),
           removeReason: (e.removeReason as string | undefined) ?? undefined,
+          removedAt: (e.removeTime as string | undefined) ?? undefined,
           failedTasks: Number(e.failedTasks ?? 0),
         })),
     };
