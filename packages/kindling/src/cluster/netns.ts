@@ -34,7 +34,10 @@ function run(cmd: string, args: string[]): void {
 /** Why namespaces cannot be used here, or undefined when they can. */
 export function namespacesUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "worker network namespaces need root (ip netns, veth, bridge)";
-  if (spawnSync("ip", ["-V"]).status !== 0) return "iproute2 ('ip') is not installed";
+  if (spawnSync("ip", ["-V"]).status !== 0)
+    return "iproute2 ('ip') is not installed: apt-get install -y iproute2";
+  if (bridgesFiltered() && spawnSync("iptables", ["-S", "FORWARD"]).status !== 0)
+    return "the kernel filters bridged traffic (br_netfilter) and iptables cannot list FORWARD rules (apt-get install -y iptables)";
   const probe = `kindling-probe-${process.pid}`;
   const r = spawnSync("ip", ["netns", "add", probe], { encoding: "utf8" });
   if (r.status !== 0) return `'ip netns add' is not permitted here: ${r.stderr.trim()}`;
