@@ -22,7 +22,7 @@ export interface ClusterNetwork {
 }
 
 const tag = (name: string) => createHash("sha256").update(name).digest("hex").slice(0, 6);
-const namespaceOf = (name: string, index: number) => `kindling-${name}-w${index}`;
+const namespaceOf = (name: string, index: number | "") => `kindling-${name}-w${index}`;
 const comment = (name: string) => `kindling-cluster-${name}`;
 
 function run(cmd: string, args: string[]): void {
@@ -109,10 +109,10 @@ export function createNetwork(name: string, workers: number): ClusterNetwork {
 /** Removes a cluster's namespaces, bridge and iptables rules. Idempotent; never throws. */
 export function removeNetwork(name: string): void {
   const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
+  const prefix = namespaceOf(name, "");
   for (const line of list.split("\n")) {
-    const ns = line.split(" ")[0];
-    if (ns && new RegExp(`^kindling-${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-w\\d+$`).test(ns))
-      spawnSync("ip", ["netns", "del", ns]); // deletes the veth pair with it
+    const ns = line.split(" ")[0] ?? "";
+    if (ns.startsWith(prefix) && /^\d+$/.test(ns.slice(prefix.length))) spawnSync("ip", ["netns", "del", ns]); // deletes the veth pair with it
   }
   spawnSync("ip", ["link", "del", `kb${tag(name)}`]);
   const rules = spawnSync("iptables", ["-S", "FORWARD"], { encoding: "utf8" }).stdout ?? "";

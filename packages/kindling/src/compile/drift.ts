@@ -61,7 +61,7 @@ export function parseHeader(line: string, delimiter = ",", quote = '"'): string[
 function firstLinesLocal(path: string, count: number, maxBytes: number): string[] {
   const fd = openSync(path, "r");
   try {
-    const buf = Buffer.alloc(maxBytes);
+    const buf = Buffer.allocUnsafe(maxBytes); // only the n bytes read are used
     const n = readSync(fd, buf, 0, buf.length, 0);
     const lines = buf.subarray(0, n).toString("utf8").split(/\r?\n/);
     if (n === maxBytes && lines.length > 1) lines.pop(); // cut mid-line
@@ -79,17 +79,21 @@ const localPath = (f: string) =>
 /**
  * Reads each file's columns with `read` and groups files whose columns are the same (by `key`,
  * the order unless the format matches columns by name); the group's drift is computed once.
+ * Reads go 16 at a time: a Parquet footer or a remote header is one round trip to Spark each.
  */
 async function groupFiles<G extends FileGroupDrift>(
   files: string[],
   read: (file: string) => Promise<{ key: string; group: Omit<G, "files"> }>,
 ): Promise<G[]> {
   const groups = new Map<string, G>();
-  for (const f of files) {
-    const { key, group } = await read(f);
-    const g = groups.get(key);
-    if (g) g.files.push(f);
-    else groups.set(key, { ...group, files: [f] } as G);
+  for (let i = 0; i < files.length; i += 16) {
+    const batch = files.slice(i, i + 16);
+    const seen = await Promise.all(batch.map(read));
+    seen.forEach(({ key, group }, j) => {
+      const g = groups.get(key);
+      if (g) g.files.push(batch[j]!);
+      else groups.set(key, { ...group, files: [batch[j]!] } as G);
+    });
   }
   return [...groups.values()];
 }
