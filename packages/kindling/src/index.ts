@@ -1,3 +1,3 @@
-export { KindlingError } from "./cli/errors.js";
 export * from "./cluster/index.js";
+export { KindlingError, type KindlingErrorCode } from "./errors.js";
 export * from "./metrics/index.js";

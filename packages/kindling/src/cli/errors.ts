@@ -1,13 +1,4 @@
-/** A failure the CLI reports without a stack trace: the message says what and where, and what to do. */
-export class KindlingError extends Error {
-  /** 1 = data or pipeline failure, 2 = usage or spec error. */
-  readonly exitCode: 1 | 2;
-  constructor(message: string, exitCode: 1 | 2 = 1) {
-    super(message);
-    this.name = "KindlingError";
-    this.exitCode = exitCode;
-  }
-}
+import { KindlingError } from "../errors.js";
 
 /** The text the CLI prints for an error: its message, never a stack (set KINDLING_DEBUG=1 for one). */
 export function formatCliError(err: unknown): string {

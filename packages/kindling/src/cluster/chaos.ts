@@ -1,5 +1,5 @@
 /** Fault injection on a running local cluster: kill -9 an executor or a worker, as a crash would. */
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { requireRunning } from "./control.js";
 import { DEFAULT_CLUSTER_NAME } from "./options.js";
 import { clusterMarker, findProcesses, isRunning, type ProcessInfo, signal, waitForExit } from "./procs.js";

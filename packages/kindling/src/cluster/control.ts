@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { logTail } from "@kindling/spark-connect";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { removeNetwork } from "./netns.js";
 import { type ClusterOptions, checkName, DEFAULT_CLUSTER_NAME, resolveClusterOptions } from "./options.js";
 import { clusterDir } from "./paths.js";

@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 
 /** The addresses and names of a cluster's network. */
 export interface ClusterNetwork {

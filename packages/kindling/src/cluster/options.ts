@@ -1,4 +1,4 @@
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 
 /** The cluster name used when none is given (`~/.cache/kindling/cluster/default`). */
 export const DEFAULT_CLUSTER_NAME = "default";

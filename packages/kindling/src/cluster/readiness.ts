@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { logTail } from "@kindling/spark-connect";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { sleep } from "./procs.js";
 import type { JvmRecord } from "./state.js";
 

@@ -14,7 +14,7 @@ import {
   startLocalServer,
   stopOwnedJvm,
 } from "@kindling/spark-connect";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import {
   type ClusterNetwork,
   createNetwork,

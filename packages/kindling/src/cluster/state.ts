@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { type ClusterNetwork, removeNetwork } from "./netns.js";
 import { checkName, DEFAULT_CLUSTER_NAME } from "./options.js";
 import { clusterStateFile } from "./paths.js";

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import type { SourceSpec } from "../spec/index.js";
 import {
   csvHeaderGroups,

@@ -1,4 +1,4 @@
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { parseDay } from "./calendar.js";
 import { DEFAULT_DIRTY_WEIGHTS, DIRTY_KINDS, type DirtyKind } from "./dirty-kinds.js";
 

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheRoot } from "@kindling/spark-connect";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { SPARK_METRICS_NAMESPACE } from "./names.js";
 
 /** The one pin of the agent: the newest `io.prometheus.jmx:jmx_prometheus_javaagent` on Maven Central. */

@@ -27,7 +27,7 @@ import {
 import { join } from "node:path";
 import { cacheRoot, freePort, logTail } from "@kindling/spark-connect";
 import { stringify } from "yaml";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import { LABELS, SCRAPE_JOBS } from "./names.js";
 import { executorJmxPort, KUBERNETES_JMX_PORT, type SparkMetricsConf } from "./spark-conf.js";
 

@@ -9,7 +9,7 @@
  */
 import { hostname } from "node:os";
 import { Pushgateway, Registry } from "prom-client";
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 import type { RunResult } from "../run/runner.js";
 import { PUSH_JOB, PUSHGATEWAY_ENV } from "./names.js";
 import { RunMetrics } from "./run-metrics.js";

@@ -5,10 +5,10 @@ import {
   functions as F,
   type SparkSession,
 } from "@kindling/spark-connect";
-import { KindlingError } from "../cli/errors.js";
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
+import { KindlingError } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";

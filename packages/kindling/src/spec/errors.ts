@@ -1,4 +1,4 @@
-import { KindlingError } from "../cli/errors.js";
+import { KindlingError } from "../errors.js";
 
 /** A path into a spec, as keys and list indexes: `["steps", 2, "rules", 0, "severity"]`. */
 export type SpecPath = readonly (string | number)[];
@@ -67,13 +67,12 @@ export function formatIssue(issue: SpecIssue): string {
  * readable report with one line per issue. Exit code 2 (a spec error) when it reaches the CLI.
  */
 export class SpecError extends KindlingError {
-  readonly code = "SPEC_INVALID";
   readonly issues: readonly SpecIssue[];
   constructor(issues: readonly SpecIssue[], subject: string) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
     super(
       `${subject} is not a valid pipeline (${count}):\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`,
-      2,
+      "spec",
     );
     this.name = "SpecError";
     this.issues = issues;

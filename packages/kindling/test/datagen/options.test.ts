@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { KindlingError } from "../../src/cli/errors.js";
 import { parseSize } from "../../src/datagen/index.js";
 import { resolveOptions } from "../../src/datagen/options.js";
+import { KindlingError } from "../../src/errors.js";
 
 describe("parseSize", () => {
   it("reads binary units", () => {

@@ -4,11 +4,11 @@ import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "../..
 import { namespacesUnavailable, setWorkerLink } from "../../cluster/netns.js";
 import { CLUSTER_DEFAULTS, DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
 import { liveState } from "../../cluster/state.js";
+import { KindlingError } from "../../errors.js";
 import { ensureJmxAgent } from "../../metrics/jmx.js";
 import { sparkMetricsConf } from "../../metrics/spark-conf.js";
 import { credentialsFromEnv } from "../../storage/credentials.js";
 import { sparkS3ServerOptions } from "../../storage/spark-s3.js";
-import { KindlingError } from "../errors.js";
 
 /** Options of `kindling cluster up`, as commander parses them. */
 interface UpOptions {

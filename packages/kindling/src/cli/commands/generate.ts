@@ -12,11 +12,11 @@ import {
   generate,
   parseSize,
 } from "../../datagen/index.js";
+import { KindlingError } from "../../errors.js";
 import { parseS3 } from "../../run/publish-s3.js";
 import { credentialsFromEnv } from "../../storage/credentials.js";
 import { s3Client } from "../../storage/objects.js";
 import { uploadDirectory } from "../../storage/upload.js";
-import { KindlingError } from "../errors.js";
 
 const MB = 2 ** 20;
 

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
-import { KindlingError } from "../errors.js";
+import { KindlingError } from "../../errors.js";
 
 /** Where a Kubernetes cluster for Kindling comes from. */
 type Provider = "local" | "kind" | "minikube";

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { clusterStatus } from "../../cluster/control.js";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { KindlingError } from "../../errors.js";
 import { sparkJobDashboard } from "../../metrics/dashboard.js";
 import { evaluateDashboard, MATCH_ALL, panelVerdicts } from "../../metrics/evaluate.js";
 import { startPrometheus } from "../../metrics/prometheus.js";
 import { processMetrics, serveMetrics } from "../../metrics/serve.js";
 import { DEFAULT_JMX_PORT_PREFIX } from "../../metrics/spark-conf.js";
-import { KindlingError } from "../errors.js";
 
 interface ServeMetricsOptions {
   port: string;

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
+import { KindlingError } from "../../errors.js";
 import { type ReportFormat, writeReports } from "../../report/index.js";
 import type { RunResult } from "../../run/runner.js";
-import { KindlingError } from "../errors.js";
 
 /** `kindling report`: re-renders the Markdown/HTML reports from a run's report.json. */
 export function registerReport(program: Command): void {
