@@ -105,6 +105,10 @@ export async function compileClean(
     if (broken) verdicts.push({ name, broken, severity: rule.severity as Verdict["severity"] });
     else datasetChecks.push({ step: step.name, rule, name });
   });
+  // A row whose dedupe key is unknown is a duplicate of no other row (docs/pipeline-spec.md, "Null
+  // keys"); with null_keys quarantine or fail it gets a verdict of its own, judged after the rules.
+  if (step.dedupe && step.dedupe.null_keys !== "keep")
+    verdicts.push({ name: NULL_KEY, broken: anyNull(step.dedupe.keys), severity: step.dedupe.null_keys as Verdict["severity"] });
   const acting = verdicts.filter((v) => v.severity !== "warn");
   const warns = verdicts.filter((v) => v.severity === "warn");
   // The action follows from the reason (each rule name has one severity), so the rule conditions,
@@ -278,8 +282,10 @@ export async function compileClean(
     );
   }
 
-  // 7. dedupe: the first row in order_by order wins; ties go to the row read last
+  // 7. dedupe: the first row in order_by order wins; ties go to the row read last. Rows with a
+  // null key share a window partition but are not duplicates: all of them are kept.
   if (step.dedupe) {
+    const known = anyNull(step.dedupe.keys).not();
     const order = [
       ...(step.dedupe.order_by ?? []).map(orderTerm),
       F.col(FILE).desc(),
@@ -292,9 +298,9 @@ export async function compileClean(
       .observe(
         dedupeMetric(step.name),
         F.count(F.lit(1)).alias("rows_in"),
-        countWhere(F.col(RN).gt(1)).alias("duplicates"),
+        countWhere(known.and(F.col(RN).gt(1))).alias("duplicates"),
       )
-      .filter(F.col(RN).equalTo(1))
+      .filter(F.col(RN).equalTo(1).or(known.not()))
       .drop(RN);
   }
   return {
@@ -305,6 +311,14 @@ export async function compileClean(
     datasetChecks,
     hasDedupe: Boolean(step.dedupe),
   };
+}
+
+/** The reason of a row quarantined (or failed) by `dedupe.null_keys` for a null key. */
+export const NULL_KEY = "null_key";
+
+/** True when any of `keys` is null: the row's key is unknown. */
+function anyNull(keys: readonly string[]): Column {
+  return F.expr(keys.map((c) => `${q(c)} IS NULL`).join(" OR "));
 }
 
 /** `"col [asc|desc] [nulls first|last]"` → a sort Column. */

@@ -19,6 +19,9 @@ export interface CompiledNode {
   ruleAliases: Record<string, string>;
   warnAliases: Record<string, string>;
   unmatchedAliases: Record<string, string>;
+  /** Enrich steps: rows each join dropped (see CompiledEnrich). */
+  droppedAliases?: Record<string, string>;
+  droppedPairs?: { before: string; after: string; join: string }[];
   hasDedupe: boolean;
 }
 
@@ -148,7 +151,13 @@ export async function compilePipeline(
         }
         const e = await compileEnrich(input.df, step, lookups, input.rowSource ?? inputName);
         if (e.quarantine) quarantines.push(e.quarantine);
-        nodes.set(name, { ...base, df: prune(name, e.output), unmatchedAliases: e.unmatchedAliases });
+        nodes.set(name, {
+          ...base,
+          df: prune(name, e.output),
+          unmatchedAliases: e.unmatchedAliases,
+          droppedAliases: e.droppedAliases,
+          droppedPairs: e.droppedPairs,
+        });
         break;
       }
       case "aggregate":

@@ -1,21 +1,32 @@
 import { type Column, type DataFrame, functions as F } from "@kindling/spark-connect";
-import type { AggregateStepSpec, EnrichStepSpec, FilterStepSpec, SelectStepSpec } from "../spec/index.js";
-import { isHidden, q } from "./hidden.js";
+import type {
+  AggregateStepSpec,
+  DatePartsSpec,
+  EnrichStepSpec,
+  FilterStepSpec,
+  SelectStepSpec,
+} from "../spec/index.js";
+import { isHidden, q, REASON } from "./hidden.js";
+import { compileJoin, type JoinExit, joinLabel, MATCH, unmatchedCount } from "./join.js";
 import { countWhere, stepMetric } from "./metrics.js";
 import { stepToQuarantine } from "./quarantine.js";
-
-const MATCH = (i: number) => `_k_match${i}`;
 
 export interface CompiledEnrich {
   output: DataFrame;
   quarantine: DataFrame | undefined;
   /** Observed alias → join target, for unmatched-row counts. */
   unmatchedAliases: Record<string, string>;
+  /** Observed alias (or observation pair) → join label, for the rows each join dropped. */
+  droppedAliases: Record<string, string>;
+  droppedPairs: { before: string; after: string; join: string }[];
 }
 
 /**
  * Joins (each lookup's columns added with a prefix), then derived columns in order, then date
- * parts. Unmatched rows of a left join are kept (nulls) or quarantined; both are counted.
+ * parts. Rows a join leaves out are counted in the step's observation before they leave: as
+ * `dropped` for the join (inner, semi, anti) or quarantined (`unmatched: quarantine` on a left or
+ * full join). A null key matches nothing (docs/pipeline-spec.md, "Null keys").
+ * @throws KindlingError (code spec) when a join's key types clash (see compileJoin)
  */
 export async function compileEnrich(
   input: DataFrame,
@@ -25,94 +36,82 @@ export async function compileEnrich(
 ): Promise<CompiledEnrich> {
   let df = input;
   const unmatchedAliases: Record<string, string> = {};
-  const quarantineConds: { cond: Column; reason: string }[] = [];
+  const droppedAliases: Record<string, string> = {};
+  const droppedPairs: CompiledEnrich["droppedPairs"] = [];
+  const exits: JoinExit[] = [];
   const joins = step.joins ?? [];
-  for (let i = 0; i < joins.length; i++) {
-    const j = joins[i]!;
+  for (const [i, j] of joins.entries()) {
     const lookup = lookups.get(j.with);
     if (!lookup) throw new Error(`enrich step ${step.name}: unknown lookup ${j.with}`);
-    const lookupCols = (await lookup.columns()).filter((c) => !isHidden(c));
-    const usingKeys = Array.isArray(j.on) ? j.on : undefined;
-    const selected = j.select ?? lookupCols.filter((c) => !usingKeys?.includes(c));
-    const prefix = j.prefix ?? "";
-    const right = lookup.select(
-      ...(usingKeys ?? lookupCols).map((k) => F.col(q(k))),
-      ...selected.filter((c) => !usingKeys?.includes(c)).map((c) => F.col(q(c)).alias(`${prefix}${c}`)),
-      F.lit(true).alias(MATCH(i)),
-    );
-    const how = j.type === "semi" ? "left_semi" : j.type === "anti" ? "left_anti" : j.type;
-    if (usingKeys) {
-      // Right-side key columns are renamed away so `using` keeps the left ones.
-      df = df.join(right, usingKeys, how);
-    } else {
-      const l = df.alias("l");
-      const r = right.alias("r");
-      df = l
-        .join(r, F.expr(j.on as string), how)
-        .select(
-          F.col("l.*"),
-          ...selected.map((c) => F.col(`r.${q(`${prefix}${c}`)}`)),
-          F.col(`r.${MATCH(i)}`),
-        );
-    }
-    if (how === "left_semi" || how === "left_anti") continue;
-    unmatchedAliases[`u${i}`] = j.with;
-    if (j.unmatched === "quarantine" && (how === "left" || how === "full")) {
-      quarantineConds.push({ cond: F.col(MATCH(i)).isNull(), reason: `unmatched_${j.with}` });
-    }
-  }
-  for (const [name, sql] of Object.entries(step.derive ?? {})) df = df.withColumn(name, F.expr(sql));
-  for (const dp of step.date_parts ?? []) {
-    const prefix = dp.prefix ?? `${dp.column}_`;
-    const fns: Record<string, string> = {
-      year: "year",
-      quarter: "quarter",
-      month: "month",
-      week: "weekofyear",
-      day: "dayofmonth",
-      dayofweek: "dayofweek",
-      dayofyear: "dayofyear",
-      hour: "hour",
-      minute: "minute",
-      second: "second",
-    };
-    df = df.withColumns(
-      Object.fromEntries(dp.parts.map((p) => [`${prefix}${p}`, F.expr(`${fns[p]}(${q(dp.column)})`)])),
-    );
+    const joined = await compileJoin(df, lookup, j, i, step.name);
+    df = joined.df;
+    if (joined.countsUnmatched) unmatchedAliases[`u${i}`] = j.with;
+    if (joined.observed) droppedPairs.push({ ...joined.observed, join: joinLabel(j, i) });
+    if (joined.exit) exits.push(joined.exit);
   }
   const metrics = [
     F.count(F.lit(1)).alias("rows_out"),
-    ...Object.keys(unmatchedAliases).map((a) =>
-      countWhere(F.col(MATCH(Number(a.slice(1)))).isNull()).alias(a),
-    ),
+    ...Object.keys(unmatchedAliases).map((a) => unmatchedCount(Number(a.slice(1))).alias(a)),
   ];
   let quarantine: DataFrame | undefined;
-  if (quarantineConds.length) {
-    const reason = quarantineConds.reduce<Column | undefined>(
-      (acc, c) => (acc ? acc.when(c.cond, c.reason) : F.when(c.cond, c.reason)),
+  if (exits.length) {
+    // The first join that leaves a row out is the row's reason.
+    const reason = exits.reduce<Column | undefined>(
+      (acc, e) => (acc ? acc.when(e.when, e.reason) : F.when(e.when, e.reason)),
       undefined,
     )!;
-    df = df.withColumn("_k_reason", reason);
-    metrics.push(countWhere(F.col("_k_reason").isNotNull()).alias("quarantined"));
-    const visible = (await input.columns()).filter((c) => !isHidden(c));
-    const observed = df.observe(stepMetric(step.name), ...metrics);
-    quarantine = stepToQuarantine(
-      observed.filter(F.col("_k_reason").isNotNull()),
-      source,
-      step.name,
-      F.col("_k_reason"),
-      F.toJson(F.struct(...visible.map((c) => F.col(q(c))))),
-    );
-    const matchCols = Object.keys(unmatchedAliases).map((a) => MATCH(Number(a.slice(1))));
-    return {
-      output: observed.filter(F.col("_k_reason").isNull()).drop("_k_reason", ...matchCols),
-      quarantine,
-      unmatchedAliases,
-    };
+    df = df.withColumn(REASON, reason);
+    const quarantined = exits.filter((e) => e.action === "quarantine").map((e) => e.reason);
+    exits.forEach((e, n) => {
+      if (e.action !== "drop") return;
+      droppedAliases[`d${n}`] = e.reason;
+      metrics.push(countWhere(F.col(REASON).eqNullSafe(e.reason)).alias(`d${n}`));
+    });
+    const isQuarantined = quarantined.length ? F.col(REASON).isin(...quarantined) : F.lit(false);
+    metrics.push(countWhere(isQuarantined).alias("quarantined"));
+    df = df.observe(stepMetric(step.name), ...metrics);
+    if (quarantined.length) {
+      const visible = (await input.columns()).filter((c) => !isHidden(c));
+      quarantine = stepToQuarantine(
+        df.filter(isQuarantined),
+        source,
+        step.name,
+        F.col(REASON),
+        F.toJson(F.struct(...visible.map((c) => F.col(q(c))))),
+      );
+    }
+    df = df.filter(F.col(REASON).isNull()).drop(REASON);
+  } else {
+    df = df.observe(stepMetric(step.name), ...metrics);
   }
-  const observed = df.observe(stepMetric(step.name), ...metrics);
-  const matchCols = joins.map((_, i) => MATCH(i));
-  return { output: observed.drop(...matchCols), quarantine, unmatchedAliases };
+  // Derived columns and date parts keep every row, so the observation above counts the output.
+  df = df.drop(...joins.map((_, i) => MATCH(i)));
+  for (const [name, sql] of Object.entries(step.derive ?? {})) df = df.withColumn(name, F.expr(sql));
+  for (const dp of step.date_parts ?? []) df = addDateParts(df, dp);
+  return { output: df, quarantine, unmatchedAliases, droppedAliases, droppedPairs };
+}
+
+const DATE_PART_FUNCTIONS: Record<string, string> = {
+  year: "year",
+  quarter: "quarter",
+  month: "month",
+  week: "weekofyear",
+  day: "dayofmonth",
+  dayofweek: "dayofweek",
+  dayofyear: "dayofyear",
+  hour: "hour",
+  minute: "minute",
+  second: "second",
+};
+
+/** `<prefix><part>` int columns of a date/timestamp column. */
+function addDateParts(df: DataFrame, dp: DatePartsSpec): DataFrame {
+  const prefix = dp.prefix ?? `${dp.column}_`;
+  return df.withColumns(
+    Object.fromEntries(
+      dp.parts.map((p) => [`${prefix}${p}`, F.expr(`${DATE_PART_FUNCTIONS[p]}(${q(dp.column)})`)]),
+    ),
+  );
 }
 
 /** group_by + named metrics (Spark SQL aggregates), then window columns over the grouped rows. */

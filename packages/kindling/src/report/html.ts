@@ -1,5 +1,5 @@
 import type { RunResult } from "../run/runner.js";
-import { bytes, int, secs, throughput } from "./format.js";
+import { bytes, int, secs, stepDetail, throughput } from "./format.js";
 import { barChart, esc, type Span, timeline } from "./svg.js";
 
 const COLORS = {
@@ -61,14 +61,7 @@ export function renderHtml(run: RunResult): string {
     .join("");
   const stepRows = steps
     .map((s) => {
-      const detail = [
-        ...Object.entries(s.rules)
-          .filter(([, v]) => v > 0)
-          .map(([k, v]) => `${k}: ${int(v)}`),
-        ...Object.entries(s.unmatched)
-          .filter(([, v]) => v > 0)
-          .map(([k, v]) => `unmatched ${k}: ${int(v)}`),
-      ].join("; ");
+      const detail = stepDetail(s);
       return `<tr><td>${esc(s.name)}</td><td>${s.kind}</td><td>${int(s.rowsIn)}</td><td>${int(s.rowsOut)}</td><td>${int(s.quarantined)}</td><td>${int(s.duplicates)}</td><td>${esc(detail)}</td></tr>`;
     })
     .join("");

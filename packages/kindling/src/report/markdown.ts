@@ -1,5 +1,5 @@
 import type { RunResult } from "../run/runner.js";
-import { bytes, int, secs, throughput } from "./format.js";
+import { bytes, int, secs, stepDetail, throughput } from "./format.js";
 
 /** The run report as Markdown: summary, reconciliation, steps, rules, outputs, Spark stages. */
 export function renderMarkdown(run: RunResult): string {
@@ -48,17 +48,7 @@ export function renderMarkdown(run: RunResult): string {
     "|---|---|---:|---:|---:|---:|---:|---:|---|",
   );
   for (const s of run.counts?.steps ?? []) {
-    const detail = [
-      ...Object.entries(s.rules)
-        .filter(([, v]) => v > 0)
-        .map(([k, v]) => `${k}: ${int(v)}`),
-      ...Object.entries(s.warnings)
-        .filter(([, v]) => v > 0)
-        .map(([k, v]) => `warn ${k}: ${int(v)}`),
-      ...Object.entries(s.unmatched)
-        .filter(([, v]) => v > 0)
-        .map(([k, v]) => `unmatched ${k}: ${int(v)}`),
-    ].join("; ");
+    const detail = stepDetail(s);
     lines.push(
       `| ${s.name} | ${s.kind} | ${int(s.rowsIn)} | ${int(s.rowsOut)} | ${int(s.quarantined)} | ${int(s.duplicates)} | ${int(s.dropped)} | ${int(s.filtered)} | ${detail} |`,
     );

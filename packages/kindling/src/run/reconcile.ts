@@ -5,7 +5,7 @@
  */
 
 import { dedupeMetric, sinkMetric, sourceMetric, stepMetric } from "../compile/metrics.js";
-import type { CompiledPipeline } from "../compile/pipeline.js";
+import type { CompiledNode, CompiledPipeline } from "../compile/pipeline.js";
 
 export type Observed = Record<string, Record<string, unknown>>;
 
@@ -20,6 +20,8 @@ export interface StepRecord {
   duplicates: number;
   filtered: number;
   unmatched: Record<string, number>;
+  /** Rows each join of an enrich step dropped (inner, semi, anti), by join. */
+  droppedBy: Record<string, number>;
   rules: Record<string, number>;
   warnings: Record<string, number>;
 }
@@ -82,6 +84,7 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
       duplicates: 0,
       filtered: 0,
       unmatched,
+      droppedBy: {},
       rules,
       warnings,
     };
@@ -102,7 +105,10 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
         const src = sources[from];
         rec.rowsIn = src ? src.rows - src.malformed : byName.get(from)?.rowsOut;
         rec.quarantined = n(m.quarantined);
-        rec.rowsOut = m.rows_out === undefined ? undefined : n(m.rows_out) - rec.quarantined;
+        rec.droppedBy = joinDrops(node, observed);
+        rec.dropped = Object.values(rec.droppedBy).reduce((a, b) => a + b, 0);
+        // rows_out counts the joined rows before the ones a join left out were removed.
+        rec.rowsOut = m.rows_out === undefined ? undefined : n(m.rows_out) - rec.quarantined - rec.dropped;
         break;
       }
       case "filter":
@@ -148,4 +154,14 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
     reconciliations.push(r);
   }
   return { sources, steps, sinks, reconciliations };
+}
+
+/** Rows each join of an enrich step dropped: counted in the step's observation, or around the join. */
+function joinDrops(node: CompiledNode, observed: Observed): Record<string, number> {
+  const m = observed[stepMetric(node.name)] ?? {};
+  const by: Record<string, number> = {};
+  for (const [alias, join] of Object.entries(node.droppedAliases ?? {})) by[join] = n(m[alias]);
+  for (const p of node.droppedPairs ?? [])
+    by[p.join] = n(observed[p.before]?.rows) - n(observed[p.after]?.rows);
+  return by;
 }

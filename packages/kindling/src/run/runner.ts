@@ -19,13 +19,19 @@ import { OutputStores } from "./stores.js";
  * Session settings every run uses (see bench/README.md for what each bought):
  *  - AQE may re-partition inside cached steps, so a shared step's shuffle is coalesced to a few
  *    right-sized partitions instead of 200 tiny tasks (off by default in Spark);
- *  - coalescing aims at the advisory partition size rather than at the core count.
+ *  - coalescing aims at the advisory partition size rather than at the core count;
+ *  - Parquet timestamps are written as TIMESTAMP_MICROS, not Spark's legacy INT96 (which other
+ *    readers, e.g. pyarrow, turn into wrong dates: 9999-12-31 became 1816-03-30), in the
+ *    proleptic Gregorian calendar every other reader uses (no rebasing of dates before 1582).
+ * A spec's `spark_conf` (allow-listed keys) comes after these.
  */
 export const RUN_CONF: Record<string, string> = {
   "spark.sql.adaptive.enabled": "true",
   "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
   "spark.sql.adaptive.coalescePartitions.parallelismFirst": "false",
   "spark.sql.adaptive.advisoryPartitionSizeInBytes": "64m",
+  "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+  "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
 };
 
 export interface RunOptions {
@@ -119,7 +125,8 @@ export async function runPipeline(
     recovered: [],
     cached: [],
   };
-  for (const [k, v] of Object.entries({ ...RUN_CONF, ...options.conf })) await spark.conf.set(k, v);
+  const specConf = Object.fromEntries(Object.entries(loaded.spec.spark_conf ?? {}).map(([k, v]) => [k, String(v)]));
+  for (const [k, v] of Object.entries({ ...RUN_CONF, ...specConf, ...options.conf })) await spark.conf.set(k, v);
   const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
@@ -184,6 +191,7 @@ export async function runPipeline(
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
         }
         if (sink.spec.format === "csv") w = w.option("header", true);
+        for (const [k, v] of Object.entries(sink.spec.options ?? {})) w = w.option(k, v);
         info = await w.save(staging, actionOptions(action.name));
         const mode =
           sink.spec.mode === "append"
@@ -242,7 +250,11 @@ export async function runPipeline(
             (r) =>
               `${r.source} → ${r.sink}: in ${r.rowsIn} ≠ out ${r.rowsOut} + malformed ${r.malformed} + quarantined ${r.quarantined} + duplicates ${r.duplicates} + dropped ${r.dropped} + filtered ${r.filtered}`,
           )
-          .join("; ")}. Check enrich joins for lookups with duplicate keys.`,
+          .join("; ")}.${
+          broken.some((r) => r.rowsOut + r.malformed + r.quarantined + r.duplicates + r.dropped + r.filtered > r.rowsIn)
+            ? " More rows came out than went in: check enrich joins for lookups with duplicate keys."
+            : ""
+        }`,
       );
     }
     result.rules = await datasetRules(compiled, result.counts, runTag);
@@ -327,7 +339,10 @@ async function datasetRules(
         dedupeKeys.dedupe &&
         [...dedupeKeys.dedupe.keys].sort().join() === [...rule.columns].sort().join();
       if (!sameAsDedupe) {
+        // A row with a null key column duplicates no other row (as for dedupe and join keys).
+        const known = rule.columns.map((c) => `${q(c)} IS NOT NULL`).join(" AND ");
         const rows = await node.df
+          .filter(known)
           .groupBy(...rule.columns.map((c) => F.col(q(c))))
           .count()
           .filter(F.col("count").gt(1))

@@ -230,6 +230,12 @@ export const DedupeSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('Tie-break: the first row wins, e.g. ["updated_at desc"].'),
+  null_keys: z
+    .enum(["keep", "quarantine", "fail"])
+    .default("keep")
+    .describe(
+      "Rows with a null key are not duplicates of each other: keep them all, quarantine them (reason null_key) or fail the run.",
+    ),
 });
 
 /** Null-like strings that become null, and per-column defaults for nulls. */
@@ -278,6 +284,13 @@ export const JoinSchema = z.strictObject({
     .enum(["keep", "quarantine"])
     .default("keep")
     .describe("Left joins: keep rows without a match (nulls) or quarantine them."),
+  key_type: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Spark SQL type both sides' `on` keys are compared as (try_cast): a key that does not cast matches nothing.",
+    ),
 });
 
 /** Extract date parts of a date/timestamp column as `<prefix><part>` int columns. */
@@ -359,6 +372,10 @@ export const SinkSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("With mode overwrite and partition_by: replace only the partitions this run writes."),
+  options: z
+    .record(z.string(), Scalar)
+    .optional()
+    .describe("Spark writer options for the format, e.g. parquet's parquet.block.size (Spark's DataFrameWriter.option)."),
   description: z.string().optional(),
 });
 
@@ -388,6 +405,10 @@ export const PipelineSchema = z
     sinks: z.record(Name, SinkSchema),
     quarantine: QuarantineSchema.optional(),
     report: ReportSchema.optional(),
+    spark_conf: z
+      .record(z.string(), Scalar)
+      .optional()
+      .describe("Spark SQL configuration for the run; only keys on Kindling's allow-list (docs/pipeline-spec.md)."),
   })
   .describe("A Kindling pipeline spec.");
 

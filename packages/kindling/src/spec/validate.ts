@@ -7,6 +7,7 @@ import { type DatasetColumns, propagateColumns } from "./check/columns.js";
 import { checkConsistency } from "./check/consistency.js";
 import { checkNames } from "./check/names.js";
 import { splitPipeline } from "./check/parts.js";
+import { checkSparkConf } from "./check/spark-conf.js";
 import { formatPath, SpecError, type SpecIssue } from "./errors.js";
 import type { IssueDraft } from "./issues.js";
 import {
@@ -51,7 +52,13 @@ export function checkPipelineValue(raw: unknown): CheckedPipeline {
     raw !== null && typeof raw === "object" && (raw as Record<string, unknown>).quarantine !== undefined;
   const consistency = checkConsistency(parts, hasQuarantine);
   const columns = propagateColumns(parts, names.order);
-  const issues = uniqueDrafts([...structural, ...names.issues, ...consistency, ...columns.issues]);
+  const issues = uniqueDrafts([
+    ...structural,
+    ...names.issues,
+    ...consistency,
+    ...checkSparkConf(raw),
+    ...columns.issues,
+  ]);
   let spec: PipelineSpec | undefined;
   if (parsed.success && issues.length === 0) {
     const steps = parsed.data.steps.map((step, i) => ({ ...step, input: parts.steps[i]!.input }));

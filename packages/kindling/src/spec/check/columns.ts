@@ -17,6 +17,8 @@ import type {
 import { parseDdl, parseSparkType } from "../spark-types.js";
 import { orderTermColumn, sqlColumnReferences } from "../sql.js";
 import { didYouMean } from "../suggest.js";
+import { checkTypeName } from "./consistency.js";
+import { joinKeyTypeMessage, keyTypesClash } from "./join-keys.js";
 import type { PipelineParts } from "./parts.js";
 
 /** A column of a dataset; `type` is Spark's short type name when it can be known without Spark. */
@@ -234,10 +236,25 @@ function enrichColumns(
     const at: SpecPath = [...base, "joins", j];
     const right = lookup(join.with);
     const rightWhere = `lookup "${join.with}"`;
+    if (join.key_type !== undefined) {
+      check.issues.push(...checkTypeName(join.key_type, [...at, "key_type"]));
+      if (!Array.isArray(join.on))
+        check.issues.push({
+          code: "conflict",
+          path: [...at, "key_type"],
+          message: "key_type needs `on` as a list of key columns (cast inside the condition instead)",
+        });
+    }
     if (Array.isArray(join.on)) {
       join.on.forEach((key, k) => {
-        if (current) check.require(current, key, [...at, "on", k], where);
-        if (right) check.require(right, key, [...at, "on", k], rightWhere);
+        const l = current && check.require(current, key, [...at, "on", k], where) ? find(current, key) : undefined;
+        const r = right && check.require(right, key, [...at, "on", k], rightWhere) ? find(right, key) : undefined;
+        if (join.key_type === undefined && l?.type && r?.type && keyTypesClash(l.type, r.type))
+          check.issues.push({
+            code: "conflict",
+            path: [...at, "on", k],
+            message: `step "${step.name}": ${joinKeyTypeMessage(key, l.type, where, join.with, r.type)}`,
+          });
       });
     } else {
       check.sql(join.on, [...at, "on"], undefined, where, { l: [current, where], r: [right, rightWhere] });
