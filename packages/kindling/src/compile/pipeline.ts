@@ -94,7 +94,10 @@ export async function compilePipeline(
       });
       const countsSource = absorber !== undefined && written.has(absorber);
       if (absorber) malformedFor.set(absorber, { all: cs.all, anyDataColumn: firstColumn, countsSource });
-      else quarantines.push(malformedToQuarantine(cs.malformed, name, firstColumn));
+      else {
+        const data = (await cs.all.columns()).filter((c) => !isHidden(c) && c !== CORRUPT);
+        quarantines.push(malformedToQuarantine(cs.malformed, name, data));
+      }
       if (countsSource) sourceCountedBy[name] = absorber;
     }
     nodes.set(name, {
