@@ -1,5 +1,16 @@
-import { type Column, type DataFrame, functions as F, Window } from "@kindling/spark-connect";
+import {
+  type Column,
+  type DataFrame,
+  functions as F,
+  type StructField,
+  simpleString,
+  Window,
+} from "@kindling/spark-connect";
+import { KindlingError } from "../errors.js";
+import { ruleArgumentIssues } from "../spec/check/rule-arguments.js";
+import { formatPath } from "../spec/errors.js";
 import type { CleanStepSpec, RuleSpec } from "../spec/index.js";
+import { parseSparkType } from "../spec/spark-types.js";
 import { ACTION, BLOCK, CORRUPT, FILE, isHidden, q, REASON, SEQ, sqlLiteral, sqlString } from "./hidden.js";
 import { countWhere, dedupeMetric, sourceCounts, stepMetric } from "./metrics.js";
 import { stepToQuarantine } from "./quarantine.js";
@@ -69,6 +80,7 @@ export async function compileClean(
 ): Promise<CompiledClean> {
   const schema = await input.schema();
   const visible = schema.fields.filter((f) => !isHidden(f.name));
+  checkRuleArguments(step, visible);
   const stringCols = visible.filter((f) => f.dataType.typeName === "string").map((f) => f.name);
   // The raw record of a quarantined row is the row as this step received it. Columns the step
   // rewrites keep their original value under a hidden name; the JSON is built only for the rows
@@ -108,7 +120,11 @@ export async function compileClean(
   // A row whose dedupe key is unknown is a duplicate of no other row (docs/pipeline-spec.md, "Null
   // keys"); with null_keys quarantine or fail it gets a verdict of its own, judged after the rules.
   if (step.dedupe && step.dedupe.null_keys !== "keep")
-    verdicts.push({ name: NULL_KEY, broken: anyNull(step.dedupe.keys), severity: step.dedupe.null_keys as Verdict["severity"] });
+    verdicts.push({
+      name: NULL_KEY,
+      broken: anyNull(step.dedupe.keys),
+      severity: step.dedupe.null_keys as Verdict["severity"],
+    });
   const acting = verdicts.filter((v) => v.severity !== "warn");
   const warns = verdicts.filter((v) => v.severity === "warn");
   // The action follows from the reason (each rule name has one severity), so the rule conditions,
@@ -311,6 +327,34 @@ export async function compileClean(
     datasetChecks,
     hasDedupe: Boolean(step.dedupe),
   };
+}
+
+/**
+ * The rule arguments checked against Spark's resolved column types (after the step's casts), for
+ * columns `validate` could not know (no declared schema). Same checks as validate.
+ * @throws KindlingError (code spec) naming the step, the rule's YAML path and the expected value
+ */
+function checkRuleArguments(step: CleanStepSpec, fields: readonly StructField[]): void {
+  const typeOf = (column: string): string | undefined => {
+    const lower = column.toLowerCase();
+    const cast = Object.entries(step.casts ?? {}).find(([c]) => c.toLowerCase() === lower)?.[1];
+    if (cast !== undefined) {
+      const parsed = parseSparkType(typeof cast === "string" ? cast : cast.type);
+      return parsed.ok ? parsed.type : undefined;
+    }
+    const field = fields.find((f) => f.name.toLowerCase() === lower);
+    return field && simpleString(field.dataType);
+  };
+  const issues = (step.rules ?? []).flatMap((rule, i) =>
+    rule.check === "range" || rule.check === "accepted_values"
+      ? ruleArgumentIssues(rule, ["rules", i], typeOf(rule.column))
+      : [],
+  );
+  if (issues.length)
+    throw new KindlingError(
+      issues.map((x) => `step "${step.name}" ${formatPath(x.path)}: ${x.message}`).join("\n"),
+      "spec",
+    );
 }
 
 /** The reason of a row quarantined (or failed) by `dedupe.null_keys` for a null key. */

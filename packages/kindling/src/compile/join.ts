@@ -33,7 +33,8 @@ export interface CompiledJoin {
 }
 
 /** The name of the observation counting rows around a condition semi/anti join. */
-export const joinMetric = (step: string, i: number, side: "before" | "after") => `join__${step}__${i}__${side}`;
+export const joinMetric = (step: string, i: number, side: "before" | "after") =>
+  `join__${step}__${i}__${side}`;
 
 /** How a join is named in messages and in the report's `dropped` counts. */
 export const joinLabel = (j: JoinSpec, i: number) => `joins[${i}] ${j.type} join with ${j.with}`;
@@ -88,9 +89,7 @@ export async function compileJoin(
       F.lit(true).alias(MATCH(i)),
     );
     if (semiOrAnti) right = right.distinct();
-    const on = keys
-      ? keys.map((_, n) => `l.${KEY(i, n)} = r.${KEY(i, n)}`).join(" AND ")
-      : (j.on as string);
+    const on = keys ? keys.map((_, n) => `l.${KEY(i, n)} = r.${KEY(i, n)}`).join(" AND ") : (j.on as string);
     out = left
       .alias("l")
       .join(right.alias("r"), F.expr(on), how)

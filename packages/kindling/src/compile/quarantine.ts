@@ -17,7 +17,9 @@ export function malformedToQuarantine(df: DataFrame, source: string, dataColumns
     F.lit(source).alias("source"),
     F.lit(`source:${source}`).alias("step"),
     F.lit("malformed").alias("rule"),
-    F.coalesce(F.col(CORRUPT), F.toJson(F.struct(...dataColumns.map((c) => F.col(`\`${c}\``))))).alias("record"),
+    F.coalesce(F.col(CORRUPT), F.toJson(F.struct(...dataColumns.map((c) => F.col(`\`${c}\``))))).alias(
+      "record",
+    ),
     F.col(FILE).alias("file"),
   );
 }

@@ -125,8 +125,11 @@ export async function runPipeline(
     recovered: [],
     cached: [],
   };
-  const specConf = Object.fromEntries(Object.entries(loaded.spec.spark_conf ?? {}).map(([k, v]) => [k, String(v)]));
-  for (const [k, v] of Object.entries({ ...RUN_CONF, ...specConf, ...options.conf })) await spark.conf.set(k, v);
+  const specConf = Object.fromEntries(
+    Object.entries(loaded.spec.spark_conf ?? {}).map(([k, v]) => [k, String(v)]),
+  );
+  for (const [k, v] of Object.entries({ ...RUN_CONF, ...specConf, ...options.conf }))
+    await spark.conf.set(k, v);
   const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
@@ -251,7 +254,9 @@ export async function runPipeline(
               `${r.source} → ${r.sink}: in ${r.rowsIn} ≠ out ${r.rowsOut} + malformed ${r.malformed} + quarantined ${r.quarantined} + duplicates ${r.duplicates} + dropped ${r.dropped} + filtered ${r.filtered}`,
           )
           .join("; ")}.${
-          broken.some((r) => r.rowsOut + r.malformed + r.quarantined + r.duplicates + r.dropped + r.filtered > r.rowsIn)
+          broken.some(
+            (r) => r.rowsOut + r.malformed + r.quarantined + r.duplicates + r.dropped + r.filtered > r.rowsIn,
+          )
             ? " More rows came out than went in: check enrich joins for lookups with duplicate keys."
             : ""
         }`,

@@ -375,7 +375,9 @@ export const SinkSchema = z.strictObject({
   options: z
     .record(z.string(), Scalar)
     .optional()
-    .describe("Spark writer options for the format, e.g. parquet's parquet.block.size (Spark's DataFrameWriter.option)."),
+    .describe(
+      "Spark writer options for the format, e.g. parquet's parquet.block.size (Spark's DataFrameWriter.option).",
+    ),
   description: z.string().optional(),
 });
 
@@ -408,7 +410,9 @@ export const PipelineSchema = z
     spark_conf: z
       .record(z.string(), Scalar)
       .optional()
-      .describe("Spark SQL configuration for the run; only keys on Kindling's allow-list (docs/pipeline-spec.md)."),
+      .describe(
+        "Spark SQL configuration for the run; only keys on Kindling's allow-list (docs/pipeline-spec.md).",
+      ),
   })
   .describe("A Kindling pipeline spec.");
 

@@ -99,6 +99,8 @@ describe("null keys: a row whose key is unknown duplicates no other row", () => 
     );
     expect(run.error).toBeUndefined();
     // Only A1's two rows break uniqueness; the three null keys do not.
-    expect(run.rules).toEqual([expect.objectContaining({ rule: "one_per_case", violations: 2, outcome: "warned" })]);
+    expect(run.rules).toEqual([
+      expect.objectContaining({ rule: "one_per_case", violations: 2, outcome: "warned" }),
+    ]);
   });
 });

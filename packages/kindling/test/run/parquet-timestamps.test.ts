@@ -111,11 +111,21 @@ describe("Parquet outputs read back with pyarrow", () => {
       expect(back.rows, sink).toEqual(expectedRows);
     }
     // The sink's writer options reach Parquet: the v2 writer delta-encodes integers, v1 does not.
-    expect(readWithPyarrow(python, join(dir, "out/events")).columns.id?.encodings).not.toContain("DELTA_BINARY_PACKED");
-    expect(readWithPyarrow(python, join(dir, "out/events_v2")).columns.id?.encodings).toContain("DELTA_BINARY_PACKED");
+    expect(readWithPyarrow(python, join(dir, "out/events")).columns.id?.encodings).not.toContain(
+      "DELTA_BINARY_PACKED",
+    );
+    expect(readWithPyarrow(python, join(dir, "out/events_v2")).columns.id?.encodings).toContain(
+      "DELTA_BINARY_PACKED",
+    );
     const quarantine = readWithPyarrow(python, join(dir, "out/quarantine"));
     expect(quarantine.rows).toEqual([
-      { source: "events", step: "source:events", rule: "malformed", record: "5,not a time,2024-01-01", file: expect.stringMatching(/events\.csv$/) },
+      {
+        source: "events",
+        step: "source:events",
+        rule: "malformed",
+        record: "5,not a time,2024-01-01",
+        file: expect.stringMatching(/events\.csv$/),
+      },
     ]);
     expect(run.counts!.sources.events).toEqual({ rows: 5, malformed: 1 });
   });

@@ -23,7 +23,11 @@ export async function runYaml(spark: SparkSession, dir: string, yaml: string): P
 }
 
 /** Every row of a Parquet output, as plain objects sorted by `by`. */
-export async function readRows(spark: SparkSession, path: string, by: string): Promise<Record<string, unknown>[]> {
+export async function readRows(
+  spark: SparkSession,
+  path: string,
+  by: string,
+): Promise<Record<string, unknown>[]> {
   const rows = await spark.read.parquet(path).orderBy(by).collect();
   return rows.map((r) => ({ ...r }));
 }

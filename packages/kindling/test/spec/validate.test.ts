@@ -130,7 +130,7 @@ describe("validatePipeline", () => {
       'steps[0].rules[2].threshold: expected exactly one of "max_count" or "max_fraction"',
       'steps[0].rules[3].references.column: unknown column "id" in dataset "customers" (it has: customer_id, country, segment)',
       'steps[0].rules[4].condition: invalid SQL expression: 1 unclosed "("',
-      'steps[0].rules[0].min: expected a number (column "quantity" is int), found "one"',
+      'steps[0].rules[0].min: expected a number (column "quantity" is int), found "one" — did you mean "1"?',
       'steps[0].rules[1].column: unknown column "countryy" in input "orders" — did you mean "country"?',
     ]);
   });

@@ -20,6 +20,7 @@ import { didYouMean } from "../suggest.js";
 import { checkTypeName } from "./consistency.js";
 import { joinKeyTypeMessage, keyTypesClash } from "./join-keys.js";
 import type { PipelineParts } from "./parts.js";
+import { ruleArgumentIssues } from "./rule-arguments.js";
 
 /** A column of a dataset; `type` is Spark's short type name when it can be known without Spark. */
 export interface InferredColumn {
@@ -127,27 +128,6 @@ class ColumnChecker {
   }
 }
 
-const NUMERIC_TYPE = /^(tinyint|smallint|int|bigint|float|double|decimal\(.*\))$/;
-
-/** A range on a numeric column needs numeric bounds (strings are for dates and timestamps). */
-function checkRangeBounds(
-  rule: { column: string; min?: number | string | undefined; max?: number | string | undefined },
-  at: SpecPath,
-  type: string | undefined,
-  check: ColumnChecker,
-): void {
-  if (type === undefined || !NUMERIC_TYPE.test(type)) return;
-  for (const bound of ["min", "max"] as const) {
-    const value = rule[bound];
-    if (typeof value === "string" && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim()))
-      check.issues.push({
-        code: "invalid_type",
-        path: [...at, bound],
-        message: `expected a number (column ${JSON.stringify(rule.column)} is ${type}), found ${JSON.stringify(value)}`,
-      });
-  }
-}
-
 function cleanColumns(
   step: CleanStepSpec,
   base: SpecPath,
@@ -198,6 +178,14 @@ function cleanColumns(
     const name = orderTermColumn(term);
     has(name, [...base, "dedupe", "order_by", i], { token: { text: name, offset: term.indexOf(name) } });
   });
+  const output = input.map((c) => {
+    const entry = Object.entries(step.casts ?? {}).find(
+      ([name]) => name.toLowerCase() === c.name.toLowerCase(),
+    );
+    if (!entry) return c;
+    const type = typeof entry[1] === "string" ? entry[1] : entry[1].type;
+    return column(c.name, normalisedType(type));
+  });
   step.rules?.forEach((rule, r) => {
     const at: SpecPath = [...base, "rules", r];
     if (rule.check === "not_null" || rule.check === "unique")
@@ -211,16 +199,11 @@ function cleanColumns(
       rule.check === "references"
     )
       has(rule.column, [...at, "column"]);
-    if (rule.check === "range") checkRangeBounds(rule, at, find(input, rule.column)?.type, check);
+    // Rules run after the casts: a bound is checked against the column's type after them.
+    if (rule.check === "range" || rule.check === "accepted_values")
+      check.issues.push(...ruleArgumentIssues(rule, at, find(output, rule.column)?.type));
   });
-  return input.map((c) => {
-    const entry = Object.entries(step.casts ?? {}).find(
-      ([name]) => name.toLowerCase() === c.name.toLowerCase(),
-    );
-    if (!entry) return c;
-    const type = typeof entry[1] === "string" ? entry[1] : entry[1].type;
-    return column(c.name, normalisedType(type));
-  });
+  return output;
 }
 
 function enrichColumns(
@@ -247,8 +230,10 @@ function enrichColumns(
     }
     if (Array.isArray(join.on)) {
       join.on.forEach((key, k) => {
-        const l = current && check.require(current, key, [...at, "on", k], where) ? find(current, key) : undefined;
-        const r = right && check.require(right, key, [...at, "on", k], rightWhere) ? find(right, key) : undefined;
+        const l =
+          current && check.require(current, key, [...at, "on", k], where) ? find(current, key) : undefined;
+        const r =
+          right && check.require(right, key, [...at, "on", k], rightWhere) ? find(right, key) : undefined;
         if (join.key_type === undefined && l?.type && r?.type && keyTypesClash(l.type, r.type))
           check.issues.push({
             code: "conflict",

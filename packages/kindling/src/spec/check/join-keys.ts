@@ -21,8 +21,15 @@ export function keyTypesClash(left: string, right: string): boolean {
 }
 
 /** What to tell the user when join key types clash: both types, and the `key_type` to set. */
-export function joinKeyTypeMessage(key: string, leftType: string, leftWhere: string, right: string, rightType: string): string {
-  const suggested = keyTypeFamily(leftType) === "text" || keyTypeFamily(rightType) === "text" ? "string" : leftType;
+export function joinKeyTypeMessage(
+  key: string,
+  leftType: string,
+  leftWhere: string,
+  right: string,
+  rightType: string,
+): string {
+  const suggested =
+    keyTypeFamily(leftType) === "text" || keyTypeFamily(rightType) === "text" ? "string" : leftType;
   return (
     `join key ${JSON.stringify(key)} is ${leftType} in ${leftWhere} but ${rightType} in lookup "${right}": ` +
     `Spark would cast one side implicitly and fail the run on the first key that does not cast. ` +

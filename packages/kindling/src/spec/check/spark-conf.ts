@@ -41,13 +41,18 @@ const REFUSED: Record<string, string> = {
  * did-you-mean when an allowed key is close.
  */
 export function checkSparkConf(raw: unknown): IssueDraft[] {
-  const conf = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>).spark_conf : undefined;
+  const conf =
+    raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>).spark_conf : undefined;
   if (conf === null || typeof conf !== "object" || Array.isArray(conf)) return [];
   const issues: IssueDraft[] = [];
   for (const key of Object.keys(conf)) {
     if (SPARK_CONF_ALLOWED.includes(key)) continue;
     const suggestion = didYouMean(key, SPARK_CONF_ALLOWED);
-    const why = REFUSED[key] ?? (key.startsWith("spark.sql.") ? "not on the allow-list" : "not a Spark SQL setting a run may change (server settings are set when the server starts)");
+    const why =
+      REFUSED[key] ??
+      (key.startsWith("spark.sql.")
+        ? "not on the allow-list"
+        : "not a Spark SQL setting a run may change (server settings are set when the server starts)");
     issues.push({
       code: "invalid_value",
       path: ["spark_conf", key],
