@@ -10,7 +10,10 @@ beforeAll(async () => {
   spark = await testSession();
 });
 
-describe("rule arguments checked when the step is compiled (types only Spark knows)", () => {
+// Each test runs whole pipelines on a shared, loaded machine (load average 45 seen): generous limits.
+describe("rule arguments checked when the step is compiled (types only Spark knows)", {
+  timeout: 1_200_000,
+}, () => {
   it("refuses min: zero on a column Spark resolved as int, naming the step and the rule's path", async () => {
     const input = spark.createDataFrame([{ qty: 1, raw: "2" }], "qty INT, raw STRING");
     const step = {

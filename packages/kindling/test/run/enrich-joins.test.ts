@@ -45,7 +45,8 @@ quarantine: { path: out/quarantine }
 
 const ids = (rows: Record<string, unknown>[]) => rows.map((r) => r.order_id);
 
-describe("enrich joins: rows a join leaves out are counted, keys are checked", () => {
+// Each test runs whole pipelines on a shared, loaded machine (load average 45 seen): generous limits.
+describe("enrich joins: rows a join leaves out are counted, keys are checked", { timeout: 1_200_000 }, () => {
   it("an inner join drops the orders without a customer, counts them as dropped by the join, and succeeds", async () => {
     const dir = folderWith(files);
     const run = await runYaml(spark, dir, spec("{ with: customers, on: [customer_id], type: inner }"));
