@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
 import type { SourceSpec } from "../spec/index.js";
 import {
@@ -15,7 +16,14 @@ import { sourceCounts, sourceMetric } from "./metrics.js";
 /** How the columns found in the data differ from the declared schema (only drifting files listed). */
 export interface SchemaDrift {
   policy: "fail" | "accept";
-  groups: { files: string[]; added: string[]; missing: string[]; reordered: boolean }[];
+  groups: {
+    files: string[];
+    added: string[];
+    missing: string[];
+    reordered: boolean;
+    /** Header names that occur more than once (ignoring case), with their 1-based positions. */
+    repeated?: { name: string; positions: number[] }[];
+  }[];
 }
 
 /** A source compiled to DataFrames: every row read, and the split into valid and malformed rows. */
@@ -122,25 +130,30 @@ export async function compileSource(
     if (drifting.length)
       drift = {
         policy: "accept",
-        groups: drifting.map(({ files, added, missing, reordered }) => ({
+        groups: drifting.map(({ files, added, missing, reordered, repeated }) => ({
           files,
           added,
           missing,
           reordered,
+          ...(repeated ? { repeated } : {}),
         })),
       };
     return drifting;
   };
-  if (declared && format === "csv" && String(options.header ?? "false") === "true") {
-    const groups = await csvHeaderGroups(spark, paths, declared.names, options);
+  if (declared && format === "csv" && optionIs(options, "header", "true")) {
+    const byPosition = optionIs(options, "enforceSchema", "true");
+    const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition);
     judge(groups);
-    parts = groups.map((g) => ({
-      paths: g.files,
-      ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
-      missing: g.missing,
-    }));
-    // Spark checks each file's header against the columns it is read with.
-    options.enforceSchema = "false";
+    const read = groups.filter((g) => !g.empty);
+    // Files with no header and no rows are not read; if all are such, the declared columns give 0 rows.
+    if (read.length)
+      parts = read.map((g) => ({
+        paths: g.files,
+        ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
+        missing: g.missing,
+      }));
+    // Each group's schema names the header's columns by position, as its header was read above.
+    setOption(options, "enforceSchema", "true");
   } else if (declared && format === "parquet") {
     const groups = await parquetColumnGroups(spark, paths, declared.names);
     const drifting = judge(groups) as typeof groups;
@@ -189,7 +202,7 @@ export async function compileSource(
     frames.push(df);
   }
   let all = frames.reduce((a, b) => a.unionByName(b, true));
-  if (parts.length > 1 && declared) {
+  if ((parts.length > 1 || drift) && declared) {
     // Declared columns first, in declared order; columns added by drift after them.
     const cols = await all.columns();
     const extra = cols.filter((c) => !declared.names.includes(c) && !isHidden(c) && c !== CORRUPT);
@@ -215,26 +228,45 @@ export async function compileSource(
   };
 }
 
-function driftError(
-  source: string,
-  groups: { files: string[]; added: string[]; missing: string[]; reordered: boolean }[],
-): KindlingError {
+/** Spark matches reader option names ignoring case; so does this lookup. */
+function optionIs(options: Record<string, string>, key: string, value: string): boolean {
+  const k = Object.keys(options).find((o) => o.toLowerCase() === key.toLowerCase());
+  return k !== undefined && String(options[k]).toLowerCase() === value;
+}
+
+function setOption(options: Record<string, string>, key: string, value: string): void {
+  for (const k of Object.keys(options)) if (k.toLowerCase() === key.toLowerCase()) delete options[k];
+  options[key] = value;
+}
+
+function driftError(source: string, groups: SchemaDrift["groups"]): KindlingError {
   const what = groups
     .map((g) => {
+      const names = (xs: string[]) => xs.map((x) => displayValue(x, 60)).join(", ");
       const changes = [
-        g.added.length ? `added ${g.added.join(", ")}` : "",
-        g.missing.length ? `missing ${g.missing.join(", ")}` : "",
+        g.added.length ? `added ${names(g.added)}` : "",
+        g.missing.length ? `missing ${names(g.missing)}` : "",
         g.reordered ? "columns reordered" : "",
+        ...(g.repeated ?? []).map(
+          (r) =>
+            `${displayValue(r.name, 60)} repeated at columns ${r.positions.join(", ")} (names compare ignoring case)`,
+        ),
       ].filter(Boolean);
       const files =
         g.files.length > 3
-          ? `${g.files.slice(0, 3).join(", ")} and ${g.files.length - 3} more`
-          : g.files.join(", ");
+          ? `${g.files
+              .slice(0, 3)
+              .map((f) => displayValue(f, 200))
+              .join(", ")} and ${g.files.length - 3} more`
+          : g.files.map((f) => displayValue(f, 200)).join(", ");
       return `${files}: ${changes.join("; ")}`;
     })
     .join(" | ");
+  const byPosition = groups.some((g) => g.repeated?.length)
+    ? " A header with repeated names can be read by position: declare every column in order and set `options: {enforceSchema: true}`."
+    : "";
   return new KindlingError(
-    `source ${source}: the data's columns differ from the declared schema (${what}). Fix the files or the schema, or set \`drift: accept\` on the source to read them anyway with the changes listed in the report.`,
-    1,
+    `source ${source}: the data's columns differ from the declared schema (${what}). Fix the files or the schema, or set \`drift: accept\` on the source to read them anyway with the changes listed in the report.${byPosition}`,
+    "data",
   );
 }
