@@ -1,5 +1,11 @@
 import { isAbsolute, resolve } from "node:path";
-import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import {
+  type DataFrame,
+  functions as F,
+  type SparkSession,
+  simpleString,
+  toDDL,
+} from "@kindling/spark-connect";
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
 import type { SourceSpec } from "../spec/index.js";
@@ -38,7 +44,7 @@ export interface CompiledSource {
   all: DataFrame;
   /** Rows that parsed, counted as the source's observation; what steps read. */
   valid: DataFrame;
-  /** Rows the reader could not parse (csv/json with a declared schema), raw text in `_k_corrupt`. */
+  /** Rows the reader could not parse (csv/json unless `malformed: fail`), raw text in `_k_corrupt`. */
   malformed: DataFrame | undefined;
   /** A declared column read from the files, when `malformed` is set (see malformedToQuarantine). */
   firstDataColumn: string | undefined;
@@ -71,6 +77,31 @@ function declaredDDL(
   };
 }
 
+/**
+ * The schema Spark infers for a CSV/JSON source read without one (the same inference a read
+ * without a schema does: the header or `_c<n>` names, types only with `inferSchema`), without the
+ * corrupt-record column inference adds when it met malformed records.
+ */
+async function inferredDDL(
+  spark: SparkSession,
+  format: string,
+  paths: string[],
+  options: Record<string, string>,
+): Promise<{ ddl: string; names: string[]; types: Map<string, string> }> {
+  const schema = await spark.read
+    .format(format)
+    .options(options)
+    .mode("PERMISSIVE", CORRUPT)
+    .load(paths)
+    .schema();
+  const fields = schema.fields.filter((f) => f.name !== CORRUPT);
+  return {
+    ddl: toDDL({ ...schema, fields }),
+    names: fields.map((f) => f.name),
+    types: new Map(fields.map((f) => [f.name, simpleString(f.dataType)])),
+  };
+}
+
 /** Splits a DDL column list on the commas that are not inside <>, () or quotes. */
 function splitTopLevel(ddl: string): string[] {
   const out: string[] = [];
@@ -95,8 +126,8 @@ function splitTopLevel(ddl: string): string[] {
 }
 
 /**
- * Compiles a source. CSV and JSON with a declared schema are read PERMISSIVE with a hidden
- * corrupt-record column, so malformed rows are counted and routed by the `malformed` policy
+ * Compiles a source. CSV and JSON are read PERMISSIVE with a hidden corrupt-record column (with the
+ * declared schema, or else the one Spark infers, see inferredDDL), so malformed rows are counted and routed by the `malformed` policy
  * instead of vanishing; `malformed: fail` reads FAILFAST. Schema drift (see drift.ts) follows the
  * source's `drift` policy: `fail` stops before reading data and names the files; `accept` reads each
  * group of files with its own columns, adds missing ones as nulls, keeps added ones, and lists the
@@ -113,8 +144,13 @@ export async function compileSource(
   for (const [k, v] of Object.entries(spec.options ?? {})) options[k] = String(v);
   const format = spec.format === "jsonl" ? "json" : spec.format;
   if (spec.format === "json" && options.multiLine === undefined) options.multiLine = "true";
-  const declared = declaredDDL(spec);
   const textual = format === "csv" || format === "json";
+  const userDeclared = declaredDDL(spec);
+  // Without a declared schema, malformed rows are only seen with a corrupt-record column, which
+  // needs a schema: Spark infers one (as it would for the read), and the read then uses it.
+  const declared =
+    userDeclared ??
+    (textual && spec.malformed !== "fail" ? await inferredDDL(spark, format, paths, options) : undefined);
   const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
   let drift: SchemaDrift | undefined;
   let files: string[] | undefined;
@@ -140,9 +176,9 @@ export async function compileSource(
       };
     return drifting;
   };
-  if (declared && format === "csv" && optionIs(options, "header", "true")) {
+  if (userDeclared && format === "csv" && optionIs(options, "header", "true")) {
     const byPosition = optionIs(options, "enforceSchema", "true");
-    const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition);
+    const groups = await csvHeaderGroups(spark, paths, userDeclared.names, options, byPosition);
     judge(groups);
     const read = groups.filter((g) => !g.empty);
     // Files with no header and no rows are not read; if all are such, the declared columns give 0 rows.
@@ -154,8 +190,8 @@ export async function compileSource(
       }));
     // Each group's schema names the header's columns by position, as its header was read above.
     setOption(options, "enforceSchema", "true");
-  } else if (declared && format === "parquet") {
-    const groups = await parquetColumnGroups(spark, paths, declared.names);
+  } else if (userDeclared && format === "parquet") {
+    const groups = await parquetColumnGroups(spark, paths, userDeclared.names);
     const drifting = judge(groups) as typeof groups;
     // Added columns are read with the files' own types, so no value is dropped; files without
     // a column read it as null (Parquet matches columns by name).
@@ -164,18 +200,18 @@ export async function compileSource(
       parts = [
         {
           paths,
-          ddl: [declared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
+          ddl: [userDeclared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
           missing: [],
         },
       ];
-  } else if (declared && spec.format === "jsonl") {
+  } else if (userDeclared && spec.format === "jsonl") {
     // Added fields are read as text (objects keep their JSON), so no value is dropped.
     const added = [
-      ...new Set(judge(await jsonlFieldGroups(spark, paths, declared.names)).flatMap((g) => g.added)),
+      ...new Set(judge(await jsonlFieldGroups(spark, paths, userDeclared.names)).flatMap((g) => g.added)),
     ];
     if (added.length)
       parts = [
-        { paths, ddl: [declared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
+        { paths, ddl: [userDeclared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
       ];
   }
 
@@ -218,7 +254,7 @@ export async function compileSource(
     paths,
     all,
     valid: observed.filter(isBad.not()),
-    malformed: withCorrupt ? observed.filter(isBad) : undefined,
+    malformed: withCorrupt ? await withWholeRecord(observed.filter(isBad)) : undefined,
     // A declared column every file has (drift may have filled some in as null literals).
     firstDataColumn: withCorrupt
       ? (declared?.names.find((n) => parts.every((p) => !p.missing.includes(n))) ?? declared?.names[0])
@@ -226,6 +262,18 @@ export async function compileSource(
     drift,
     ...(files ? { files } : {}),
   };
+}
+
+/**
+ * Malformed rows whose corrupt-record column is read with every data column. Spark's CSV reader
+ * parses only the columns a query needs (spark.sql.csv.parser.columnPruning.enabled), and a row
+ * with one field too many or too few is only malformed when all columns are parsed: a quarantine
+ * query that reads one column would find no malformed row while the output's query dropped it.
+ */
+async function withWholeRecord(malformed: DataFrame): Promise<DataFrame> {
+  const data = (await malformed.columns()).filter((c) => !isHidden(c) && c !== CORRUPT);
+  const whole = F.toJson(F.struct(...data.map((c) => F.col(`\`${c}\``))));
+  return malformed.withColumn(CORRUPT, F.coalesce(F.col(CORRUPT), whole));
 }
 
 /** Spark matches reader option names ignoring case; so does this lookup. */
