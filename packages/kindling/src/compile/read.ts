@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   type DataFrame,
   functions as F,
@@ -16,6 +17,14 @@ import {
   jsonlFieldGroups,
   parquetColumnGroups,
 } from "./drift.js";
+import {
+  escapeInvalidRecord,
+  findInvalidUtf8,
+  firstInvalidLine,
+  invalidEncodingError,
+  readsAsUtf8,
+  recodeLatin1,
+} from "./encoding.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
 
@@ -154,9 +163,7 @@ export async function compileSource(
   const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
   let drift: SchemaDrift | undefined;
   let files: string[] | undefined;
-  let parts: { paths: string[]; ddl: string | undefined; missing: string[] }[] = [
-    { paths, ddl: declared?.ddl, missing: [] },
-  ];
+  let parts: ReadPart[] = [{ paths, ddl: declared?.ddl, missing: [] }];
 
   // Drift: `fail` throws naming the files; `accept` records every drifting group.
   const judge = (groups: FileGroupDrift[]) => {
@@ -215,10 +222,14 @@ export async function compileSource(
       ];
   }
 
+  // Invalid UTF-8 (encoding.ts): fail here, or read the CSV files that hold it byte for byte.
+  const invalid = textual ? await invalidUtf8Files(spark, name, spec, options, parts) : undefined;
+  if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid);
+
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
   const frames: DataFrame[] = [];
   for (const part of parts) {
-    let reader = spark.read.format(format).options(options);
+    let reader = spark.read.format(format).options(part.latin1 ? latin1(options) : options);
     if (part.ddl) reader = reader.schema(withCorrupt ? `${part.ddl}, \`${CORRUPT}\` STRING` : part.ddl);
     if (textual) {
       reader = withCorrupt
@@ -227,6 +238,9 @@ export async function compileSource(
     }
     let df = reader.load(part.paths);
     for (const m of part.missing) df = df.withColumn(m, F.lit(null).cast(typeOfDeclared(m)));
+    if (part.latin1) df = await recodePart(df);
+    if (invalid && format === "json" && withCorrupt)
+      df = df.withColumn(CORRUPT, escapeInvalidRecord(CORRUPT));
     // input_file_name()/input_file_block_start() rather than the _metadata struct: same values,
     // but building the struct for every row cost ~0.7 s per 100 MB of CSV (bench/README.md).
     df = df.withColumns({
@@ -276,6 +290,83 @@ async function withWholeRecord(malformed: DataFrame): Promise<DataFrame> {
   return malformed.withColumn(CORRUPT, F.coalesce(F.col(CORRUPT), whole));
 }
 
+/** One read of a source: its files (or globs), schema and the declared columns its files lack. */
+interface ReadPart {
+  paths: string[];
+  ddl: string | undefined;
+  missing: string[];
+  /** Read as ISO-8859-1 and recoded (files with invalid UTF-8, see encoding.ts). */
+  latin1?: boolean;
+}
+
+/**
+ * Files of a UTF-8 source holding invalid UTF-8, per its `invalid_encoding` policy: none checked
+ * under `replace` or another encoding; `fail` (or `malformed: fail`) throws naming file and line.
+ */
+async function invalidUtf8Files(
+  spark: SparkSession,
+  source: string,
+  spec: SourceSpec,
+  options: Record<string, string>,
+  parts: ReadPart[],
+): Promise<Set<string> | undefined> {
+  const policy = spec.invalid_encoding ?? "quarantine";
+  if (policy === "replace" || !readsAsUtf8(options)) return undefined;
+  const found = await findInvalidUtf8(
+    spark,
+    parts.flatMap((p) => p.paths),
+  );
+  if (!found.length) return undefined;
+  if (policy === "fail" || spec.malformed === "fail")
+    throw invalidEncodingError(source, found, (f) => {
+      const local = localFile(f);
+      return local ? firstInvalidLine(local) : undefined;
+    });
+  return new Set(found.map((f) => f.file));
+}
+
+/** Each part split into its files without and with invalid UTF-8; the latter read as ISO-8859-1. */
+async function splitLatin1(
+  spark: SparkSession,
+  parts: ReadPart[],
+  invalid: Set<string>,
+): Promise<ReadPart[]> {
+  const out: ReadPart[] = [];
+  for (const part of parts) {
+    const files = await spark.read.format("text").load(part.paths).inputFiles();
+    const good = files.filter((f) => !invalid.has(f));
+    const bad = files.filter((f) => invalid.has(f));
+    if (!bad.length) out.push(part);
+    else {
+      if (good.length) out.push({ ...part, paths: good });
+      out.push({ ...part, paths: bad, latin1: true });
+    }
+  }
+  return out;
+}
+
+const latin1 = (options: Record<string, string>) => {
+  const o = { ...options };
+  for (const k of Object.keys(o)) if (["encoding", "charset"].includes(k.toLowerCase())) delete o[k];
+  return { ...o, encoding: "ISO-8859-1" };
+};
+
+async function recodePart(df: DataFrame): Promise<DataFrame> {
+  const fields = (await df.schema()).fields.filter((f) => f.name !== CORRUPT);
+  const strings = fields.filter((f) => f.dataType.typeName === "string").map((f) => f.name);
+  return recodeLatin1(
+    df,
+    fields.map((f) => f.name),
+    strings,
+    CORRUPT,
+  );
+}
+
+const localFile = (f: string) =>
+  f.startsWith("file:")
+    ? fileURLToPath(f.startsWith("file:///") ? f : f.replace(/^file:/, "file://"))
+    : undefined;
+
 /** Spark matches reader option names ignoring case; so does this lookup. */
 function optionIs(options: Record<string, string>, key: string, value: string): boolean {
   const k = Object.keys(options).find((o) => o.toLowerCase() === key.toLowerCase());
@@ -290,7 +381,11 @@ function setOption(options: Record<string, string>, key: string, value: string):
 function driftError(source: string, groups: SchemaDrift["groups"]): KindlingError {
   const what = groups
     .map((g) => {
-      const names = (xs: string[]) => xs.map((x) => displayValue(x, 60)).join(", ");
+      const names = (xs: string[]) =>
+        xs
+          .slice(0, 10)
+          .map((x) => displayValue(x, 60))
+          .join(", ") + (xs.length > 10 ? ` and ${xs.length - 10} more` : "");
       const changes = [
         g.added.length ? `added ${names(g.added)}` : "",
         g.missing.length ? `missing ${names(g.missing)}` : "",
