@@ -161,66 +161,14 @@ export async function compileSource(
     userDeclared ??
     (textual && spec.malformed !== "fail" ? await inferredDDL(spark, format, paths, options) : undefined);
   const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
-  let drift: SchemaDrift | undefined;
-  let files: string[] | undefined;
-  let parts: ReadPart[] = [{ paths, ddl: declared?.ddl, missing: [] }];
-
-  // Drift: `fail` throws naming the files; `accept` records every drifting group.
-  const judge = (groups: FileGroupDrift[]) => {
-    files = groups.flatMap((g) => g.files).sort();
-    const drifting = groups.filter(hasDrift);
-    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
-    if (drifting.length)
-      drift = {
-        policy: "accept",
-        groups: drifting.map(({ files, added, missing, reordered, repeated }) => ({
-          files,
-          added,
-          missing,
-          reordered,
-          ...(repeated ? { repeated } : {}),
-        })),
-      };
-    return drifting;
-  };
-  if (userDeclared && format === "csv" && optionIs(options, "header", "true")) {
-    const byPosition = optionIs(options, "enforceSchema", "true");
-    const groups = await csvHeaderGroups(spark, paths, userDeclared.names, options, byPosition);
-    judge(groups);
-    const read = groups.filter((g) => !g.empty);
-    // Files with no header and no rows are not read; if all are such, the declared columns give 0 rows.
-    if (read.length)
-      parts = read.map((g) => ({
-        paths: g.files,
-        ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
-        missing: g.missing,
-      }));
-    // Each group's schema names the header's columns by position, as its header was read above.
-    setOption(options, "enforceSchema", "true");
-  } else if (userDeclared && format === "parquet") {
-    const groups = await parquetColumnGroups(spark, paths, userDeclared.names);
-    const drifting = judge(groups) as typeof groups;
-    // Added columns are read with the files' own types, so no value is dropped; files without
-    // a column read it as null (Parquet matches columns by name).
-    const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
-    if (added.size)
-      parts = [
-        {
-          paths,
-          ddl: [userDeclared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
-          missing: [],
-        },
-      ];
-  } else if (userDeclared && spec.format === "jsonl") {
-    // Added fields are read as text (objects keep their JSON), so no value is dropped.
-    const added = [
-      ...new Set(judge(await jsonlFieldGroups(spark, paths, userDeclared.names)).flatMap((g) => g.added)),
-    ];
-    if (added.length)
-      parts = [
-        { paths, ddl: [userDeclared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
-      ];
-  }
+  const {
+    parts: driftParts,
+    drift,
+    files,
+  } = userDeclared
+    ? await declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared)
+    : { parts: undefined, drift: undefined, files: undefined };
+  let parts: ReadPart[] = driftParts ?? [{ paths, ddl: declared?.ddl, missing: [] }];
 
   // Invalid UTF-8 (encoding.ts): fail here, or read the CSV files that hold it byte for byte.
   const invalid = textual ? await invalidUtf8Files(spark, name, spec, options, parts) : undefined;
@@ -288,6 +236,84 @@ async function withWholeRecord(malformed: DataFrame): Promise<DataFrame> {
   const data = (await malformed.columns()).filter((c) => !isHidden(c) && c !== CORRUPT);
   const whole = F.toJson(F.struct(...data.map((c) => F.col(`\`${c}\``))));
   return malformed.withColumn(CORRUPT, F.coalesce(F.col(CORRUPT), whole));
+}
+
+/**
+ * The reads a source with a declared schema needs after its drift check (drift.ts): one per group
+ * of files with the same columns (CSV), or one with added columns (Parquet, JSON lines); undefined
+ * when the format has no check. `fail` throws naming the files; `accept` records every change.
+ */
+async function declaredParts(
+  spark: SparkSession,
+  name: string,
+  spec: SourceSpec,
+  format: string,
+  paths: string[],
+  options: Record<string, string>,
+  declared: { ddl: string; names: string[] },
+  typeOfDeclared: (c: string) => string,
+): Promise<{ parts: ReadPart[] | undefined; drift: SchemaDrift | undefined; files: string[] | undefined }> {
+  let drift: SchemaDrift | undefined;
+  let files: string[] | undefined;
+  let parts: ReadPart[] | undefined;
+
+  // Drift: `fail` throws naming the files; `accept` records every drifting group.
+  const judge = (groups: FileGroupDrift[]) => {
+    files = groups.flatMap((g) => g.files).sort();
+    const drifting = groups.filter(hasDrift);
+    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
+    if (drifting.length)
+      drift = {
+        policy: "accept",
+        groups: drifting.map(({ files, added, missing, reordered, repeated }) => ({
+          files,
+          added,
+          missing,
+          reordered,
+          ...(repeated ? { repeated } : {}),
+        })),
+      };
+    return drifting;
+  };
+  if (format === "csv" && optionIs(options, "header", "true")) {
+    const byPosition = optionIs(options, "enforceSchema", "true");
+    const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition);
+    judge(groups);
+    const read = groups.filter((g) => !g.empty);
+    // Files with no header and no rows are not read; if all are such, the declared columns give 0 rows.
+    if (read.length)
+      parts = read.map((g) => ({
+        paths: g.files,
+        ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
+        missing: g.missing,
+      }));
+    // Each group's schema names the header's columns by position, as its header was read above.
+    setOption(options, "enforceSchema", "true");
+  } else if (format === "parquet") {
+    const groups = await parquetColumnGroups(spark, paths, declared.names);
+    const drifting = judge(groups) as typeof groups;
+    // Added columns are read with the files' own types, so no value is dropped; files without
+    // a column read it as null (Parquet matches columns by name).
+    const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
+    if (added.size)
+      parts = [
+        {
+          paths,
+          ddl: [declared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
+          missing: [],
+        },
+      ];
+  } else if (spec.format === "jsonl") {
+    // Added fields are read as text (objects keep their JSON), so no value is dropped.
+    const added = [
+      ...new Set(judge(await jsonlFieldGroups(spark, paths, declared.names)).flatMap((g) => g.added)),
+    ];
+    if (added.length)
+      parts = [
+        { paths, ddl: [declared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
+      ];
+  }
+  return { parts, drift, files };
 }
 
 /** One read of a source: its files (or globs), schema and the declared columns its files lack. */
