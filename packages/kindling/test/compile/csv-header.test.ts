@@ -4,11 +4,17 @@
  * names / `enforceSchema: true` are handled. Input files are made here; rows and counts are exact.
  */
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { deflateSync, gzipSync } from "node:zlib";
 import type { SparkSession } from "@kindling/spark-connect";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testSession } from "../../../spark-connect/test/support/session.js";
-import { repeatedNames, safeHeaderNames } from "../../src/compile/csv-header.js";
+import {
+  csvFirstRecord,
+  plainLocalHeader,
+  repeatedNames,
+  safeHeaderNames,
+} from "../../src/compile/csv-header.js";
 import { csvHeaderDrift } from "../../src/compile/drift.js";
 import { inputDir, runOneSource, writeInputs } from "./support.js";
 
@@ -69,6 +75,33 @@ describe("CSV header naming (pure)", () => {
 });
 
 describe("reading CSV headers for the drift check", () => {
+  it("a plain local header is read directly only where Spark reads the same names", async () => {
+    const dir = inputDir("plain");
+    const plain: [string, string, Record<string, string>][] = [
+      ["a.csv", "a,b,c\n1,2,3\n", {}],
+      ["b.csv", " a , b ,\n1,2,3\n", {}],
+      ["c.csv", "Munic\u00edpio;\u00e7a\r\n1;2\r\n", { sep: ";", multiLine: "true" }],
+      ["d", "x|y||z\n", { delimiter: "|" }],
+    ];
+    const declined: [string, string | Buffer, Record<string, string>][] = [
+      ["q.csv", '"a,b",c\n', {}],
+      ["bom.csv", "\uFEFFa,b\n", {}],
+      ["e.csv", "a\\,b\n", {}],
+      ["g.csv.gz", gzipSync("a,b\n"), {}],
+      ["c2.csv", "#c\na,b\n", { comment: "#" }],
+      ["l.csv", Buffer.from("\u00e9,b\n", "latin1"), { encoding: "ISO-8859-1" }],
+      ["cr.csv", "a,b\rc,d\r", {}],
+      ["blank.csv", "\na,b\n", {}],
+    ];
+    const data = writeInputs(dir, Object.fromEntries([...plain, ...declined].map(([f, body]) => [f, body])));
+    for (const [f, , options] of plain) {
+      const viaSpark = await csvFirstRecord(spark, `file://${join(data, f)}`, options);
+      expect(plainLocalHeader(join(data, f), options), f).toEqual(viaSpark!.map((x) => x ?? ""));
+    }
+    for (const [f, , options] of declined)
+      expect(plainLocalHeader(join(data, f), options), f).toBeUndefined();
+  });
+
   it("a glob over a data file, a header-only file, a 0-byte file and every codec Spark reads by extension", async () => {
     const dir = inputDir("codecs");
     const text = (rows: string) => `sku,qty\n${rows}`;
