@@ -11,6 +11,7 @@ export type SparkErrorCode =
   | "PROVISION" // Spark could not be provisioned (Java/Maven missing, download failed)
   | "SERVER_START" // the local server did not start
   | "PROTOCOL" // the server sent something the client does not understand
+  | "DECODE" // a result value has no faithful JS value under the chosen decode options
   | "INTERNAL";
 
 export interface SparkErrorDetails {
