@@ -174,7 +174,7 @@ describe("row names", () => {
     const row = rowFactory(names)([[1], [2], [3], [4]], 0);
     expect(Object.keys(row)).toEqual(names);
     expect(Object.values(row)).toEqual([1, 2, 3, 4]);
-    expect(row.__proto__).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(row, "__proto__")?.value).toBe(1);
     expect(JSON.stringify(row)).toBe('{"__proto__":1,"constructor":2,"toString":3,"hasOwnProperty":4}');
     const empty = rowFactory(["a"])([[5]], 0);
     expect("toString" in empty).toBe(false);
