@@ -14,6 +14,14 @@ export type SparkErrorCode =
   | "DECODE" // a result value has no faithful JS value under the chosen decode options
   | "INTERNAL";
 
+/** The innermost error of Spark's cause chain: the Java/Scala exception that started the failure. */
+export interface SparkRootCause {
+  /** Fully qualified class, e.g. `org.apache.hadoop.fs.FileAlreadyExistsException`. */
+  className: string;
+  /** Its message as one line (whitespace collapsed, cut at 500 characters). */
+  message: string;
+}
+
 export interface SparkErrorDetails {
   errorClass?: string;
   sqlState?: string;
@@ -22,6 +30,8 @@ export interface SparkErrorDetails {
   hint?: string;
   /** The server's stack trace, when it sent one; never part of `message`. */
   serverStackTrace?: string;
+  /** The innermost cause Spark reported (via FetchErrorDetails), when the error had one. */
+  rootCause?: SparkRootCause;
   cause?: unknown;
 }
 
@@ -33,6 +43,11 @@ export class SparkConnectError extends Error {
   readonly messageParameters: Record<string, string>;
   readonly hint: string | undefined;
   readonly serverStackTrace: string | undefined;
+  /**
+   * The innermost exception of Spark's cause chain when the top error wraps others (e.g. the
+   * `FileAlreadyExistsException` under `TASK_WRITE_FAILED`); it is also named in `message`.
+   */
+  readonly rootCause: SparkRootCause | undefined;
 
   constructor(code: SparkErrorCode, message: string, details: SparkErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -43,6 +58,7 @@ export class SparkConnectError extends Error {
     this.messageParameters = details.messageParameters ?? {};
     this.hint = details.hint;
     this.serverStackTrace = details.serverStackTrace;
+    this.rootCause = details.rootCause;
   }
 }
 

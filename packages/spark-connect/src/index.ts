@@ -17,6 +17,7 @@ export {
   SparkConnectError,
   type SparkErrorCode,
   SparkProvisionError,
+  type SparkRootCause,
   SparkServerStartError,
 } from "./errors.js";
 export * as functions from "./functions.js";
