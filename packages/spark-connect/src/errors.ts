@@ -35,6 +35,15 @@ export interface SparkErrorDetails {
   cause?: unknown;
 }
 
+/** Text from the server as one line: whitespace collapsed, control characters escaped, cut at `max`. */
+export function oneLine(text: string, max = 500): string {
+  const flat = text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 /** The base of every error the client throws. `message` is one readable paragraph. */
 export class SparkConnectError extends Error {
   readonly code: SparkErrorCode;

@@ -25,8 +25,8 @@
  * | variant               | the JSON-like value it holds (objects, arrays, scalars as above)     |
  * | null                  | null                                                                |
  */
-import { type Data, type RecordBatch, Type, tableFromIPC } from "apache-arrow";
-import { SparkConnectError } from "../errors.js";
+import { type Data, type Field, MessageReader, type RecordBatch, Type, tableFromIPC } from "apache-arrow";
+import { oneLine, SparkConnectError } from "../errors.js";
 import { type Row, rowFactory, uniqueNames } from "./rows.js";
 import { type DecodeOptions, intervalAt, timestampDecoder } from "./temporal.js";
 import { decodeVariant } from "./variant.js";
@@ -217,7 +217,45 @@ export function batchToRows(batch: RecordBatch, options: DecodeOptions = {}): Ro
   return rows;
 }
 
-/** Decodes one Arrow IPC message (as Spark sends per ArrowBatch) into record batches. */
+/**
+ * Decodes one Arrow IPC message (as Spark sends per ArrowBatch) into record batches. Throws
+ * SparkConnectError PROTOCOL when the batch cannot be read, naming repeated struct field names
+ * when the schema has them (see {@link repeatedStructFields}).
+ */
 export function ipcToBatches(bytes: Uint8Array): RecordBatch[] {
-  return tableFromIPC(bytes).batches;
+  try {
+    return tableFromIPC(bytes).batches;
+  } catch (e) {
+    const repeated = repeatedStructFields(bytes);
+    throw new SparkConnectError(
+      "PROTOCOL",
+      repeated.length
+        ? `The server sent a result batch that does not match its schema: struct field names repeat (${repeated.join("; ")}). ` +
+            "Spark renames repeated struct fields (a, a → a_0, a_1), and when a renamed field meets an existing one its " +
+            "Arrow writer keeps only one of them, so a value is gone before it reaches the client. Give the struct fields unique names."
+        : `The server sent a result batch the client cannot read (${oneLine(String((e as Error)?.message ?? e))}).`,
+      { cause: e },
+    );
+  }
+}
+
+/** `struct st: a_1` for every struct in the batch's schema whose field names repeat. */
+export function repeatedStructFields(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  const visit = (field: Field) => {
+    const children = (field.type as { children?: Field[] }).children ?? [];
+    const seen = new Set<string>();
+    for (const c of children) {
+      if (field.type.typeId === Type.Struct && seen.has(c.name)) out.push(`struct ${field.name}: ${c.name}`);
+      seen.add(c.name);
+      visit(c);
+    }
+  };
+  try {
+    const schema = new MessageReader(bytes).readSchema();
+    for (const f of schema?.fields ?? []) visit(f);
+  } catch {
+    /* no readable schema: nothing to name */
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { SparkConnectError, type SparkErrorCode, type SparkRootCause } from "../errors.js";
+import { oneLine, SparkConnectError, type SparkErrorCode, type SparkRootCause } from "../errors.js";
 import { ErrorInfoSchema } from "../gen/google/rpc/error_details_pb.js";
 import type {
   FetchErrorDetailsResponse,
@@ -44,15 +44,6 @@ function hintFor(errorClass: string | undefined): string | undefined {
 export function oneParagraph(message: string): string {
   const firstBlock = message.trimStart().split(/;\s*\n|\n/)[0] ?? message;
   return firstBlock.replace(/;\s*$/, "").trim();
-}
-
-/** Text from the server as one line: whitespace collapsed, control characters escaped, cut at `max`. */
-export function oneLine(text: string, max = 500): string {
-  const flat = text
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /**
