@@ -113,6 +113,7 @@ describe("query errors", () => {
     expect(() => df.rollup("id").pivot("id")).toThrow(invalid);
     expect(() => spark.range(1.5)).toThrow(invalid);
     expect(() => spark.range(0, 10, Number.NaN)).toThrow(invalid);
+    expect(() => df.write.mode("constructor" as "append")).toThrow(invalid); // not an inherited key
     // every spelling Spark's JoinType accepts runs on the server
     const left = await spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b') AS t(id, v)");
     const right = await spark.sql("SELECT * FROM VALUES (2, 'B'), (3, 'C') AS t(id, w)");

@@ -7,7 +7,7 @@ import {
   intervalAt,
   microsToDate,
   microsToMillis,
-  timestampDecoder,
+  timestampReader,
 } from "../src/arrow/temporal.js";
 import { oneParagraph } from "../src/client/errors.js";
 import { Join_JoinType } from "../src/gen/spark/connect/relations_pb.js";
@@ -129,11 +129,32 @@ describe("exact timestamps", () => {
     expect(floorDiv(7n, 2n)).toBe(3n);
   });
 
-  it("gives exact microseconds when asked, for every Arrow time unit", () => {
-    expect(timestampDecoder(2, "microseconds")(253402300799999999n)).toBe(253402300799999999n);
-    expect(timestampDecoder(0, "microseconds")(-1n)).toBe(-1_000_000n);
-    expect(timestampDecoder(3, "microseconds")(-1n)).toBe(-1n);
-    expect((timestampDecoder(1)(1500n) as Date).toISOString()).toBe("1970-01-01T00:00:01.500Z");
+  it("reads a column exactly on both sides of 2^53, and exact microseconds when asked, for every unit", () => {
+    const col = new BigInt64Array([
+      us("9999-12-31T23:59:59.999Z", 999),
+      us("1600-01-01T00:00:00.000Z", 999),
+      us("2255-06-05T23:47:34.740Z", 991), // 2^53 - 1 µs
+      us("1684-07-28T00:12:25.259Z", 8), // -(2^53) µs
+      -1n,
+      us("2255-06-05T23:47:34.740Z", 993), // 2^53 + 1 µs: past the fast path
+    ]);
+    expect([col[2], col[3], col[5]]).toEqual([2n ** 53n - 1n, -(2n ** 53n), 2n ** 53n + 1n]);
+    const dates = [0, 1, 2, 3, 4, 5].map((i) => (timestampReader(col, 2)(i) as Date).toISOString());
+    expect(dates).toEqual([
+      "9999-12-31T23:59:59.999Z",
+      "1600-01-01T00:00:00.000Z",
+      "2255-06-05T23:47:34.740Z",
+      "1684-07-28T00:12:25.259Z",
+      "1969-12-31T23:59:59.999Z",
+      "2255-06-05T23:47:34.740Z",
+    ]);
+    expect(timestampReader(col, 2, "microseconds")(0)).toBe(253402300799999999n);
+    const one = new BigInt64Array([-1n]);
+    expect(timestampReader(one, 0, "microseconds")(0)).toBe(-1_000_000n);
+    expect(timestampReader(one, 3, "microseconds")(0)).toBe(-1n);
+    expect((timestampReader(new BigInt64Array([1500n]), 1)(0) as Date).toISOString()).toBe(
+      "1970-01-01T00:00:01.500Z",
+    );
   });
 
   it("refuses an instant a Date cannot hold instead of returning Invalid Date", () => {

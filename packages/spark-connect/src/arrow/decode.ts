@@ -28,7 +28,7 @@
 import { type Data, type Field, MessageReader, type RecordBatch, Type, tableFromIPC } from "apache-arrow";
 import { oneLine, SparkConnectError } from "../errors.js";
 import { type Row, rowFactory, uniqueNames } from "./rows.js";
-import { type DecodeOptions, intervalAt, timestampDecoder } from "./temporal.js";
+import { type DecodeOptions, intervalAt, timestampReader } from "./temporal.js";
 import { decodeVariant } from "./variant.js";
 
 export type { Row } from "./rows.js";
@@ -109,9 +109,9 @@ export function decodeData(d: Data, options: DecodeOptions = {}): unknown[] {
       return out;
     }
     case Type.Timestamp: {
-      const values = d.values as BigInt64Array;
-      const convert = timestampDecoder((t as unknown as { unit: number }).unit, options.timestamps);
-      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : convert(values[i]!);
+      const unit = (t as unknown as { unit: number }).unit;
+      const read = timestampReader(d.values as BigInt64Array, unit, options.timestamps);
+      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : read(i);
       return out;
     }
     case Type.Duration: {
