@@ -1,4 +1,5 @@
 /** Pure logic: URL parsing, decimal text, literals, exact time arithmetic, row names. No server needed. */
+import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { decimalToString } from "../src/arrow/decode.js";
 import { isPlainRecord, rowFactory, uniqueNames } from "../src/arrow/rows.js";
@@ -9,7 +10,9 @@ import {
   microsToMillis,
   timestampReader,
 } from "../src/arrow/temporal.js";
-import { oneParagraph } from "../src/client/errors.js";
+import { causeChain, oneParagraph, rootCauseOf } from "../src/client/errors.js";
+import { oneLine } from "../src/errors.js";
+import { FetchErrorDetailsResponseSchema } from "../src/gen/spark/connect/base_pb.js";
 import { Join_JoinType } from "../src/gen/spark/connect/relations_pb.js";
 import { Decimal, functions as F, parseConnectUrl, SparkConnectError } from "../src/index.js";
 import { joinTypeOf } from "../src/plan/relations.js";
@@ -246,5 +249,44 @@ describe("user mistakes are SparkConnectErrors with a code", () => {
     expect(() => F.when(F.lit(true), 1).otherwise(2).when(F.lit(false), 3)).toThrow(invalid);
     expect(() => F.when(F.lit(true), 1).otherwise(2).otherwise(3)).toThrow(invalid);
     expect(() => F.col("a").otherwise(1)).toThrow(invalid);
+  });
+});
+
+describe("Spark's cause chain", () => {
+  const details = (errors: { cls: string; message: string; causeIdx?: number }[], rootErrorIdx = 0) =>
+    create(FetchErrorDetailsResponseSchema, {
+      rootErrorIdx,
+      errors: errors.map((e) => ({ errorTypeHierarchy: [e.cls], message: e.message, causeIdx: e.causeIdx })),
+    });
+
+  it("follows causeIdx from the top error to the innermost cause", () => {
+    const d = details(
+      [
+        { cls: "java.io.FileAlreadyExistsException", message: "File x\n already\texists \u0007" },
+        { cls: "org.apache.spark.SparkException", message: "[TASK_WRITE_FAILED] Task failed", causeIdx: 2 },
+        { cls: "org.apache.spark.SparkException", message: "Job aborted", causeIdx: 0 },
+      ],
+      1,
+    );
+    const chain = causeChain(d);
+    expect(chain.map((e) => e.message.slice(0, 11))).toEqual(["[TASK_WRITE", "Job aborted", "File x\n alr"]);
+    expect(rootCauseOf(chain)).toEqual({
+      className: "java.io.FileAlreadyExistsException",
+      message: "File x already exists \\x07",
+    });
+  });
+
+  it("has no root cause for a lone error, and stops on a cycle", () => {
+    expect(rootCauseOf(causeChain(details([{ cls: "A", message: "a" }])))).toBeUndefined();
+    const loop = details([
+      { cls: "A", message: "a", causeIdx: 1 },
+      { cls: "B", message: "b", causeIdx: 0 },
+    ]);
+    expect(causeChain(loop).map((e) => e.message)).toEqual(["a", "b"]);
+  });
+
+  it("cuts long server text to one line", () => {
+    expect(oneLine("x".repeat(600))).toHaveLength(500);
+    expect(oneLine("x".repeat(600)).endsWith("…")).toBe(true);
   });
 });
