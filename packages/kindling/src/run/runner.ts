@@ -14,6 +14,7 @@ import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
+import { writeFailed } from "./write-error.js";
 
 /**
  * Session settings every run uses (see bench/README.md for what each bought):
@@ -169,7 +170,11 @@ export async function runPipeline(
       if (action.kind === "quarantine") {
         const qdf = compiled.quarantine!.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"));
         const fmt = compiled.spec.quarantine?.format ?? "parquet";
-        info = await qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions(action.name));
+        info = await qdf.write
+          .mode("overwrite")
+          .format(fmt)
+          .save(staging, actionOptions(action.name))
+          .catch((e) => Promise.reject(writeFailed(e, action)));
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
@@ -184,7 +189,13 @@ export async function runPipeline(
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
         }
         if (sink.spec.format === "csv") w = w.option("header", true);
-        info = await w.save(staging, actionOptions(action.name));
+        info = await w
+          .save(staging, actionOptions(action.name))
+          .catch((e) =>
+            Promise.reject(
+              writeFailed(e, { ...action, step: sink.node, partitionBy: sink.spec.partition_by }),
+            ),
+          );
         const mode =
           sink.spec.mode === "append"
             ? "append"
