@@ -56,7 +56,7 @@ export function absorb(r: ExecutePlanResponse, info: ExecutionInfo): RecordBatch
     if (t.typeName === "struct") info.schema = t;
   }
   for (const om of r.observedMetrics) {
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = Object.create(null); // keeps a metric named __proto__
     om.values.forEach((v, i) => {
       values[om.keys[i] ?? `_${i}`] = literalToJs(v);
     });
