@@ -24,7 +24,9 @@ export function progressPrinter(enabled = true): (e: RunEvent) => void {
       const line = `${current}: ${p.stages.length} stage(s), tasks ${done}/${tasks}, ${p.inflightTasks} running, ${(read / 2 ** 20).toFixed(0)} MB read`;
       process.stderr.write(`\r\x1b[K${line}`);
     } else if (e.type === "commit") {
-      process.stderr.write(`${tty ? "\r\x1b[K" : ""}kindling: committing sink ${e.sink} to the Delta table ${e.path}\n`);
+      process.stderr.write(
+        `${tty ? "\r\x1b[K" : ""}kindling: committing sink ${e.sink} to the Delta table ${e.path}\n`,
+      );
     } else if (e.type === "done") {
       const line = `${current}: done in ${(e.ms / 1000).toFixed(1)} s`;
       process.stderr.write(tty ? `\r\x1b[K${line}\n` : `kindling: ${line}\n`);

@@ -1,5 +1,6 @@
 import { SparkSession as Session, type SparkSession } from "@kindling/spark-connect";
 import { clusterConnectUrl } from "../cluster/index.js";
+import { DELTA_ADD_ON, deltaSparkConf } from "../delta/server.js";
 import { credentialsFromEnv } from "../storage/credentials.js";
 import { sparkS3ServerOptions } from "../storage/spark-s3.js";
 
@@ -39,7 +40,10 @@ export async function openSession(opts: EngineOptions): Promise<SparkSession> {
     .localServerOptions({
       driverMemory: opts.driverMemory ?? process.env.KINDLING_DRIVER_MEMORY ?? "4g",
       onProgress: say,
-      ...(s3 ? { profiles: s3.profiles, conf: s3.conf, env: s3.env } : {}),
+      // Delta is always on (see docs/pipeline-spec.md, "Delta Lake": its start-time cost is small).
+      addOns: [DELTA_ADD_ON],
+      conf: { ...deltaSparkConf(), ...s3?.conf },
+      ...(s3 ? { profiles: s3.profiles, env: s3.env } : {}),
     })
     .getOrCreate();
 }

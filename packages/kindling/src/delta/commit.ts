@@ -5,11 +5,18 @@
  * a run that fails or is killed before the commit file lands leaves the table at its previous
  * version, so Delta sinks need no staging-folder swap.
  */
-import { type SparkSession, SparkConnectError } from "@kindling/spark-connect";
+import { SparkConnectError, type SparkSession } from "@kindling/spark-connect";
 import { q } from "../compile/hidden.js";
 import { KindlingError } from "../errors.js";
 import type { SinkSpec } from "../spec/index.js";
-import { deltaHistory, deltaTableName, deltaVersion, type DeltaCommit, type DeltaRowChanges, rowChanges } from "./table.js";
+import {
+  type DeltaCommit,
+  type DeltaRowChanges,
+  deltaHistory,
+  deltaTableName,
+  deltaVersion,
+  rowChanges,
+} from "./table.js";
 
 /** What one run's commit did to a Delta sink (part of the run report). */
 export interface DeltaSinkCommit {
@@ -99,7 +106,8 @@ async function writeDelta(
   exists: boolean,
   evolve: boolean,
 ): Promise<void> {
-  const mode = sink.spec.mode === "append" || (sink.spec.mode === "merge" && !exists) ? "append" : "overwrite";
+  const mode =
+    sink.spec.mode === "append" || (sink.spec.mode === "merge" && !exists) ? "append" : "overwrite";
   let w = spark.read.parquet(staging).write.format("delta").mode(mode);
   if (sink.spec.partition_by?.length) w = w.partitionBy(...sink.spec.partition_by);
   if (sink.spec.mode === "replace_where") w = w.option("replaceWhere", sink.spec.replace_where!);
@@ -118,12 +126,18 @@ async function mergeInto(spark: SparkSession, sink: DeltaSinkTarget, staging: st
 }
 
 /** Refuses added, missing or retyped columns unless the sink opts into adding columns. */
-async function refuseSchemaChange(spark: SparkSession, sink: DeltaSinkTarget, staging: string): Promise<void> {
+async function refuseSchemaChange(
+  spark: SparkSession,
+  sink: DeltaSinkTarget,
+  staging: string,
+): Promise<void> {
   const table = new Map(await spark.read.format("delta").load(sink.path).dtypes());
   const run = new Map(await spark.read.parquet(staging).dtypes());
   const added = [...run.keys()].filter((c) => !table.has(c));
   const missing = [...table.keys()].filter((c) => !run.has(c));
-  const retyped = [...run].filter(([c, t]) => table.has(c) && table.get(c) !== t).map(([c, t]) => `${c} ${table.get(c)} → ${t}`);
+  const retyped = [...run]
+    .filter(([c, t]) => table.has(c) && table.get(c) !== t)
+    .map(([c, t]) => `${c} ${table.get(c)} → ${t}`);
   const evolve = sink.spec.schema_evolution === "add_columns";
   if (!missing.length && !retyped.length && (evolve || !added.length)) return;
   const what = [
@@ -172,9 +186,13 @@ function commitError(sink: DeltaSinkTarget, e: unknown): unknown {
       "data",
       { cause: e },
     );
-  return new KindlingError(`sink ${sink.name}: the Delta commit to ${sink.path} failed: ${e.message}`, "spark", {
-    cause: e,
-  });
+  return new KindlingError(
+    `sink ${sink.name}: the Delta commit to ${sink.path} failed: ${e.message}`,
+    "spark",
+    {
+      cause: e,
+    },
+  );
 }
 
 /**

@@ -56,8 +56,14 @@ export function isNotDeltaTable(e: unknown): boolean {
  * The table's commits, newest first (`limit` of them when given), from DESCRIBE HISTORY. Throws the
  * server's error (a SparkConnectError) when `path` is not a Delta table.
  */
-export async function deltaHistory(spark: SparkSession, path: string, limit?: number): Promise<DeltaCommit[]> {
-  const history = await spark.sql(`DESCRIBE HISTORY ${deltaTableName(path)}${limit ? ` LIMIT ${limit}` : ""}`);
+export async function deltaHistory(
+  spark: SparkSession,
+  path: string,
+  limit?: number,
+): Promise<DeltaCommit[]> {
+  const history = await spark.sql(
+    `DESCRIBE HISTORY ${deltaTableName(path)}${limit ? ` LIMIT ${limit}` : ""}`,
+  );
   const rows = await history
     .select(
       F.col("version"),
@@ -75,7 +81,8 @@ export async function deltaHistory(spark: SparkSession, path: string, limit?: nu
     operation: String(r.operation),
     readVersion: r.readVersion === null || r.readVersion === undefined ? undefined : Number(r.readVersion),
     operationMetrics: r.metrics ? (JSON.parse(String(r.metrics)) as Record<string, string>) : {},
-    userMetadata: r.userMetadata === null || r.userMetadata === undefined ? undefined : String(r.userMetadata),
+    userMetadata:
+      r.userMetadata === null || r.userMetadata === undefined ? undefined : String(r.userMetadata),
   }));
 }
 

@@ -275,7 +275,9 @@ export async function runPipeline(
   } catch (e) {
     await store
       .cleanup(
-        [...staged, ...deltaStaged].map((s) => s.staging).concat(plan.map((p) => store.stagingPathFor(p.path, runId))),
+        [...staged, ...deltaStaged]
+          .map((s) => s.staging)
+          .concat(plan.map((p) => store.stagingPathFor(p.path, runId))),
       )
       .catch(() => undefined);
     result.error = e instanceof Error ? e.message : String(e);

@@ -11,7 +11,9 @@ const ColumnList = z.array(z.string().min(1)).min(1);
 
 /** `merge`: MERGE INTO the Delta table on `keys` (Delta's merge; dbt's unique_key). */
 export const DeltaMergeSchema = z.strictObject({
-  keys: ColumnList.describe("Columns that identify a row; a run's row with the same keys as a table row matches it."),
+  keys: ColumnList.describe(
+    "Columns that identify a row; a run's row with the same keys as a table row matches it.",
+  ),
   when_matched: z
     .enum(["update", "ignore"])
     .default("update")
@@ -32,12 +34,19 @@ export const deltaSinkFields = {
   schema_evolution: z
     .enum(["none", "add_columns"])
     .default("none")
-    .describe("none: a run whose columns differ from the table's fails; add_columns: new columns are added to the table."),
+    .describe(
+      "none: a run whose columns differ from the table's fails; add_columns: new columns are added to the table.",
+    ),
 };
 
 /** Fields a source takes only with `format: delta` (Delta time travel). */
 export const deltaSourceFields = {
-  version: z.number().int().min(0).optional().describe("Delta time travel: read the table as of this version."),
+  version: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Delta time travel: read the table as of this version."),
   timestamp: z
     .string()
     .min(1)
@@ -63,7 +72,11 @@ export function checkDeltaSink(spec: SinkFields, base: SpecPath): IssueDraft[] {
   const issues: IssueDraft[] = [];
   const delta = spec.format === "delta";
   const needsDelta = (field: string, why: string) => {
-    issues.push({ code: "conflict", path: [...base, field], message: `${why} needs format: delta (found format: ${spec.format})` });
+    issues.push({
+      code: "conflict",
+      path: [...base, field],
+      message: `${why} needs format: delta (found format: ${spec.format})`,
+    });
   };
   if (!delta) {
     if (spec.mode === "merge" || spec.mode === "replace_where") needsDelta("mode", `mode ${spec.mode}`);
@@ -73,9 +86,17 @@ export function checkDeltaSink(spec: SinkFields, base: SpecPath): IssueDraft[] {
     return issues;
   }
   if (spec.mode === "merge" && spec.merge === undefined)
-    issues.push({ code: "missing_key", path: [...base, "merge"], message: "mode merge needs merge: {keys: [...]}" });
+    issues.push({
+      code: "missing_key",
+      path: [...base, "merge"],
+      message: "mode merge needs merge: {keys: [...]}",
+    });
   if (spec.mode !== "merge" && spec.merge !== undefined)
-    issues.push({ code: "conflict", path: [...base, "merge"], message: `merge is used only with mode: merge (found mode: ${spec.mode})` });
+    issues.push({
+      code: "conflict",
+      path: [...base, "merge"],
+      message: `merge is used only with mode: merge (found mode: ${spec.mode})`,
+    });
   if (spec.mode === "replace_where" && spec.replace_where === undefined)
     issues.push({
       code: "missing_key",
@@ -119,7 +140,11 @@ export function checkDeltaSource(spec: SourceFields, base: SpecPath): IssueDraft
     return issues;
   }
   if (spec.version !== undefined && spec.timestamp !== undefined)
-    issues.push({ code: "conflict", path: [...base, "timestamp"], message: "give version or timestamp, not both" });
+    issues.push({
+      code: "conflict",
+      path: [...base, "timestamp"],
+      message: "give version or timestamp, not both",
+    });
   if (spec.schema !== undefined)
     issues.push({
       code: "conflict",

@@ -35,7 +35,12 @@ const quarantine = () => ({ path: join(out(), "quarantine") });
 
 /** Every mode at once, one table each, fed by the same cleaned orders. */
 function allModesSpec(input: string) {
-  const sink = (name: string, extra: object) => ({ input: "clean_orders", format: "delta", path: join(out(), name), ...extra });
+  const sink = (name: string, extra: object) => ({
+    input: "clean_orders",
+    format: "delta",
+    path: join(out(), name),
+    ...extra,
+  });
   return {
     version: 1,
     name: "delta_modes",
@@ -87,21 +92,41 @@ describe("Delta sinks", () => {
     expect(await tableRows(spark, join(out(), "mg"))).toEqual(first);
 
     // o2 is updated (its key exists), o4 is new.
-    const b2 = writeCsv(join(dir, "in", "b2.csv"), HEADER, ["o2,c2,25.00,2026-11-01", "o4,c4,40.00,2026-11-02"]);
+    const b2 = writeCsv(join(dir, "in", "b2.csv"), HEADER, [
+      "o2,c2,25.00,2026-11-01",
+      "o4,c4,40.00,2026-11-02",
+    ]);
     const r2 = await run(allModesSpec(b2), "modes2");
     expect(r2.error).toBeUndefined();
     expect(delta(r2, "ov")).toMatchObject({ version: 1, readVersion: 0, operation: "WRITE" });
-    expect(await tableRows(spark, join(out(), "ov"))).toEqual(["25.00|c2|2026-11-01|o2", "40.00|c4|2026-11-02|o4"]);
-    expect(delta(r2, "ap")).toMatchObject({ version: 1, operation: "WRITE", rows: { inserted: 2, updated: 0, deleted: 0 } });
-    expect(await tableRows(spark, join(out(), "ap"))).toEqual([...first, "25.00|c2|2026-11-01|o2", "40.00|c4|2026-11-02|o4"].sort());
-    expect(delta(r2, "mg")).toMatchObject({ version: 1, operation: "MERGE", rows: { inserted: 1, updated: 1, deleted: 0 } });
+    expect(await tableRows(spark, join(out(), "ov"))).toEqual([
+      "25.00|c2|2026-11-01|o2",
+      "40.00|c4|2026-11-02|o4",
+    ]);
+    expect(delta(r2, "ap")).toMatchObject({
+      version: 1,
+      operation: "WRITE",
+      rows: { inserted: 2, updated: 0, deleted: 0 },
+    });
+    expect(await tableRows(spark, join(out(), "ap"))).toEqual(
+      [...first, "25.00|c2|2026-11-01|o2", "40.00|c4|2026-11-02|o4"].sort(),
+    );
+    expect(delta(r2, "mg")).toMatchObject({
+      version: 1,
+      operation: "MERGE",
+      rows: { inserted: 1, updated: 1, deleted: 0 },
+    });
     expect(await tableRows(spark, join(out(), "mg"))).toEqual([
       "10.00|c1|2026-11-01|o1",
       "25.00|c2|2026-11-01|o2",
       "30.00|c3|2026-11-02|o3",
       "40.00|c4|2026-11-02|o4",
     ]);
-    expect(delta(r2, "mi")).toMatchObject({ version: 1, operation: "MERGE", rows: { inserted: 1, updated: 0, deleted: 0 } });
+    expect(delta(r2, "mi")).toMatchObject({
+      version: 1,
+      operation: "MERGE",
+      rows: { inserted: 1, updated: 0, deleted: 0 },
+    });
     expect(await tableRows(spark, join(out(), "mi"))).toEqual([...first, "40.00|c4|2026-11-02|o4"].sort());
     // One commit per run and sink: versions 0 and 1, each tagged with its run.
     const history = await deltaHistory(spark, join(out(), "mg"));
@@ -112,7 +137,10 @@ describe("Delta sinks", () => {
   });
 
   it("a run that fails its checks commits nothing: every table stays at its previous version", async () => {
-    const bad = writeCsv(join(dir, "in", "bad.csv"), HEADER, ["o9,c9,-1.00,2026-11-03", "o2,c2,99.00,2026-11-01"]);
+    const bad = writeCsv(join(dir, "in", "bad.csv"), HEADER, [
+      "o9,c9,-1.00,2026-11-03",
+      "o2,c2,99.00,2026-11-01",
+    ]);
     const before = await tableRows(spark, join(out(), "mg"));
     const r = await run(allModesSpec(bad), "modes-bad");
     expect(r.status).toBe("failed");
@@ -138,7 +166,10 @@ describe("Delta sinks", () => {
       },
       quarantine: quarantine(),
     });
-    const b3 = writeCsv(join(dir, "in", "b3.csv"), HEADER, ["o5,c5,50.00,2026-11-02", "o6,c6,60.00,2026-11-02"]);
+    const b3 = writeCsv(join(dir, "in", "b3.csv"), HEADER, [
+      "o5,c5,50.00,2026-11-02",
+      "o6,c6,60.00,2026-11-02",
+    ]);
     const r = await run(spec(b3), "rw1");
     expect(r.error).toBeUndefined();
     expect(delta(r, "ov")).toMatchObject({ version: 2, readVersion: 1, operation: "WRITE" });
@@ -152,7 +183,9 @@ describe("Delta sinks", () => {
     const outside = writeCsv(join(dir, "in", "b4.csv"), HEADER, ["o7,c7,70.00,2026-11-01"]);
     const r2 = await run(spec(outside), "rw2");
     expect(r2.status).toBe("failed");
-    expect(r2.error).toMatch(/sink ov: some of this run's rows do not satisfy replace_where \(day = DATE'2026-11-02'\)/);
+    expect(r2.error).toMatch(
+      /sink ov: some of this run's rows do not satisfy replace_where \(day = DATE'2026-11-02'\)/,
+    );
     expect(await deltaVersion(spark, join(out(), "ov"))).toBe(2);
   });
 
@@ -182,7 +215,11 @@ describe("Delta sinks", () => {
     expect(await deltaVersion(spark, join(out(), "mg"))).toBe(1);
     const added = await run(spec("add_columns"), "schema2");
     expect(added.error).toBeUndefined();
-    expect(delta(added, "mg")).toMatchObject({ version: 2, operation: "MERGE", rows: { inserted: 0, updated: 2 } });
+    expect(delta(added, "mg")).toMatchObject({
+      version: 2,
+      operation: "MERGE",
+      rows: { inserted: 0, updated: 2 },
+    });
     expect(await tableRows(spark, join(out(), "mg"))).toEqual([
       "10.00|∅|c1|2026-11-01|o1",
       "25.00|30.000|c2|2026-11-01|o2",
@@ -203,7 +240,9 @@ describe("Delta sinks", () => {
     );
     expect(r.error).toBeUndefined();
     expect(r.counts?.reconciliations.every((x) => x.holds)).toBe(true);
-    expect(await tableRows(spark, join(out(), "copy_v0"))).toEqual(await tableRows(spark, join(out(), "mg"), 0));
+    expect(await tableRows(spark, join(out(), "copy_v0"))).toEqual(
+      await tableRows(spark, join(out(), "mg"), 0),
+    );
     expect(await tableRows(spark, join(out(), "copy_v0"))).toEqual([
       "10.00|c1|2026-11-01|o1",
       "20.00|c2|2026-11-01|o2",
@@ -218,7 +257,13 @@ describe("Delta sinks", () => {
       sources: { orders: source(input) },
       steps: [clean],
       sinks: {
-        race: { input: "clean_orders", format: "delta", path: join(out(), "race"), mode: "merge", merge: { keys: ["order_id"] } },
+        race: {
+          input: "clean_orders",
+          format: "delta",
+          path: join(out(), "race"),
+          mode: "merge",
+          merge: { keys: ["order_id"] },
+        },
       },
       quarantine: quarantine(),
     });
@@ -233,7 +278,9 @@ describe("Delta sinks", () => {
       const failed = results.filter((r) => r.status === "failed");
       expect(ok.length).toBe(1);
       expect(failed.length).toBe(1);
-      expect(failed[0]!.error).toMatch(/sink race: .*another run committed to .* Nothing was committed by this run; run it again/);
+      expect(failed[0]!.error).toMatch(
+        /sink race: .*another run committed to .* Nothing was committed by this run; run it again/,
+      );
       expect(await deltaVersion(spark, join(out(), "race"))).toBe(1);
       const winner = ok[0] === results[0] ? "ca|11.00" : "cb|12.00";
       const [customer, amount] = winner.split("|");

@@ -9,7 +9,11 @@ import { DELTA_ADD_ON, deltaSparkConf } from "../../src/delta/server.js";
  * A Spark Connect server with Delta for a test file: the suite's shared server when it already has
  * Delta's extension, otherwise one started (and owned) here. `stop()` stops only what it started.
  */
-export async function deltaServer(): Promise<{ remote: string; server?: LocalServer; stop(): Promise<void> }> {
+export async function deltaServer(): Promise<{
+  remote: string;
+  server?: LocalServer;
+  stop(): Promise<void>;
+}> {
   const shared = inject("sparkRemote");
   if (shared) {
     const probe = await SparkSession.builder().remote(shared).getOrCreate();

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkProvisionError } from "../errors.js";
 import { cacheRoot, pinnedProperty, pinnedVersions, sparkPomPath } from "./paths.js";
@@ -25,7 +26,8 @@ export interface AddOnJars {
  * `<profile>.version`). Maven resolves the profile together with Spark under Spark's version
  * management (the pom's spark-parent import); the jars Spark already has are left out, so the
  * folder holds only what the add-on brings. Spark's own cache folder is never written. A second
- * call is instant. Throws {@link SparkProvisionError} when the property is missing, Java or Maven
+ * call is instant; when the profile's text in the pom changes (same version, other dependencies),
+ * the folder is brought up to date (its marker holds a fingerprint of the profile). Throws {@link SparkProvisionError} when the property is missing, Java or Maven
  * is missing, or the download fails.
  */
 export async function ensureAddOnJars(
@@ -40,12 +42,14 @@ export async function ensureAddOnJars(
   const jarsDir = join(home, "jars");
   const marker = join(home, ".complete");
   const done = (): AddOnJars => ({ profile, version, jarsDir, jars: readdirSync(jarsDir).sort() });
-  if (existsSync(marker)) return done();
+  const fingerprint = profileFingerprint(profile, pom);
+  const current = () => existsSync(marker) && readFileSync(marker, "utf8").trim() === fingerprint;
+  if (current()) return done();
 
   checkJava();
   checkMaven();
   await withLock(`${home}.lock`, async () => {
-    if (existsSync(marker)) return;
+    if (current()) return;
     const progress = options.onProgress ?? ((line: string) => process.stderr.write(`${line}\n`));
     progress(`kindling: fetching ${profile} ${version} from Maven Central into ${home} (first use only)`);
     const staging = `${home}.staging-${process.pid}`;
@@ -53,12 +57,13 @@ export async function ensureAddOnJars(
     mkdirSync(staging, { recursive: true });
     await runMaven(pom, staging, [profile], progress);
     const sparkJars = new Set(readdirSync(spark.jarsDir));
+    const wanted = readdirSync(staging).filter((jar) => !sparkJars.has(jar));
     mkdirSync(jarsDir, { recursive: true });
-    for (const jar of readdirSync(staging)) {
-      if (!sparkJars.has(jar)) renameSync(join(staging, jar), join(jarsDir, jar));
-    }
+    for (const jar of wanted) renameSync(join(staging, jar), join(jarsDir, jar));
+    // Jars an earlier version of the profile wanted and this one does not.
+    for (const jar of readdirSync(jarsDir)) if (!wanted.includes(jar)) rmSync(join(jarsDir, jar));
     rmSync(staging, { recursive: true, force: true });
-    writeFileSync(marker, `${new Date().toISOString()}\n`);
+    writeFileSync(marker, `${fingerprint}\n`);
     progress(`kindling: ${profile} ${version} ready (${readdirSync(jarsDir).length} jars beside Spark's)`);
   });
   return done();
@@ -74,4 +79,15 @@ export function addOnVersion(profile: string, pom = sparkPomPath()): string {
         `next to <spark.version> (Spark itself is ${pinnedVersions(pom).spark}).`,
     );
   }
+}
+
+/** A short hash of the profile's text in the pom: its jar set changes only when this does. */
+function profileFingerprint(profile: string, pom: string): string {
+  const text = readFileSync(pom, "utf8");
+  const block = [...text.matchAll(/<profile>[\s\S]*?<\/profile>/g)]
+    .map((m) => m[0])
+    .find((p) => new RegExp(`<id>\\s*${profile}\\s*</id>`).test(p));
+  if (!block)
+    throw new SparkProvisionError(`spark/pom.xml (${pom}) has no profile with <id>${profile}</id>.`);
+  return createHash("sha256").update(block).digest("hex").slice(0, 16);
 }

@@ -230,7 +230,9 @@ function checkStep(step: StepSpec, index: number): IssueDraft[] {
 /** Where the spec sends rows to quarantine (first place found), for the "needs a quarantine" check. */
 function firstQuarantineUse(parts: PipelineParts): SpecPath | undefined {
   for (const source of parts.sources) {
-    if (source.spec?.malformed === "quarantine") return ["sources", source.name, "malformed"];
+    // A Delta table has no malformed records to quarantine.
+    if (source.spec?.malformed === "quarantine" && source.spec.format !== "delta")
+      return ["sources", source.name, "malformed"];
   }
   for (const step of parts.steps) {
     const spec = step.spec;
@@ -263,7 +265,11 @@ export function checkConsistency(parts: PipelineParts, hasQuarantineSection: boo
     const base: SpecPath = ["sinks", sink.name];
     issues.push(...checkStoragePath(spec.path, [...base, "path"]));
     issues.push(...checkDeltaSink(spec, base));
-    if (spec.format !== "delta" && spec.dynamic_partition_overwrite && (!spec.partition_by || spec.mode !== "overwrite"))
+    if (
+      spec.format !== "delta" &&
+      spec.dynamic_partition_overwrite &&
+      (!spec.partition_by || spec.mode !== "overwrite")
+    )
       issues.push({
         code: "conflict",
         path: [...base, "dynamic_partition_overwrite"],
