@@ -7,14 +7,18 @@
  */
 import { SparkConnectError, type SparkSession } from "@kindling/spark-connect";
 import { q } from "../compile/hidden.js";
+import { resolvePath } from "../compile/read.js";
 import { KindlingError } from "../errors.js";
-import type { SinkSpec } from "../spec/index.js";
+import type { PipelineSpec, SinkSpec } from "../spec/index.js";
+import type { IncrementalPlan } from "./incremental.js";
 import {
   type DeltaCommit,
   type DeltaRowChanges,
   deltaHistory,
   deltaTableName,
   deltaVersion,
+  type KindlingCommitInfo,
+  kindlingCommitInfo,
   rowChanges,
 } from "./table.js";
 
@@ -34,11 +38,6 @@ export interface DeltaSinkCommit {
 const USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
 /** Delta's session conf that lets MERGE add the source's new columns (Delta docs, "Automatic schema evolution"). */
 const MERGE_AUTO_SCHEMA_CONF = "spark.databricks.delta.schema.autoMerge.enabled";
-
-/** The user metadata a run's commits carry, so the run finds its own commit in the history. */
-export function runCommitTag(runId: string): string {
-  return `kindling run ${runId}`;
-}
 
 interface DeltaSinkTarget {
   name: string;
@@ -60,27 +59,30 @@ export async function commitDeltaSink(
   spark: SparkSession,
   sink: DeltaSinkTarget,
   staging: string,
-  runId: string,
+  info: KindlingCommitInfo,
   readVersion: number | undefined,
 ): Promise<DeltaSinkCommit> {
+  const runId = info.kindlingRun;
   const current = await deltaVersion(spark, sink.path);
   if (current !== readVersion) throw conflictError(sink, readVersion, current);
   const exists = current !== undefined;
   if (exists) await refuseSchemaChange(spark, sink, staging);
-  const tag = runCommitTag(runId);
-  await spark.conf.set(USER_METADATA_CONF, tag);
+  await spark.conf.set(USER_METADATA_CONF, JSON.stringify(info));
   const evolve = sink.spec.schema_evolution === "add_columns";
   if (evolve) await spark.conf.set(MERGE_AUTO_SCHEMA_CONF, "true");
   try {
-    if (sink.spec.mode === "merge" && exists) await mergeInto(spark, sink, staging);
-    else await writeDelta(spark, sink, staging, exists, evolve);
+    const keep = exists && !info.fullRefresh;
+    if (sink.spec.mode === "merge" && keep) await mergeInto(spark, sink, staging);
+    else await writeDelta(spark, sink, staging, keep, evolve);
   } catch (e) {
     throw commitError(sink, e);
   } finally {
     await spark.conf.unset(USER_METADATA_CONF);
     if (evolve) await spark.conf.unset(MERGE_AUTO_SCHEMA_CONF);
   }
-  const mine = (await deltaHistory(spark, sink.path, 20)).find((c) => c.userMetadata === tag);
+  const mine = (await deltaHistory(spark, sink.path, 20)).find(
+    (c) => kindlingCommitInfo(c)?.kindlingRun === runId,
+  );
   if (!mine)
     throw new KindlingError(
       `sink ${sink.name}: the Delta commit of run ${runId} is not in the last 20 commits of ${sink.path}; check the table's history (kindling history).`,
@@ -99,18 +101,21 @@ function describeCommit(c: DeltaCommit, readVersion: number | undefined): DeltaS
   };
 }
 
+/**
+ * A DataFrame write of the staged rows. `keep` is false when the table is new or being rebuilt
+ * (--full-refresh): then every mode overwrites, so the table holds exactly this run's rows.
+ */
 async function writeDelta(
   spark: SparkSession,
   sink: DeltaSinkTarget,
   staging: string,
-  exists: boolean,
+  keep: boolean,
   evolve: boolean,
 ): Promise<void> {
-  const mode =
-    sink.spec.mode === "append" || (sink.spec.mode === "merge" && !exists) ? "append" : "overwrite";
+  const mode = sink.spec.mode === "append" && keep ? "append" : "overwrite";
   let w = spark.read.parquet(staging).write.format("delta").mode(mode);
   if (sink.spec.partition_by?.length) w = w.partitionBy(...sink.spec.partition_by);
-  if (sink.spec.mode === "replace_where") w = w.option("replaceWhere", sink.spec.replace_where!);
+  if (sink.spec.mode === "replace_where" && keep) w = w.option("replaceWhere", sink.spec.replace_where!);
   if (evolve) w = w.option("mergeSchema", "true");
   await w.save(sink.path);
 }
@@ -206,8 +211,10 @@ export class DeltaSinks {
   ) {}
 
   /** Records the current version of every `format: delta` sink (undefined: no table yet). */
-  static async begin(spark: SparkSession, sinks: DeltaSinkTarget[]): Promise<DeltaSinks> {
-    const delta = sinks.filter((s) => s.spec.format === "delta");
+  static async begin(spark: SparkSession, spec: PipelineSpec, baseDir?: string): Promise<DeltaSinks> {
+    const delta = Object.entries(spec.sinks)
+      .filter(([, s]) => s.format === "delta")
+      .map(([name, s]) => ({ name, spec: s, path: resolvePath(s.path, baseDir) }));
     const versions = new Map<string, number | undefined>();
     for (const s of delta) versions.set(s.name, await deltaVersion(spark, s.path));
     return new DeltaSinks(new Map(delta.map((s) => [s.name, s])), versions);
@@ -218,8 +225,29 @@ export class DeltaSinks {
     return this.sinks.has(sinkName);
   }
 
-  /** Commits a sink's staged rows (see {@link commitDeltaSink}). */
-  commit(spark: SparkSession, sinkName: string, staging: string, runId: string): Promise<DeltaSinkCommit> {
-    return commitDeltaSink(spark, this.sinks.get(sinkName)!, staging, runId, this.readVersions.get(sinkName));
+  /** Commits a sink's staged rows with the run's record (see {@link commitDeltaSink}). */
+  commit(
+    spark: SparkSession,
+    sinkName: string,
+    staging: string,
+    info: KindlingCommitInfo,
+  ): Promise<DeltaSinkCommit> {
+    return commitDeltaSink(spark, this.sinks.get(sinkName)!, staging, info, this.readVersions.get(sinkName));
   }
+}
+
+/** The record a run puts in each Delta commit: its id and, when incremental, the files it read. */
+export function commitInfo(runId: string, plan: IncrementalPlan | undefined): KindlingCommitInfo {
+  return {
+    kindlingRun: runId,
+    ...(plan?.fullRefresh ? { fullRefresh: true } : {}),
+    ...(plan ? { files: Object.fromEntries(plan.sources.map((s) => [s.source, s.files])) } : {}),
+  };
+}
+
+/** Ends a run that found no new file in its incremental sources: it succeeds and commits nothing. */
+export function nothingNew<R extends { status: string; wallMs: number }>(result: R, started: number): R {
+  result.status = "succeeded";
+  result.wallMs = Date.now() - started;
+  return result;
 }

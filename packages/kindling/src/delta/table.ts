@@ -15,8 +15,29 @@ export interface DeltaCommit {
   readVersion: number | undefined;
   /** Delta's operation metrics (numOutputRows, numTargetRowsInserted, …), as Delta reports them. */
   operationMetrics: Record<string, string>;
-  /** The commit's user metadata (Kindling writes `kindling run <run id>`). */
+  /** The commit's user metadata (Kindling's commits carry a {@link KindlingCommitInfo} as JSON). */
   userMetadata: string | undefined;
+}
+
+/** What Kindling records in each commit's user metadata (JSON). */
+export interface KindlingCommitInfo {
+  /** The run that wrote the commit. */
+  kindlingRun: string;
+  /** The files each incremental source read in that run (the manifest; see incremental.ts). */
+  files?: Record<string, string[]>;
+  /** Set when the run ignored earlier manifests and rebuilt the table (--full-refresh). */
+  fullRefresh?: boolean;
+}
+
+/** The Kindling record of a commit, or undefined for commits Kindling did not write. */
+export function kindlingCommitInfo(commit: DeltaCommit): KindlingCommitInfo | undefined {
+  if (!commit.userMetadata?.startsWith("{")) return undefined;
+  try {
+    const info = JSON.parse(commit.userMetadata) as KindlingCommitInfo;
+    return typeof info.kindlingRun === "string" ? info : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `delta.\`<path>\``: a path as a Delta table name in Spark SQL. */

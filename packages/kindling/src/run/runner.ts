@@ -8,7 +8,8 @@ import {
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
-import { type DeltaSinkCommit, DeltaSinks } from "../delta/commit.js";
+import { commitInfo, type DeltaSinkCommit, DeltaSinks, nothingNew } from "../delta/commit.js";
+import { type IncrementalPlan, isIncremental, planIncremental } from "../delta/incremental.js";
 import { KindlingError } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
@@ -38,6 +39,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Session settings applied after RUN_CONF (to compare tunings; see bench/profile-pipeline.ts). */
   conf?: Record<string, string>;
+  /** Ignore the record of files processed by earlier runs and rebuild every Delta sink (delta/incremental.ts). */
+  fullRefresh?: boolean;
 }
 
 export type RunEvent =
@@ -90,6 +93,8 @@ export interface RunResult {
   cached: string[];
   /** Set when the counts come from a second, write-free pass (see recount.ts). */
   recount?: { reason: string; ms: number };
+  /** Incremental sources: the files this run read (see delta/incremental.ts). */
+  incremental?: IncrementalPlan;
 }
 
 /**
@@ -125,13 +130,21 @@ export async function runPipeline(
     cached: [],
   };
   for (const [k, v] of Object.entries({ ...RUN_CONF, ...options.conf })) await spark.conf.set(k, v);
-  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
+  // Table versions first, then the incremental manifests: a run that commits in between is a conflict.
+  const deltaSinks = await DeltaSinks.begin(spark, loaded.spec, options.baseDir);
+  let spec = loaded.spec;
+  if (isIncremental(spec) || options.fullRefresh) {
+    const planned = await planIncremental(spark, spec, options.baseDir, options.fullRefresh ?? false);
+    result.incremental = planned.plan;
+    if (!planned.spec) return nothingNew(result, started);
+    spec = planned.spec;
+  }
+  const compiled = await compilePipeline(spark, spec, options.baseDir);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
     ...compiled.sinks.map((s) => ({ path: s.path })),
   ];
   const store = new OutputStores();
-  const deltaSinks = await DeltaSinks.begin(spark, compiled.sinks);
   for (const o of outputs) result.recovered.push(...(await store.recover(o.path)));
   for (const [name, s] of compiled.sources) {
     const files =
@@ -265,7 +278,7 @@ export async function runPipeline(
     for (const d of deltaStaged) {
       const action = result.actions.find((a) => a.kind === "sink" && a.name === d.sink)!;
       options.onProgress?.({ type: "commit", sink: d.sink, path: action.path });
-      action.delta = await deltaSinks.commit(spark, d.sink, d.staging, runId);
+      action.delta = await deltaSinks.commit(spark, d.sink, d.staging, commitInfo(runId, result.incremental));
     }
     for (const s of staged) await store.publish(s.staging, s.final, s.mode, runId);
     await store.cleanup([...staged, ...deltaStaged].map((s) => s.staging));

@@ -39,8 +39,14 @@ export const deltaSinkFields = {
     ),
 };
 
-/** Fields a source takes only with `format: delta` (Delta time travel). */
+/** Fields of a source: Delta time travel (`format: delta`) and incremental reading (file formats). */
 export const deltaSourceFields = {
+  incremental: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Read only the files no earlier successful run processed (the record is kept in the Delta sinks' commits; needs a Delta sink).",
+    ),
   version: z
     .number()
     .int()
@@ -120,6 +126,7 @@ export function checkDeltaSink(spec: SinkFields, base: SpecPath): IssueDraft[] {
 
 interface SourceFields {
   format: string;
+  incremental: boolean;
   version?: number | undefined;
   timestamp?: string | undefined;
   schema?: unknown;
@@ -129,6 +136,13 @@ interface SourceFields {
 /** Cross-field checks of a source's Delta fields; `base` is the source's YAML path. */
 export function checkDeltaSource(spec: SourceFields, base: SpecPath): IssueDraft[] {
   const issues: IssueDraft[] = [];
+  if (spec.incremental && spec.format === "delta")
+    issues.push({
+      code: "conflict",
+      path: [...base, "incremental"],
+      message:
+        "incremental reads new files of a file source (csv, json, jsonl, parquet); a Delta source is read whole or as of a version",
+    });
   if (spec.format !== "delta") {
     for (const field of ["version", "timestamp"] as const)
       if (spec[field] !== undefined)
@@ -152,4 +166,36 @@ export function checkDeltaSource(spec: SourceFields, base: SpecPath): IssueDraft
       message: "a Delta table carries its own schema; remove schema (select or cast columns in a step)",
     });
   return issues;
+}
+
+/**
+ * An incremental source keeps its record of processed files in the commits of the Delta sinks, so
+ * a pipeline with one needs at least one Delta sink and no file sink (a file sink would be
+ * rewritten from the new files only). Returns the issues, placed on the first incremental source.
+ */
+export function checkIncremental(
+  sources: { name: string; spec: { incremental: boolean } | undefined }[],
+  sinks: { name: string; spec: { format: string } | undefined }[],
+): IssueDraft[] {
+  const first = sources.find((s) => s.spec?.incremental);
+  if (!first) return [];
+  const path: SpecPath = ["sources", first.name, "incremental"];
+  const fileSinks = sinks.filter((s) => s.spec && s.spec.format !== "delta").map((s) => s.name);
+  if (!sinks.some((s) => s.spec?.format === "delta"))
+    return [
+      {
+        code: "conflict",
+        path,
+        message: "incremental needs a sink with format: delta (its commits record the files processed)",
+      },
+    ];
+  if (fileSinks.length)
+    return [
+      {
+        code: "conflict",
+        path,
+        message: `incremental runs write only the new rows, which would replace file sinks ${fileSinks.join(", ")}; make them format: delta (merge or append)`,
+      },
+    ];
+  return [];
 }

@@ -116,7 +116,7 @@ describe("history", () => {
       operation,
       readVersion: 0,
       operationMetrics,
-      userMetadata: "kindling run r1",
+      userMetadata: '{"kindlingRun":"r1"}',
     });
     expect(rowChanges(commit("MERGE", merge))).toEqual({ inserted: 1, updated: 2, deleted: 0 });
     expect(rowChanges(commit("WRITE", { numOutputRows: "5", numFiles: "1" }))).toEqual({

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,11 +66,11 @@ export async function tableRows(spark: SparkSession, path: string, version?: num
 
 /**
  * Each row as one `a|b|c` line (columns in name order), sorted: numbers and decimals as plain
- * text, dates as yyyy-mm-dd, null as ∅. Two readers that agree on a table give equal lists.
+ * text, dates as yyyy-mm-dd, timestamps as ISO instants, null as ∅. Two readers that agree on a table give equal lists.
  */
 export function canonicalRows(rows: Record<string, unknown>[]): string[] {
   const value = (v: unknown) =>
-    v === null || v === undefined ? "∅" : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+    v === null || v === undefined ? "∅" : v instanceof Date ? isoDateOrInstant(v) : String(v);
   return rows
     .map((r) =>
       Object.keys(r)
@@ -78,4 +79,37 @@ export function canonicalRows(rows: Record<string, unknown>[]): string[] {
         .join("|"),
     )
     .sort();
+}
+
+function isoDateOrInstant(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
+}
+
+/** The script that sets up the non-Spark reader (the `deltalake` Python package in a venv). */
+export const READER_SETUP = "bash infra/delta/reader.sh";
+
+/**
+ * A Delta table's rows as delta-rs (the `deltalake` Python package) reads them, canonical like
+ * {@link canonicalRows}. Throws, naming the set-up command, when the reader's venv is missing: a
+ * test that compares readers must fail then, not skip.
+ */
+export function rowsReadByDeltaRs(path: string, version?: number): string[] {
+  const root = join(import.meta.dirname, "..", "..", "..", "..");
+  const probe = spawnSync("bash", [join(root, "infra", "delta", "reader.sh"), "--print"], {
+    encoding: "utf8",
+  });
+  const python = probe.stdout.trim();
+  if (probe.status !== 0 || !python)
+    throw new Error(
+      `The non-Spark Delta reader is not set up. Run \`${READER_SETUP}\` once (a venv with deltalake under ~/.cache/kindling).`,
+    );
+  const args = [
+    join(root, "infra", "delta", "read_table.py"),
+    path,
+    ...(version === undefined ? [] : [String(version)]),
+  ];
+  const r = spawnSync(python, args, { encoding: "utf8", timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`deltalake could not read ${path}: ${r.stderr.slice(-2000)}`);
+  return canonicalRows(JSON.parse(r.stdout) as Record<string, unknown>[]);
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolvePath } from "../../compile/read.js";
-import { type DeltaCommit, deltaHistory, rowChanges } from "../../delta/table.js";
+import { type DeltaCommit, deltaHistory, kindlingCommitInfo, rowChanges } from "../../delta/table.js";
 import { KindlingError } from "../../errors.js";
 import { loadPipeline } from "../../spec/index.js";
 import { type EngineOptions, engineOptionsHelp, openSession } from "../session.js";
@@ -74,7 +74,7 @@ export function formatHistory(sink: string, path: string, commits: DeltaCommit[]
       String(r.inserted),
       String(r.updated),
       r.deleted === undefined ? "-" : String(r.deleted),
-      c.userMetadata?.replace(/^kindling run /, "") ?? "-",
+      kindlingCommitInfo(c)?.kindlingRun ?? "-",
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

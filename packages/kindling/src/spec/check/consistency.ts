@@ -2,7 +2,7 @@
  * Checks that need more than one field at a time: paths and their schemes, declared types, reader options,
  * options that only make sense together, and that a quarantine exists when rows are sent to it.
  */
-import { checkDeltaSink, checkDeltaSource } from "../delta.js";
+import { checkDeltaSink, checkDeltaSource, checkIncremental } from "../delta.js";
 import type { SpecPath } from "../errors.js";
 import { describeFound, type IssueDraft, suggestSuffix, unknownName } from "../issues.js";
 import type { RuleSpec, SourceSpec, StepSpec } from "../schema.js";
@@ -276,6 +276,7 @@ export function checkConsistency(parts: PipelineParts, hasQuarantineSection: boo
         message: "dynamic_partition_overwrite needs mode: overwrite and partition_by",
       });
   }
+  issues.push(...checkIncremental(parts.sources, parts.sinks));
   if (parts.quarantine) issues.push(...checkStoragePath(parts.quarantine.path, ["quarantine", "path"]));
   if (parts.report) issues.push(...checkStoragePath(parts.report.path, ["report", "path"]));
   const use = firstQuarantineUse(parts);
