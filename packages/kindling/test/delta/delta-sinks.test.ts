@@ -26,6 +26,7 @@ const source = (path: string) => ({
   path,
   options: { header: true },
   schema: "order_id STRING, customer STRING, amount STRING, day STRING",
+  malformed: "fail",
 });
 const clean = {
   kind: "clean",

@@ -30,6 +30,7 @@ function specFile(input: string, table: string): string {
         path: input,
         options: { header: true },
         schema: "order_id STRING, customer STRING, amount STRING",
+        malformed: "fail",
       },
     },
     steps: [
