@@ -244,10 +244,3 @@ export function commitInfo(runId: string, plan: IncrementalPlan | undefined): Ki
     ...(plan ? { files: Object.fromEntries(plan.sources.map((s) => [s.source, s.files])) } : {}),
   };
 }
-
-/** Ends a run that found no new file in its incremental sources: it succeeds and commits nothing. */
-export function nothingNew<R extends { status: string; wallMs: number }>(result: R, started: number): R {
-  result.status = "succeeded";
-  result.wallMs = Date.now() - started;
-  return result;
-}

@@ -114,3 +114,10 @@ async function processedFiles(spark: SparkSession, tables: string[]): Promise<Ma
   }
   return result ?? new Map();
 }
+
+/** Ends a run that found no new file in its incremental sources: it succeeds and commits nothing. */
+export function nothingNew<R extends { status: string; wallMs: number }>(result: R, started: number): R {
+  result.status = "succeeded";
+  result.wallMs = Date.now() - started;
+  return result;
+}

@@ -8,8 +8,8 @@ import {
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
-import { commitInfo, type DeltaSinkCommit, DeltaSinks, nothingNew } from "../delta/commit.js";
-import { type IncrementalPlan, isIncremental, planIncremental } from "../delta/incremental.js";
+import { commitInfo, type DeltaSinkCommit, DeltaSinks } from "../delta/commit.js";
+import { type IncrementalPlan, isIncremental, nothingNew, planIncremental } from "../delta/incremental.js";
 import { KindlingError } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";

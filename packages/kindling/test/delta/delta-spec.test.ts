@@ -10,6 +10,9 @@ import { describe, expect, it } from "vitest";
 import { formatHistory } from "../../src/cli/commands/history.js";
 import { DELTA_ADD_ON, deltaSparkConf } from "../../src/delta/server.js";
 import { rowChanges } from "../../src/delta/table.js";
+import { renderHtml } from "../../src/report/html.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
+import type { RunResult } from "../../src/run/runner.js";
 import { parsePipeline } from "../../src/spec/index.js";
 import { repoRoot } from "../pipeline/support.js";
 import { specErrorOf } from "../spec/support.js";
@@ -134,5 +137,55 @@ describe("history", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("report", () => {
+  it("lists each Delta commit and the files an incremental run read, in Markdown and HTML", () => {
+    const run = {
+      runId: "r2",
+      status: "succeeded",
+      pipeline: "p",
+      specFile: "p.yaml",
+      specHash: "0123456789abcdef0123",
+      error: undefined,
+      sparkVersion: "4.2.0",
+      startedAt: "2026-11-30T04:00:00.000Z",
+      wallMs: 1000,
+      inputs: [],
+      counts: undefined,
+      rules: [],
+      spark: undefined,
+      recovered: [],
+      cached: [],
+      actions: [
+        {
+          name: "orders",
+          kind: "sink",
+          path: "/t/orders",
+          ms: 10,
+          rows: 3,
+          files: 1,
+          bytes: 100,
+          delta: {
+            version: 4,
+            readVersion: 3,
+            operation: "MERGE",
+            rows: { inserted: 1, updated: 2, deleted: 0 },
+            operationMetrics: {},
+          },
+        },
+      ],
+      incremental: {
+        fullRefresh: false,
+        sources: [{ source: "raw", files: ["file:/l/f3.csv"], skipped: 2 }],
+      },
+    } as unknown as RunResult;
+    const md = renderMarkdown(run);
+    expect(md).toContain("| orders | 4 | 3 | MERGE | 1 | 2 | 0 |");
+    expect(md).toContain("| raw | file:/l/f3.csv | 2 | no |");
+    const html = renderHtml(run);
+    expect(html).toContain("<h2>Delta commits</h2>");
+    expect(html).toContain("<td>orders</td><td>4</td><td>3</td><td>MERGE</td><td>1</td><td>2</td><td>0</td>");
   });
 });
