@@ -32,7 +32,14 @@ export function startDeltaTestServer(): Promise<LocalServer> {
     master: "local[2]",
     driverMemory: "2g",
     addOns: [DELTA_ADD_ON],
-    conf: { ...deltaSparkConf(), "spark.sql.shuffle.partitions": "4", "spark.sql.ansi.enabled": "true" },
+    conf: {
+      ...deltaSparkConf(),
+      "spark.sql.shuffle.partitions": "4",
+      "spark.sql.ansi.enabled": "true",
+      // Delta rebuilds a table's state from its log in 50 tasks by default: minutes of a busy
+      // 2-core machine for tables of a few rows. Two are plenty here.
+      "spark.databricks.delta.snapshotPartitions": "2",
+    },
     onProgress: (l) => process.stderr.write(`${l}\n`),
     startTimeoutMs: 400_000,
   });
