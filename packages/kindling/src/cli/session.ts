@@ -40,7 +40,7 @@ export async function openSession(opts: EngineOptions): Promise<SparkSession> {
     .localServerOptions({
       driverMemory: opts.driverMemory ?? process.env.KINDLING_DRIVER_MEMORY ?? "4g",
       onProgress: say,
-      // Delta is always on (see docs/pipeline-spec.md, "Delta Lake": its start-time cost is small).
+      // Delta is always on: it costs a server ~0.4 CPU s at start (experiments/README.md).
       addOns: [DELTA_ADD_ON],
       conf: { ...deltaSparkConf(), ...s3?.conf },
       ...(s3 ? { profiles: s3.profiles, env: s3.env } : {}),
