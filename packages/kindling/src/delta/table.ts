@@ -117,14 +117,16 @@ export interface DeltaRowChanges {
 
 /**
  * Row changes of a commit from Delta's operation metrics: MERGE reports numTargetRowsInserted /
- * Updated / Deleted; WRITE reports numOutputRows (all inserted) and, for a replacing write, no row
- * count of what it removed (numRemovedFiles only), so `deleted` is then undefined.
+ * Updated / Deleted; a WRITE reports numOutputRows, which for a replaceWhere write includes the
+ * rows it copied from rewritten files (numCopiedRows) beside numDeletedRows; a plain replacing
+ * WRITE reports only the files it removed (numRemovedFiles), so `deleted` is then undefined.
  */
 export function rowChanges(commit: DeltaCommit): DeltaRowChanges {
   const m = commit.operationMetrics;
   const n = (k: string) => (m[k] === undefined ? undefined : Number(m[k]));
+  const written = n("numOutputRows");
   return {
-    inserted: n("numTargetRowsInserted") ?? n("numOutputRows") ?? 0,
+    inserted: n("numTargetRowsInserted") ?? (written === undefined ? 0 : written - (n("numCopiedRows") ?? 0)),
     updated: n("numTargetRowsUpdated") ?? n("numUpdatedRows") ?? 0,
     deleted: n("numTargetRowsDeleted") ?? n("numDeletedRows") ?? (n("numRemovedFiles") ? undefined : 0),
   };

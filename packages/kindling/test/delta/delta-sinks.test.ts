@@ -190,7 +190,9 @@ describe("Delta sinks", () => {
       const r = await run(spec(b3), "rw1");
       expect(r.error).toBeUndefined();
       expect(delta(r, "ov")).toMatchObject({ version: 2, readVersion: 1, operation: "WRITE" });
-      expect(delta(r, "ov")!.rows.inserted).toBe(2);
+      // Delta rewrote the file holding o2 and o4: o2 copied, o4 deleted, o5 and o6 inserted.
+      expect(delta(r, "ov")!.rows).toEqual({ inserted: 2, updated: 0, deleted: 1 });
+      expect(delta(r, "ov")!.operationMetrics).toMatchObject({ numCopiedRows: "1", numDeletedRows: "1" });
       // o4 (2026-11-02) is replaced; o2 (2026-11-01) stays.
       expect(await tableRows(spark, join(out(), "ov"))).toEqual([
         "25.00|c2|2026-11-01|o2",

@@ -127,6 +127,14 @@ describe("history", () => {
       updated: 0,
       deleted: 0,
     });
+    // replaceWhere: numOutputRows counts the rows copied from rewritten files too (Delta 4.4 metrics).
+    const replaceWhere = {
+      numOutputRows: "3",
+      numCopiedRows: "1",
+      numDeletedRows: "1",
+      numRemovedFiles: "1",
+    };
+    expect(rowChanges(commit("WRITE", replaceWhere))).toEqual({ inserted: 2, updated: 0, deleted: 1 });
     // A replacing write reports the files it removed, not their rows.
     expect(rowChanges(commit("WRITE", { numOutputRows: "5", numRemovedFiles: "2" })).deleted).toBeUndefined();
     expect(formatHistory("orders", "/t/orders", [commit("MERGE", merge)])).toBe(
