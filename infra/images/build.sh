@@ -123,16 +123,17 @@ context() {
       mkdir -p "$ctx/tmp"
       ;;
     spark)
-      # The jar set of spark/pom.xml with the s3 and k8s profiles (Maven's local repository
+      # The jar set of spark/pom.xml with the s3, k8s and delta profiles (Maven's local repository
       # caches the downloads; the shared ~/.cache/kindling/spark-<v> stays as tests expect it).
+      # In the image Delta's jars sit beside Spark's: driver and executor pods share one class path.
       command -v mvn >/dev/null || die "Maven is needed for the Spark jars: apt-get install -y maven"
-      echo "      resolving Spark $SPARK_VERSION jars (-Ps3,k8s)"
-      mvn -B -q -f "$repo/spark/pom.xml" -Ps3,k8s dependency:copy-dependencies \
+      echo "      resolving Spark $SPARK_VERSION jars (-Ps3,k8s,delta)"
+      mvn -B -q -f "$repo/spark/pom.xml" -Ps3,k8s,delta dependency:copy-dependencies \
         -DoutputDirectory="$ctx/jars" -DincludeScope=runtime >"$work/mvn.log" 2>&1 || {
         tail -20 "$work/mvn.log" >&2
         die "Maven could not resolve the Spark jars"
       }
-      echo "Spark $SPARK_VERSION (jars from Maven Central, spark/pom.xml -Ps3,k8s)" >"$ctx/RELEASE"
+      echo "Spark $SPARK_VERSION (jars from Maven Central, spark/pom.xml -Ps3,k8s,delta)" >"$ctx/RELEASE"
       cp "$here/spark/entrypoint.sh" "$ctx/"
       chmod 0755 "$ctx/entrypoint.sh"
       # The JMX exporter agent for executor pods: jar fetched by ensureJmxAgent() (Maven, the one

@@ -19,6 +19,8 @@ export type KindlingErrorCode =
   | "output"
   /** Another run holds the lock on an output folder. */
   | "locked"
+  /** Another run committed to the same Delta table while this run was working (nothing was written). */
+  | "conflict"
   /** A required program, file or server is missing or not reachable. */
   | "environment"
   /** Spark (or the Spark Connect server) failed the query. */

@@ -21,8 +21,9 @@ export {
   SparkServerStartError,
 } from "./errors.js";
 export * as functions from "./functions.js";
+export { type AddOnJars, addOnVersion, ensureAddOnJars } from "./local/add-ons.js";
 export { SPARK_JAVA_OPTIONS } from "./local/jvm.js";
-export { cacheRoot, pinnedVersions } from "./local/paths.js";
+export { cacheRoot, pinnedProperty, pinnedVersions } from "./local/paths.js";
 export { ownedPids, reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./local/processes.js";
 export {
   cachedSparkHome,

@@ -23,6 +23,10 @@ export function progressPrinter(enabled = true): (e: RunEvent) => void {
       const read = p.stages.reduce((a, s) => a + s.inputBytesRead, 0);
       const line = `${current}: ${p.stages.length} stage(s), tasks ${done}/${tasks}, ${p.inflightTasks} running, ${(read / 2 ** 20).toFixed(0)} MB read`;
       process.stderr.write(`\r\x1b[K${line}`);
+    } else if (e.type === "commit") {
+      process.stderr.write(
+        `${tty ? "\r\x1b[K" : ""}kindling: committing sink ${e.sink} to the Delta table ${e.path}\n`,
+      );
     } else if (e.type === "done") {
       const line = `${current}: done in ${(e.ms / 1000).toFixed(1)} s`;
       process.stderr.write(tty ? `\r\x1b[K${line}\n` : `kindling: ${line}\n`);

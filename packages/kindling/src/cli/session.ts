@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SparkSession as Session, type SparkSession } from "@kindling/spark-connect";
 import { clusterConnectUrl } from "../cluster/index.js";
+import { DELTA_ADD_ON, deltaSparkConf } from "../delta/server.js";
 import { credentialsFromEnv } from "../storage/credentials.js";
 import { s3Client } from "../storage/objects.js";
 import { sparkS3ServerOptions } from "../storage/spark-s3.js";
@@ -47,7 +48,10 @@ export async function openSession(opts: EngineOptions): Promise<SparkSession> {
     .localServerOptions({
       driverMemory: opts.driverMemory ?? process.env.KINDLING_DRIVER_MEMORY ?? "4g",
       onProgress: say,
-      ...(s3 ? { profiles: s3.profiles, conf: s3.conf, env: s3.env } : {}),
+      // Delta is always on: it costs a server ~0.4 CPU s at start (experiments/README.md).
+      addOns: [DELTA_ADD_ON],
+      conf: { ...deltaSparkConf(), ...s3?.conf },
+      ...(s3 ? { profiles: s3.profiles, env: s3.env } : {}),
     })
     .getOrCreate();
 }

@@ -14,6 +14,7 @@ import {
   startLocalServer,
   stopOwnedJvm,
 } from "@kindling/spark-connect";
+import { DELTA_ADD_ON, deltaSparkConf } from "../delta/server.js";
 import { KindlingError } from "../errors.js";
 import {
   type ClusterNetwork,
@@ -270,6 +271,8 @@ export async function launchCluster(
       connect = await startLocalServer({
         master: masterUrl,
         profiles: opts.profiles,
+        // Delta's jars reach the executors through spark.executor.extraClassPath (add-ons).
+        addOns: [DELTA_ADD_ON],
         driverMemory: opts.driverMemory,
         logDir,
         env,
@@ -283,6 +286,7 @@ export async function launchCluster(
           "spark.executor.cores": String(opts.coresPerWorker),
           "spark.executor.memory": opts.memoryPerWorker,
           "spark.cores.max": String(opts.workers * opts.coresPerWorker),
+          ...deltaSparkConf(),
           ...opts.conf,
           // Tags executors too, so `down` and the chaos commands can find them.
           "spark.executor.extraJavaOptions": [opts.conf["spark.executor.extraJavaOptions"], marker]

@@ -7,6 +7,7 @@ import {
   simpleString,
   toDDL,
 } from "@kindling/spark-connect";
+import { compileDeltaSource } from "../delta/source.js";
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
 import type { SourceSpec } from "../spec/index.js";
@@ -149,6 +150,7 @@ export async function compileSource(
   baseDir?: string,
 ): Promise<CompiledSource> {
   const paths = (Array.isArray(spec.path) ? spec.path : [spec.path]).map((p) => resolvePath(p, baseDir));
+  if (spec.format === "delta") return compileDeltaSource(spark, name, spec, paths);
   const options: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.options ?? {})) options[k] = String(v);
   const format = spec.format === "jsonl" ? "json" : spec.format;

@@ -1,4 +1,5 @@
 import type { RunResult } from "../run/runner.js";
+import { deltaCommitsTable, incrementalFilesTable, type ReportTable } from "./delta.js";
 import { bytes, int, secs, stepDetail, throughput } from "./format.js";
 import { barChart, esc, type Span, timeline } from "./svg.js";
 
@@ -110,6 +111,15 @@ ${lost.length ? `<p class="bad">Lost executors: ${lost.map((e) => `${esc(e.id)} 
 ${tput}
 <h2>Outputs</h2>
 <table><tr><th>output</th><th>path</th><th>rows</th><th>files</th><th>size</th><th>write</th></tr>${outputs}</table>
+${htmlTable("Delta commits", deltaCommitsTable(run))}${htmlTable("Incremental sources", incrementalFilesTable(run))}
 </body></html>
 `;
+}
+
+/** A titled table, or nothing when there is none. */
+function htmlTable(title: string, table: ReportTable | undefined): string {
+  if (!table) return "";
+  const head = table.header.map((h) => `<th>${esc(h)}</th>`).join("");
+  const body = table.rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("");
+  return `<h2>${esc(title)}</h2>\n<table><tr>${head}</tr>${body}</table>\n`;
 }

@@ -1,4 +1,5 @@
 import type { RunResult } from "../run/runner.js";
+import { deltaCommitsTable, incrementalFilesTable } from "./delta.js";
 import { bytes, int, secs, stepDetail, throughput } from "./format.js";
 
 /** The run report as Markdown: summary, reconciliation, steps, rules, outputs, Spark stages. */
@@ -77,6 +78,20 @@ export function renderMarkdown(run: RunResult): string {
     lines.push(
       `| ${a.name} | \`${a.path}\` | ${int(a.rows)} | ${a.files} | ${bytes(a.bytes)} | ${secs(a.ms)} |`,
     );
+  for (const [title, table] of [
+    ["Delta commits", deltaCommitsTable(run)],
+    ["Incremental sources", incrementalFilesTable(run)],
+  ] as const) {
+    if (!table) continue;
+    lines.push(
+      "",
+      `## ${title}`,
+      "",
+      `| ${table.header.join(" | ")} |`,
+      `|${table.header.map(() => "---").join("|")}|`,
+    );
+    for (const row of table.rows) lines.push(`| ${row.join(" | ")} |`);
+  }
   if (run.spark) {
     const s = run.spark;
     const sum = (f: (x: (typeof s.stages)[number]) => number) => s.stages.reduce((a, x) => a + f(x), 0);

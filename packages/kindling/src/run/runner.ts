@@ -8,6 +8,8 @@ import {
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
+import { commitInfo, type DeltaSinkCommit, DeltaSinks } from "../delta/commit.js";
+import { type IncrementalPlan, isIncremental, nothingNew, planIncremental } from "../delta/incremental.js";
 import { KindlingError } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
@@ -44,12 +46,16 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Session settings applied after RUN_CONF (to compare tunings; see bench/profile-pipeline.ts). */
   conf?: Record<string, string>;
+  /** Ignore the record of files processed by earlier runs and rebuild every Delta sink (delta/incremental.ts). */
+  fullRefresh?: boolean;
 }
 
 export type RunEvent =
   | { type: "action"; name: string; index: number; total: number }
   | { type: "progress"; action: string; progress: ExecutionProgress }
-  | { type: "done"; action: string; ms: number };
+  | { type: "done"; action: string; ms: number }
+  /** A Delta sink's commit begins (the run has passed its checks; see delta/commit.ts). */
+  | { type: "commit"; sink: string; path: string };
 
 export interface ActionRecord {
   name: string;
@@ -59,6 +65,8 @@ export interface ActionRecord {
   rows: number;
   files: number;
   bytes: number;
+  /** Delta sinks: the commit this run wrote (version, operation, rows inserted/updated/deleted). */
+  delta?: DeltaSinkCommit;
 }
 
 export interface RuleResult {
@@ -92,6 +100,8 @@ export interface RunResult {
   cached: string[];
   /** Set when the counts come from a second, write-free pass (see recount.ts). */
   recount?: { reason: string; ms: number };
+  /** Incremental sources: the files this run read (see delta/incremental.ts). */
+  incremental?: IncrementalPlan;
 }
 
 /**
@@ -131,7 +141,16 @@ export async function runPipeline(
   );
   for (const [k, v] of Object.entries({ ...RUN_CONF, ...specConf, ...options.conf }))
     await spark.conf.set(k, v);
-  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir, loaded.graph);
+  // Table versions first, then the incremental manifests: a run that commits in between is a conflict.
+  const deltaSinks = await DeltaSinks.begin(spark, loaded.spec, options.baseDir);
+  let spec = loaded.spec;
+  if (isIncremental(spec) || options.fullRefresh) {
+    const planned = await planIncremental(spark, spec, options.baseDir, options.fullRefresh ?? false);
+    result.incremental = planned.plan;
+    if (!planned.spec) return nothingNew(result, started);
+    spec = planned.spec;
+  }
+  const compiled = await compilePipeline(spark, spec, options.baseDir, loaded.graph);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
     ...compiled.sinks.map((s) => ({ path: s.path })),
@@ -152,6 +171,8 @@ export async function runPipeline(
 
   const observed: Observed = {};
   const staged: { staging: string; final: string; mode: "overwrite" | "append" | "dynamic" }[] = [];
+  // Delta sinks are staged as Parquet like the others, then committed to their tables (delta/).
+  const deltaStaged: { sink: string; staging: string }[] = [];
   // Sinks first: the first one fills the cache of shared steps, the next ones read it. The
   // quarantine goes last (it re-reads the raw input: only rejected rows are kept from that pass).
   const plan = [
@@ -193,7 +214,8 @@ export async function runPipeline(
         const out = sink.spec.partition_by?.length
           ? sink.df.repartition(...(sink.spec.partition_by.map((c) => F.col(q(c))) as [Column, ...Column[]]))
           : sink.df;
-        let w = out.write.mode("overwrite").format(sink.spec.format);
+        const isDelta = deltaSinks.has(sink.name);
+        let w = out.write.mode("overwrite").format(isDelta ? "parquet" : sink.spec.format);
         if (sink.spec.partition_by?.length) w = w.partitionBy(...sink.spec.partition_by);
         if (sink.spec.format !== "csv" || sink.spec.compression !== "snappy") {
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
@@ -213,7 +235,8 @@ export async function runPipeline(
             : sink.spec.dynamic_partition_overwrite && sink.spec.partition_by?.length
               ? "dynamic"
               : "overwrite";
-        staged.push({ staging, final: action.path, mode });
+        if (isDelta) deltaStaged.push({ sink: sink.name, staging });
+        else staged.push({ staging, final: action.path, mode });
       }
       for (const [k, v] of Object.entries(info.observedMetrics)) if (!(k in observed)) observed[k] = v;
       const stats = await store.stats(staging);
@@ -280,13 +303,23 @@ export async function runPipeline(
         `Dataset rule(s) failed: ${failedRules.map((r) => `${r.step}.${r.rule} (${r.violations} violation(s))`).join(", ")}.`,
       );
     }
+    for (const d of deltaStaged) {
+      const action = result.actions.find((a) => a.kind === "sink" && a.name === d.sink)!;
+      options.onProgress?.({ type: "commit", sink: d.sink, path: action.path });
+      action.delta = await deltaSinks.commit(spark, d.sink, d.staging, commitInfo(runId, result.incremental));
+    }
     for (const s of staged) await store.publish(s.staging, s.final, s.mode, runId);
-    await store.cleanup(staged.map((s) => s.staging));
-    for (const a of result.actions) Object.assign(a, await store.stats(a.path));
+    await store.cleanup([...staged, ...deltaStaged].map((s) => s.staging));
+    // A Delta sink keeps the figures of what this run wrote (its table holds older versions too).
+    for (const a of result.actions) if (!a.delta) Object.assign(a, await store.stats(a.path));
     result.status = "succeeded";
   } catch (e) {
     await store
-      .cleanup(staged.map((s) => s.staging).concat(plan.map((p) => store.stagingPathFor(p.path, runId))))
+      .cleanup(
+        [...staged, ...deltaStaged]
+          .map((s) => s.staging)
+          .concat(plan.map((p) => store.stagingPathFor(p.path, runId))),
+      )
       .catch(() => undefined);
     result.error = e instanceof Error ? e.message : String(e);
     if (!result.counts && Object.keys(observed).length) result.counts = reconcile(compiled, observed);

@@ -4,6 +4,7 @@
  * Objects are strict: an unknown key is an error, so a typo never silently does nothing.
  */
 import { z } from "zod";
+import { deltaSinkFields, deltaSourceFields, SINK_MODES } from "./delta.js";
 
 /** A name for a parameter, source, step or sink: letters, digits and `_`, not starting with a digit. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -33,9 +34,9 @@ export const FRAME_PATTERN =
 /** What happens to a row (or a run) that breaks a rule. */
 export const SEVERITIES = ["quarantine", "drop", "fail", "warn"] as const;
 /** File formats a source can be read from (`jsonl` is one JSON object per line; `json` is whole-file JSON). */
-export const SOURCE_FORMATS = ["csv", "json", "jsonl", "parquet"] as const;
-/** File formats a sink can be written as. */
-export const SINK_FORMATS = ["parquet", "json", "csv"] as const;
+export const SOURCE_FORMATS = ["csv", "json", "jsonl", "parquet", "delta"] as const;
+/** Formats a sink can be written as (`delta`: a Delta Lake table, one commit per run). */
+export const SINK_FORMATS = ["parquet", "json", "csv", "delta"] as const;
 /** Parts `date_parts` can extract from a date or timestamp column. */
 export const DATE_PARTS = [
   "year",
@@ -103,6 +104,7 @@ export const SourceSchema = z.strictObject({
     .describe(
       "Text read as UTF-8 with invalid byte sequences: quarantine the record as malformed (raw bytes hex-escaped), fail naming file and line, or replace them with U+FFFD.",
     ),
+  ...deltaSourceFields,
   description: z.string().optional(),
 });
 
@@ -371,7 +373,10 @@ export const SinkSchema = z.strictObject({
   input: Name.describe("The step or source to write."),
   format: z.enum(SINK_FORMATS).default("parquet"),
   path: z.string().min(1).describe("Local path, file:// or s3a:// URL."),
-  mode: z.enum(["overwrite", "append"]).default("overwrite"),
+  mode: z
+    .enum(SINK_MODES)
+    .default("overwrite")
+    .describe("overwrite or append; merge and replace_where with format: delta."),
   partition_by: ColumnList.optional(),
   compression: z.enum(["snappy", "zstd", "gzip", "none"]).default("snappy"),
   dynamic_partition_overwrite: z
@@ -384,6 +389,7 @@ export const SinkSchema = z.strictObject({
     .describe(
       "Spark writer options for the format, e.g. parquet's parquet.block.size (Spark's DataFrameWriter.option).",
     ),
+  ...deltaSinkFields,
   description: z.string().optional(),
 });
 

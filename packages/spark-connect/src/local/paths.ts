@@ -41,15 +41,18 @@ export interface PinnedVersions {
 
 /** Reads the pinned versions from `spark/pom.xml`; throws if a property is missing. */
 export function pinnedVersions(pom = sparkPomPath()): PinnedVersions {
-  const text = readFileSync(pom, "utf8");
-  const prop = (name: string): string => {
-    const m = text.match(new RegExp(`<${name.replace(/\./g, "\\.")}>([^<]+)</`));
-    if (!m?.[1]) throw new SparkProvisionError(`${pom}: property <${name}> is missing`);
-    return m[1].trim();
-  };
+  const prop = (name: string) => pinnedProperty(name, pom);
   return {
     spark: prop("spark.version"),
     scala: prop("scala.binary.version"),
     hadoop: prop("hadoop.version"),
   };
+}
+
+/** One property of `spark/pom.xml` (e.g. `delta.version`); throws naming the file when it is missing. */
+export function pinnedProperty(name: string, pom = sparkPomPath()): string {
+  const text = readFileSync(pom, "utf8");
+  const m = text.match(new RegExp(`<${name.replace(/\./g, "\\.")}>([^<]+)</`));
+  if (!m?.[1]) throw new SparkProvisionError(`${pom}: property <${name}> is missing`);
+  return m[1].trim();
 }

@@ -53,7 +53,8 @@ export function javaExecutable(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
 }
 
-function checkMaven(): void {
+/** Throws {@link SparkProvisionError} saying what to install when `mvn` is not on PATH. */
+export function checkMaven(): void {
   const r = spawnSync("mvn", ["-v"], { encoding: "utf8" });
   if (r.error || r.status !== 0) {
     throw new SparkProvisionError(
@@ -125,7 +126,11 @@ export async function ensureSpark(options: ProvisionOptions = {}): Promise<Spark
   return { home, jarsDir, version: versions.spark, external: false };
 }
 
-function runMaven(
+/**
+ * Runs `mvn dependency:copy-dependencies` on `pom` with the given profiles, copying the runtime jars
+ * into `outDir`. Throws {@link SparkProvisionError} with Maven's last lines when it fails.
+ */
+export function runMaven(
   pom: string,
   outDir: string,
   profiles: string[],
@@ -184,7 +189,7 @@ function runMaven(
 }
 
 /** A cross-process lock on a directory name; stale locks (dead owner pid) are taken over. */
-async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockDir: string, fn: () => Promise<T>): Promise<T> {
   mkdirSync(dirname(lockDir), { recursive: true });
   for (;;) {
     try {

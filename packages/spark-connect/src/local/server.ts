@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { SparkServerStartError } from "../errors.js";
+import { type AddOnJars, ensureAddOnJars } from "./add-ons.js";
 import { SPARK_JAVA_OPTIONS } from "./jvm.js";
 import { cacheRoot } from "./paths.js";
 import { reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./processes.js";
@@ -31,10 +32,19 @@ export interface LocalServerOptions {
   onProgress?: (line: string) => void;
   /** Extra Maven profiles of spark/pom.xml to provision (e.g. `s3`). */
   profiles?: string[];
+  /**
+   * Add-on profiles of spark/pom.xml (e.g. `delta`) whose jars live in their own versioned cache
+   * folder ({@link ensureAddOnJars}); they go on the server's class path and, with a non-local
+   * master, through `spark.executor.extraClassPath` on executors started on this machine. Any Spark conf an
+   * add-on needs (extensions, catalogs) is the caller's to pass in `conf`.
+   */
+  addOns?: string[];
 }
 
 /** A Spark Connect server JVM started and owned by this process. */
 export interface LocalServer {
+  /** The add-ons on the server's class path (see {@link LocalServerOptions.addOns}). */
+  addOns: AddOnJars[];
   /** `sc://127.0.0.1:<port>` */
   url: string;
   port: number;
@@ -76,6 +86,15 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.profiles ? { profiles: options.profiles } : {}),
   });
+  const addOns: AddOnJars[] = [];
+  for (const profile of options.addOns ?? [])
+    addOns.push(
+      await ensureAddOnJars(profile, {
+        spark,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    );
+  const addOnClassPath = addOns.map((a) => join(a.jarsDir, "*"));
   const port = await freePort();
   const uiPort = await freePort();
   const logDir = options.logDir ?? join(cacheRoot(), "logs");
@@ -95,8 +114,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     "spark.connect.grpc.arrow.maxBatchSize": String(4 * 1024 * 1024),
     ...options.conf,
   };
+  // Executors of a cluster on this machine need the add-on's classes too; in local mode the
+  // executor shares the server's class path (an extra user class path would load them twice).
+  if (addOnClassPath.length && !conf["spark.master"]!.startsWith("local")) {
+    conf["spark.executor.extraClassPath"] = [conf["spark.executor.extraClassPath"], ...addOnClassPath]
+      .filter(Boolean)
+      .join(":");
+  }
   const marker = `-Dkindling.connect.port=${port}`;
-  const classPath = [join(spark.jarsDir, "*"), ...(options.extraClassPath ?? [])].join(":");
+  const classPath = [join(spark.jarsDir, "*"), ...addOnClassPath, ...(options.extraClassPath ?? [])].join(
+    ":",
+  );
   const args = [
     `-Xmx${options.driverMemory ?? "2g"}`,
     ...SPARK_JAVA_OPTIONS,
@@ -120,6 +148,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     pid: child.pid!,
     logFile,
     spark,
+    addOns,
     process: child,
     stop: () => stopOwnedJvm(child),
   };

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerChaos, registerCluster } from "./cluster.js";
 import { registerGenerate } from "./generate.js";
+import { registerHistory } from "./history.js";
 import { registerK8s } from "./k8s.js";
 import { registerMetricsUp, registerServeMetrics } from "./metrics.js";
 import { registerPlan } from "./plan.js";
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerValidate(program);
   registerGenerate(program);
   registerReport(program);
+  registerHistory(program);
   registerQuickstart(program);
   registerCluster(program);
   registerChaos(program);

@@ -22,6 +22,7 @@ interface RunCommandOptions extends EngineOptions {
   json?: boolean;
   sparkUi?: string;
   pushgateway?: string;
+  fullRefresh?: boolean;
 }
 
 /**
@@ -41,6 +42,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       result = await runPipeline(spark, loaded, {
         onProgress: progressPrinter(!opts.json),
         signal: ac.signal,
+        ...(opts.fullRefresh ? { fullRefresh: true } : {}),
         ...(sparkUiFor(opts) ? { sparkUi: sparkUiFor(opts)! } : {}),
       });
     } finally {
@@ -97,6 +99,10 @@ export function registerRun(program: Command): void {
     .option("--set <name=value>", "set a parameter (repeatable)", collectSet, {})
     .option("--json", "print the run result as JSON on stdout")
     .option("--spark-ui <url>", "Spark UI base URL for stage timings (remote servers)")
+    .option(
+      "--full-refresh",
+      "ignore the files earlier runs processed (incremental sources) and rebuild every Delta sink",
+    )
     .option(
       "--pushgateway <url>",
       `push the run's metrics to this Prometheus Pushgateway (or ${PUSHGATEWAY_ENV})`,

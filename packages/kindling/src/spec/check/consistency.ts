@@ -2,6 +2,7 @@
  * Checks that need more than one field at a time: paths and their schemes, declared types, reader options,
  * options that only make sense together, and that a quarantine exists when rows are sent to it.
  */
+import { checkDeltaSink, checkDeltaSource, checkIncremental } from "../delta.js";
 import type { SpecPath } from "../errors.js";
 import { describeFound, type IssueDraft, suggestSuffix, unknownName } from "../issues.js";
 import type { RuleSpec, SourceSpec, StepSpec } from "../schema.js";
@@ -229,7 +230,9 @@ function checkStep(step: StepSpec, index: number): IssueDraft[] {
 /** Where the spec sends rows to quarantine (first place found), for the "needs a quarantine" check. */
 function firstQuarantineUse(parts: PipelineParts): SpecPath | undefined {
   for (const source of parts.sources) {
-    if (source.spec?.malformed === "quarantine") return ["sources", source.name, "malformed"];
+    // A Delta table has no malformed records to quarantine.
+    if (source.spec?.malformed === "quarantine" && source.spec.format !== "delta")
+      return ["sources", source.name, "malformed"];
   }
   for (const step of parts.steps) {
     const spec = step.spec;
@@ -250,20 +253,30 @@ function firstQuarantineUse(parts: PipelineParts): SpecPath | undefined {
 /** Runs the cross-field checks over every part that parsed. */
 export function checkConsistency(parts: PipelineParts, hasQuarantineSection: boolean): IssueDraft[] {
   const issues: IssueDraft[] = [];
-  for (const source of parts.sources) if (source.spec) issues.push(...checkSource(source.name, source.spec));
+  for (const source of parts.sources) {
+    if (!source.spec) continue;
+    issues.push(...checkSource(source.name, source.spec));
+    issues.push(...checkDeltaSource(source.spec, ["sources", source.name]));
+  }
   for (const step of parts.steps) if (step.spec) issues.push(...checkStep(step.spec, step.index));
   for (const sink of parts.sinks) {
     const spec = sink.spec;
     if (!spec) continue;
     const base: SpecPath = ["sinks", sink.name];
     issues.push(...checkStoragePath(spec.path, [...base, "path"]));
-    if (spec.dynamic_partition_overwrite && (!spec.partition_by || spec.mode !== "overwrite"))
+    issues.push(...checkDeltaSink(spec, base));
+    if (
+      spec.format !== "delta" &&
+      spec.dynamic_partition_overwrite &&
+      (!spec.partition_by || spec.mode !== "overwrite")
+    )
       issues.push({
         code: "conflict",
         path: [...base, "dynamic_partition_overwrite"],
         message: "dynamic_partition_overwrite needs mode: overwrite and partition_by",
       });
   }
+  issues.push(...checkIncremental(parts.sources, parts.sinks));
   if (parts.quarantine) issues.push(...checkStoragePath(parts.quarantine.path, ["quarantine", "path"]));
   if (parts.report) issues.push(...checkStoragePath(parts.report.path, ["report", "path"]));
   const use = firstQuarantineUse(parts);

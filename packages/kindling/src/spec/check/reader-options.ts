@@ -84,5 +84,8 @@ export function readerOptions(format: SourceSpec["format"]): readonly string[] {
       return [...JSON_OPTIONS, ...TEXT_COMMON, ...GENERIC];
     case "parquet":
       return [...PARQUET, ...GENERIC];
+    case "delta":
+      // Time travel has its own fields (version, timestamp); Delta's reader takes no file options.
+      return [];
   }
 }
