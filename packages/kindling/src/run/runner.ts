@@ -26,6 +26,11 @@ export const RUN_CONF: Record<string, string> = {
   "spark.sql.optimizer.canChangeCachedPlanOutputPartitioning": "true",
   "spark.sql.adaptive.coalescePartitions.parallelismFirst": "false",
   "spark.sql.adaptive.advisoryPartitionSizeInBytes": "64m",
+  // When every row is quarantined, the stage after a shuffle (partition_by, dedupe) is empty and
+  // this rule replaces it by an empty relation, dropping the observations inside it: the report
+  // then said in 0 = out 0 (issue 15 item 4). Keeping the stage costs nothing measurable.
+  "spark.sql.adaptive.optimizer.excludedRules":
+    "org.apache.spark.sql.execution.adaptive.AQEPropagateEmptyRelation",
 };
 
 export interface RunOptions {
@@ -208,7 +213,11 @@ export async function runPipeline(
     }
     result.counts = reconcile(compiled, observed);
     const unbalanced = result.counts.reconciliations.filter((r) => !r.holds);
-    const why = recountReason(ui ? await sparkRunStats(ui, runTag, started) : undefined, !unbalanced.length);
+    const why = recountReason(
+      ui ? await sparkRunStats(ui, runTag, started) : undefined,
+      !unbalanced.length,
+      result.counts.missing,
+    );
     if (why) {
       const t0 = Date.now();
       const name = "recount";
@@ -222,6 +231,12 @@ export async function runPipeline(
         ms: Date.now() - t0,
       };
       options.onProgress?.({ type: "done", action: name, ms: result.recount.ms });
+    }
+    if (result.counts.missing.length) {
+      throw new KindlingError(
+        `Spark reported no count for ${result.counts.missing.join(", ")}, even in a second pass, so the run cannot prove no row was lost; nothing was published. Report this with the spec.`,
+        "data",
+      );
     }
     const failedRows = result.counts.steps.filter((s) => s.failed > 0);
     if (failedRows.length) {
