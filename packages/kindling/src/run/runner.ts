@@ -8,10 +8,12 @@ import {
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
-import { KindlingError } from "../errors.js";
+import { KindlingError, type KindlingErrorCode } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
+import { outputWriteError } from "./fs-errors.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";
+import { RunOutputs, runRoot, testPause } from "./run-commit.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
 
@@ -42,6 +44,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Session settings applied after RUN_CONF (to compare tunings; see bench/profile-pipeline.ts). */
   conf?: Record<string, string>;
+  /** Replace output folders Kindling did not write (`kindling run --force`). */
+  force?: boolean;
 }
 
 export type RunEvent =
@@ -74,6 +78,8 @@ export interface RunResult {
   runId: string;
   status: "succeeded" | "failed";
   error: string | undefined;
+  /** The failure's KindlingError code (`output`, `data`, ...), when it had one. */
+  errorCode?: KindlingErrorCode;
   pipeline: string;
   specHash: string;
   specFile: string;
@@ -131,7 +137,14 @@ export async function runPipeline(
     ...compiled.sinks.map((s) => ({ path: s.path })),
   ];
   const store = new OutputStores();
-  for (const o of outputs) result.recovered.push(...(await store.recover(o.path)));
+  const run = await openRunOutputs(
+    store,
+    compiled,
+    outputs.map((o) => o.path),
+    result,
+    options,
+  );
+  result.recovered.push(...run.recovered);
   for (const [name, s] of compiled.sources) {
     const files =
       s.files ??
@@ -166,15 +179,18 @@ export async function runPipeline(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
+    for (const a of plan) await writeChecked(a, () => run.probe(a.path));
     for (const [i, action] of plan.entries()) {
       options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
       const t0 = Date.now();
-      const staging = store.stagingPathFor(action.path, runId);
+      const staging = run.stagingPath(action.path);
       let info: Awaited<ReturnType<ReturnType<typeof spark.range>["write"]["save"]>>;
       if (action.kind === "quarantine") {
         const qdf = compiled.quarantine!.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"));
         const fmt = compiled.spec.quarantine?.format ?? "parquet";
-        info = await qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions(action.name));
+        info = await writeChecked(action, () =>
+          qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions(action.name)),
+        );
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
@@ -189,7 +205,7 @@ export async function runPipeline(
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
         }
         if (sink.spec.format === "csv") w = w.option("header", true);
-        info = await w.save(staging, actionOptions(action.name));
+        info = await writeChecked(action, () => w.save(staging, actionOptions(action.name)));
         const mode =
           sink.spec.mode === "append"
             ? "append"
@@ -267,17 +283,19 @@ export async function runPipeline(
         `Dataset rule(s) failed: ${failedRules.map((r) => `${r.step}.${r.rule} (${r.violations} violation(s))`).join(", ")}.`,
       );
     }
-    for (const s of staged) await store.publish(s.staging, s.final, s.mode, runId);
-    await store.cleanup(staged.map((s) => s.staging));
+    testPause("staged");
+    await run.publish(new Map(staged.map((s) => [s.final, s.mode])), (p) =>
+      describeOutput(plan.find((a) => a.path === p)!),
+    );
     for (const a of result.actions) Object.assign(a, await store.stats(a.path));
     result.status = "succeeded";
   } catch (e) {
-    await store
-      .cleanup(staged.map((s) => s.staging).concat(plan.map((p) => store.stagingPathFor(p.path, runId))))
-      .catch(() => undefined);
+    await run.discard();
     result.error = e instanceof Error ? e.message : String(e);
+    if (e instanceof KindlingError) result.errorCode = e.code;
     if (!result.counts && Object.keys(observed).length) result.counts = reconcile(compiled, observed);
   } finally {
+    await run.release();
     store.close();
     for (const name of cached)
       await compiled.nodes
@@ -288,6 +306,46 @@ export async function runPipeline(
     if (ui) result.spark = await sparkRunStats(ui, runTag, started);
   }
   return result;
+}
+
+/**
+ * Locks every output of the run and repairs what a dead run left (see run-commit.ts). Throws
+ * KindlingError `locked` when another run writes one of them, `output` for a folder Kindling did
+ * not write (without `force`); nothing was written then.
+ */
+async function openRunOutputs(
+  store: OutputStores,
+  compiled: CompiledPipeline,
+  paths: string[],
+  result: RunResult,
+  options: RunOptions,
+): Promise<RunOutputs> {
+  return RunOutputs.open(paths, {
+    pipeline: compiled.spec.name,
+    runId: result.runId,
+    startedAt: result.startedAt,
+    root: runRoot(compiled.spec, paths, options.baseDir),
+    storeFor: (p) => store.storeFor(p, result.runId),
+    force: options.force ?? false,
+    s3: () => store.s3Client(),
+  });
+}
+
+/** How a write names its output in errors: `sink orders_clean` or `the quarantine`. */
+function describeOutput(action: { name: string; kind: "sink" | "quarantine" }): string {
+  return action.kind === "quarantine" ? "the quarantine" : `sink ${action.name}`;
+}
+
+/** Runs a write of `action`; a failure to write says which output, where, and why in words. */
+async function writeChecked<T>(
+  action: { name: string; kind: "sink" | "quarantine"; path: string },
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    throw outputWriteError(describeOutput(action), action.path, e);
+  }
 }
 
 /**

@@ -388,6 +388,13 @@ export const PipelineSchema = z
     sinks: z.record(Name, SinkSchema),
     quarantine: QuarantineSchema.optional(),
     report: ReportSchema.optional(),
+    target_path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The run's root folder (local path, file:// or s3a:// URL): every sink, quarantine and report path must be inside it; it also holds the run records (_kindling/).",
+      ),
   })
   .describe("A Kindling pipeline spec.");
 

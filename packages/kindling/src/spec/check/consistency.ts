@@ -7,6 +7,7 @@ import { describeFound, type IssueDraft, suggestSuffix, unknownName } from "../i
 import type { RuleSpec, SourceSpec, StepSpec } from "../schema.js";
 import { parseDdl, parseSparkType } from "../spark-types.js";
 import { didYouMean } from "../suggest.js";
+import { checkOutputPaths } from "./output-paths.js";
 import type { PipelineParts } from "./parts.js";
 import { POLICY_OPTIONS, readerOptions } from "./reader-options.js";
 
@@ -266,6 +267,7 @@ export function checkConsistency(parts: PipelineParts, hasQuarantineSection: boo
   }
   if (parts.quarantine) issues.push(...checkStoragePath(parts.quarantine.path, ["quarantine", "path"]));
   if (parts.report) issues.push(...checkStoragePath(parts.report.path, ["report", "path"]));
+  issues.push(...checkOutputPaths(parts));
   const use = firstQuarantineUse(parts);
   if (use && !hasQuarantineSection)
     issues.push({
