@@ -4,63 +4,15 @@
  * record, roll back / roll forward on the next start, one writer per output folder, staging of
  * other live runs left alone, and folders Kindling did not write left alone.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalOutputStore } from "../../src/run/local-store.js";
 import { readCommittedSet } from "../../src/run/run-commit.js";
+import { killAt, killStarted, start } from "./support/publisher.js";
 
-const child = join(import.meta.dirname, "support", "publish-child.ts");
-const started: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  started.length = 0;
-});
-
-interface Run {
-  root: string;
-  pipeline?: string;
-  runId: string;
-  outputs: Record<string, Record<string, string>>;
-  mode?: string;
-  force?: boolean;
-}
-
-/** Starts a publishing process; `pauseAt` makes it stop (alive, locks held) at that moment. */
-function start(run: Run, pauseAt?: string) {
-  const p = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify({ pipeline: "p", ...run })], {
-    env: { ...process.env, ...(pauseAt ? { KINDLING_TEST_PAUSE_AT: pauseAt } : {}) },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  started.push(p);
-  let stderr = "";
-  p.stderr!.on("data", (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<{ code: number | null; stderr: string }>((res) =>
-    p.on("exit", (code) => res({ code, stderr })),
-  );
-  const reached = (line: string) =>
-    new Promise<void>((res, rej) => {
-      const check = () => (stderr.includes(line) ? res() : undefined);
-      p.stderr!.on("data", check);
-      p.on("exit", () =>
-        stderr.includes(line) ? res() : rej(new Error(`exited before "${line}": ${stderr}`)),
-      );
-      check();
-    });
-  return { p, exited, reached };
-}
-
-async function killAt(run: Run, moment: string) {
-  const c = start(run, moment);
-  await c.reached(`kindling-test: paused at ${moment}`);
-  c.p.kill("SIGKILL");
-  await c.exited;
-  return c;
-}
+afterEach(killStarted);
 
 const read = (dir: string) =>
   existsSync(dir)
