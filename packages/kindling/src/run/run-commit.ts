@@ -62,6 +62,8 @@ export interface RunOutputsOptions {
   storeFor: (path: string) => OutputStore;
   /** Replace non-empty folders Kindling did not write. */
   force?: boolean;
+  /** How errors name an output (`sink orders_clean`); default `output <path>`. */
+  what?: (path: string) => string;
   s3?: () => S3Client;
 }
 
@@ -87,10 +89,10 @@ export class RunOutputs {
   static async open(paths: string[], options: RunOutputsOptions): Promise<RunOutputs> {
     const run = new RunOutputs(options);
     try {
-      for (const p of [...new Set(paths)].sort()) await run.lockStore(p);
+      for (const p of [...new Set(paths)].sort()) await run.step(p, () => run.lockStore(p));
       await run.recover();
-      for (const s of run.stores.values()) run.recovered.push(...(await s.removeStaleStaging()));
-      for (const p of paths) await run.stores.get(p)!.checkReplaceable(options.force ?? false);
+      for (const [p, s] of run.stores) run.recovered.push(...(await run.step(p, () => s.removeStaleStaging())));
+      for (const p of paths) await run.step(p, (s) => s.checkReplaceable(options.force ?? false));
     } catch (e) {
       await run.release();
       throw e;
@@ -140,24 +142,24 @@ export class RunOutputs {
 
   /** Creates each staging location with a probe write, before Spark runs. */
   async probe(path: string): Promise<void> {
-    await this.stores.get(path)!.probeWritable();
+    await this.step(path, (s) => s.probeWritable());
   }
 
   /**
    * Publishes every staged output as one set (see the module comment). On a failure before the
    * commit record is written, every output already swapped is rolled back at once.
-   * @throws the first failure (with `what(path)` naming the output), after rolling back.
+   * @throws the first failure (naming the output, its path and why), after rolling back.
    */
-  async publish(modes: Map<string, PublishMode>, what: (path: string) => string): Promise<CommitRecord> {
+  async publish(modes: Map<string, PublishMode>): Promise<CommitRecord> {
     const { pipeline, runId } = this.options;
     const marker: OutputMarker = { pipeline, runId, writtenAt: new Date().toISOString() };
     const paths = [...modes.keys()];
-    for (const p of paths) await this.step(p, what, (s) => s.prepare(modes.get(p)!, marker));
+    for (const p of paths) await this.step(p, (s) => s.prepare(modes.get(p)!, marker));
     await this.records.write(journalName(pipeline), JSON.stringify({ pipeline, runId, outputs: paths }));
     const swapped: OutputStore[] = [];
     try {
       for (const p of paths) {
-        await this.step(p, what, (s) => s.swapIn(runId));
+        await this.step(p, (s) => s.swapIn(runId));
         swapped.push(this.stores.get(p)!);
         testPause(`swap:${swapped.length}`);
       }
@@ -181,11 +183,12 @@ export class RunOutputs {
     return commit;
   }
 
-  private async step(path: string, what: (p: string) => string, f: (s: OutputStore) => Promise<unknown>) {
+  /** Runs `f` on the store of `path`; a write failure names the output, its path and why. */
+  private async step<T>(path: string, f: (s: OutputStore) => Promise<T>): Promise<T> {
     try {
-      await f(this.stores.get(path)!);
+      return await f(this.stores.get(path)!);
     } catch (e) {
-      throw outputWriteError(what(path), path, e);
+      throw outputWriteError(this.options.what?.(path) ?? `output ${path}`, path, e);
     }
   }
 

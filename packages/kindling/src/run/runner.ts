@@ -284,9 +284,7 @@ export async function runPipeline(
       );
     }
     testPause("staged");
-    await run.publish(new Map(staged.map((s) => [s.final, s.mode])), (p) =>
-      describeOutput(plan.find((a) => a.path === p)!),
-    );
+    await run.publish(new Map(staged.map((s) => [s.final, s.mode])));
     for (const a of result.actions) Object.assign(a, await store.stats(a.path));
     result.status = "succeeded";
   } catch (e) {
@@ -328,6 +326,8 @@ async function openRunOutputs(
     storeFor: (p) => store.storeFor(p, result.runId),
     force: options.force ?? false,
     s3: () => store.s3Client(),
+    what: (p) =>
+      p === compiled.quarantinePath ? "the quarantine" : `sink ${compiled.sinks.find((s) => s.path === p)?.name}`,
   });
 }
 

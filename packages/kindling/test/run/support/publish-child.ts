@@ -51,7 +51,7 @@ async function main() {
       }
     }
     testPause("staged");
-    await run.publish(new Map(paths.map((p) => [p, args.mode ?? "overwrite"])), (p) => `sink ${p}`);
+    await run.publish(new Map(paths.map((p) => [p, args.mode ?? "overwrite"])));
     await run.discard();
   } finally {
     await run.release();
