@@ -91,7 +91,8 @@ export class RunOutputs {
     try {
       for (const p of [...new Set(paths)].sort()) await run.step(p, () => run.lockStore(p));
       await run.recover();
-      for (const [p, s] of run.stores) run.recovered.push(...(await run.step(p, () => s.removeStaleStaging())));
+      for (const [p, s] of run.stores)
+        run.recovered.push(...(await run.step(p, () => s.removeStaleStaging())));
       for (const p of paths) await run.step(p, (s) => s.checkReplaceable(options.force ?? false));
     } catch (e) {
       await run.release();

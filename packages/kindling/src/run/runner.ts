@@ -327,7 +327,9 @@ async function openRunOutputs(
     force: options.force ?? false,
     s3: () => store.s3Client(),
     what: (p) =>
-      p === compiled.quarantinePath ? "the quarantine" : `sink ${compiled.sinks.find((s) => s.path === p)?.name}`,
+      p === compiled.quarantinePath
+        ? "the quarantine"
+        : `sink ${compiled.sinks.find((s) => s.path === p)?.name}`,
   });
 }
 
