@@ -285,6 +285,7 @@ export async function runPipeline(
     }
     testPause("staged");
     await run.publish(new Map(staged.map((s) => [s.final, s.mode])));
+    await run.discard();
     for (const a of result.actions) Object.assign(a, await store.stats(a.path));
     result.status = "succeeded";
   } catch (e) {
