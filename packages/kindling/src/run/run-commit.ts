@@ -20,7 +20,9 @@ import type { PipelineSpec } from "../spec/index.js";
 import { outputWriteError } from "./fs-errors.js";
 import { currentOwner } from "./lock.js";
 import type { OutputMarker, OutputStore, PublishMode } from "./output-store.js";
+import { isS3Path } from "./publish-s3.js";
 import { type RecordStore, recordStoreFor } from "./records.js";
+import { OutputStores } from "./stores.js";
 
 /** What `<pipeline>.commit.json` holds. */
 export interface CommitRecord {
@@ -208,34 +210,41 @@ export class RunOutputs {
 /**
  * What a reader should trust: the last commit record of `pipeline` under `root`, after checking
  * that every output it names holds the version it names (its `_kindling.json` marker).
+ * `storeFor`/`s3` default to Kindling's own stores (S3 endpoint and credentials from the environment).
  * @throws KindlingError `output` when there is no commit record, or the outputs in place are a
  *   mix (a run is publishing, or died publishing and the next run has not recovered it yet).
  */
 export async function readCommittedSet(
   root: string,
   pipeline: string,
-  storeFor: (path: string) => OutputStore,
+  storeFor?: (path: string) => OutputStore,
   s3?: () => S3Client,
 ): Promise<CommitRecord> {
-  const text = await recordStoreFor(root, s3).read(commitName(pipeline));
-  if (text === undefined)
-    throw new KindlingError(
-      `${root}: no commit record for pipeline ${pipeline} (no run has committed)`,
-      "output",
-    );
-  const commit = JSON.parse(text) as CommitRecord;
-  const mixed: string[] = [];
-  for (const [path, version] of Object.entries(commit.outputs)) {
-    const found = (await storeFor(path).marker())?.runId;
-    if (found !== version)
-      mixed.push(`${path} holds run ${found ?? "none"}, the commit names run ${version}`);
+  const own = storeFor && (s3 || !isS3Path(root)) ? undefined : new OutputStores();
+  try {
+    const storeOf = storeFor ?? ((p: string) => own!.storeFor(p, "reader"));
+    const text = await recordStoreFor(root, s3 ?? (() => own!.s3Client())).read(commitName(pipeline));
+    if (text === undefined)
+      throw new KindlingError(
+        `${root}: no commit record for pipeline ${pipeline} (no run has committed)`,
+        "output",
+      );
+    const commit = JSON.parse(text) as CommitRecord;
+    const mixed: string[] = [];
+    for (const [path, version] of Object.entries(commit.outputs)) {
+      const found = (await storeOf(path).marker())?.runId;
+      if (found !== version)
+        mixed.push(`${path} holds run ${found ?? "none"}, the commit names run ${version}`);
+    }
+    if (mixed.length)
+      throw new KindlingError(
+        `${root}: the outputs of ${pipeline} are not the committed set (${mixed.join("; ")}): a run is publishing, or died while publishing; the next run repairs it.`,
+        "output",
+      );
+    return commit;
+  } finally {
+    own?.close();
   }
-  if (mixed.length)
-    throw new KindlingError(
-      `${root}: the outputs of ${pipeline} are not the committed set (${mixed.join("; ")}): a run is publishing, or died while publishing; the next run repairs it.`,
-      "output",
-    );
-  return commit;
 }
 
 /**
