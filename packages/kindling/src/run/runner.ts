@@ -137,13 +137,11 @@ export async function runPipeline(
     ...compiled.sinks.map((s) => ({ path: s.path })),
   ];
   const store = new OutputStores();
-  const run = await openRunOutputs(
-    store,
-    compiled,
-    outputs.map((o) => o.path),
-    result,
-    options,
-  );
+  const paths = outputs.map((o) => o.path);
+  const run = await openRunOutputs(store, compiled, paths, result, options).catch((e: unknown) => {
+    store.close();
+    throw e;
+  });
   result.recovered.push(...run.recovered);
   for (const [name, s] of compiled.sources) {
     const files =
