@@ -21,6 +21,12 @@ export interface SparkErrorDetails {
   hint?: string;
   /** The server's stack trace, when it sent one; never part of `message`. */
   serverStackTrace?: string;
+  /**
+   * The messages of the server-side causes (FetchErrorDetails), outermost first, including the
+   * JVM exceptions `message` leaves out (e.g. `java.io.IOException: No space left on device`
+   * under `[TASK_WRITE_FAILED]`). Never part of `message`.
+   */
+  serverCauses?: string[];
   cause?: unknown;
 }
 
@@ -32,6 +38,7 @@ export class SparkConnectError extends Error {
   readonly messageParameters: Record<string, string>;
   readonly hint: string | undefined;
   readonly serverStackTrace: string | undefined;
+  readonly serverCauses: string[];
 
   constructor(code: SparkErrorCode, message: string, details: SparkErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -42,6 +49,7 @@ export class SparkConnectError extends Error {
     this.messageParameters = details.messageParameters ?? {};
     this.hint = details.hint;
     this.serverStackTrace = details.serverStackTrace;
+    this.serverCauses = details.serverCauses ?? [];
   }
 }
 

@@ -7,7 +7,7 @@ import { KindlingError } from "../errors.js";
  */
 export function writeFailureReason(e: unknown): string | undefined {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorText(e);
   if (code === "ENOSPC" || code === "EDQUOT" || /No space left on device|Disk quota exceeded/i.test(text))
     return "no space left";
   if (
@@ -18,6 +18,27 @@ export function writeFailureReason(e: unknown): string | undefined {
   )
     return "not writable";
   return undefined;
+}
+
+/**
+ * The message of an error and of its causes, with Spark's server-side causes where the client
+ * has them (SparkConnectError.serverCauses): Spark's top message for a failed write is only `[TASK_WRITE_FAILED] Task failed
+ * while writing rows to …`; the operating system's reason sits in a cause.
+ */
+function errorText(e: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let depth = 0; cur !== undefined && cur !== null && depth < 8; depth++) {
+    if (!(cur instanceof Error)) {
+      parts.push(String(cur));
+      break;
+    }
+    parts.push(cur.message);
+    const causes = (cur as { serverCauses?: unknown }).serverCauses;
+    if (Array.isArray(causes)) parts.push(...causes.map(String));
+    cur = cur.cause;
+  }
+  return parts.join("\n");
 }
 
 /**

@@ -136,6 +136,13 @@ export function toSparkError(
       i = cause.causeIdx;
     }
   }
+  const serverCauses: string[] = [];
+  for (let i = root?.causeIdx, hops = 0; details && i !== undefined && hops < 16; hops++) {
+    const cause = details.errors[i];
+    if (!cause) break;
+    serverCauses.push(`${cause.errorTypeHierarchy[0] ?? "?"}: ${cause.message}`);
+    i = cause.causeIdx;
+  }
   const hint = hintFor(errorClass);
   if (hint && code !== "UNAVAILABLE") message = `${message}. ${hint}`.replace(/\.\. /, ". ");
   const stack = root?.stackTrace?.length
@@ -149,6 +156,7 @@ export function toSparkError(
     messageParameters,
     ...(hint ? { hint } : {}),
     ...(stack ? { serverStackTrace: stack } : {}),
+    ...(serverCauses.length ? { serverCauses } : {}),
     cause: err,
   });
 }
