@@ -5,10 +5,8 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { loadPipeline, runPipeline, ensureDataset as sharedEnsureDataset } from "@kindling/kindling";
 import type { SparkSession } from "@kindling/spark-connect";
-import { ensureDataset as sharedEnsureDataset } from "../packages/kindling/src/datagen/index.js";
-import { runPipeline } from "../packages/kindling/src/run/runner.js";
-import { loadPipeline } from "../packages/kindling/src/spec/index.js";
 import type { CaseResult } from "./client.js";
 import { handWrittenSql } from "./pipeline-sql.js";
 import { median } from "./stats.js";

@@ -7,7 +7,7 @@ import {
 } from "@kindling/spark-connect";
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
-import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
+import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
 import { KindlingError, type KindlingErrorCode } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { outputWriteError } from "./fs-errors.js";
@@ -131,7 +131,7 @@ export async function runPipeline(
     cached: [],
   };
   for (const [k, v] of Object.entries({ ...RUN_CONF, ...options.conf })) await spark.conf.set(k, v);
-  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
+  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir, loaded.graph);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
     ...compiled.sinks.map((s) => ({ path: s.path })),
@@ -165,7 +165,7 @@ export async function runPipeline(
       ? [{ name: "quarantine", kind: "quarantine" as const, path: compiled.quarantinePath }]
       : []),
   ];
-  const cached = sharedNodes(compiled);
+  const cached = compiled.graph.sharedSteps();
   result.cached = cached;
   for (const name of cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
   const ui =
@@ -349,26 +349,6 @@ async function writeChecked<T>(
   }
 }
 
-/**
- * The steps worth caching: read by two or more sinks, keeping only the deepest such step of a
- * chain (its ancestors are then read once, when it is first computed).
- */
-export function sharedNodes(compiled: CompiledPipeline): string[] {
-  const deps = (start: string) => lineage(compiled.spec, [start]);
-  const users = new Map<string, number>();
-  const ancestry = new Map<string, Set<string>>();
-  for (const sink of compiled.sinks) {
-    for (const n of deps(sink.node)) users.set(n, (users.get(n) ?? 0) + 1);
-  }
-  for (const n of compiled.nodes.keys()) ancestry.set(n, deps(n));
-  const shared = [...users]
-    .filter(([n, c]) => c >= 2 && compiled.nodes.get(n)?.kind !== "source")
-    .map(([n]) => n);
-  return shared.filter(
-    (n) => !shared.some((m) => m !== n && ancestry.get(m)!.has(n) && users.get(m) === users.get(n)),
-  );
-}
-
 /** The rows an action wrote, from its own observation (the sink's, or the quarantine's). */
 function actionRows(observed: Observed, action: { name: string; kind: "sink" | "quarantine" }): number {
   const key = action.kind === "quarantine" ? QUARANTINE_METRIC : sinkMetric(action.name);
@@ -395,7 +375,7 @@ async function datasetRules(
     let violations = 0;
     let total = counts.steps.find((s) => s.name === check.step)?.rowsOut ?? 0;
     if (rule.check === "unique") {
-      const dedupeKeys = compiled.spec.steps.find((s) => s.name === check.step);
+      const dedupeKeys = compiled.graph.step(check.step);
       const sameAsDedupe =
         dedupeKeys?.kind === "clean" &&
         dedupeKeys.dedupe &&

@@ -1,5 +1,5 @@
 import type { RecordBatch } from "apache-arrow";
-import { batchToRows, ipcToBatches, type Row } from "../arrow/decode.js";
+import { ipcToBatches } from "../arrow/decode.js";
 import type { ExecutePlanResponse } from "../gen/spark/connect/base_pb.js";
 import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import { literalToJs } from "../plan/literal-values.js";
@@ -100,11 +100,4 @@ export function progressOf(r: ExecutePlanResponse): ExecutionProgress | undefine
     })),
     inflightTasks: Number(p.numInflightTasks),
   };
-}
-
-export function rowsOf(batches: RecordBatch[]): Row[] {
-  if (batches.length === 1) return batchToRows(batches[0]!);
-  const out: Row[] = [];
-  for (const b of batches) for (const r of batchToRows(b)) out.push(r);
-  return out;
 }

@@ -27,7 +27,7 @@ export function registerPlan(program: Command): void {
     const loaded = await loadPipeline(file, { set: opts.set });
     const spark = await openSession({ ...opts, quiet: opts.json ?? false });
     try {
-      const compiled = await compilePipeline(spark, loaded.spec);
+      const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
       const graph: { name: string; kind: string; input?: string; columns: [string, string][] }[] = [];
       for (const name of [...compiled.sources.keys(), ...compiled.order]) {
         const node = compiled.nodes.get(name)!;
