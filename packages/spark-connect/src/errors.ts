@@ -32,6 +32,12 @@ export interface SparkErrorDetails {
   serverStackTrace?: string;
   /** The innermost cause Spark reported (via FetchErrorDetails), when the error had one. */
   rootCause?: SparkRootCause;
+  /**
+   * The messages of the server-side causes (FetchErrorDetails), outermost first, including the
+   * JVM exceptions `message` leaves out (e.g. `java.io.IOException: No space left on device`
+   * under `[TASK_WRITE_FAILED]`). Never part of `message`.
+   */
+  serverCauses?: string[];
   cause?: unknown;
 }
 
@@ -57,6 +63,7 @@ export class SparkConnectError extends Error {
    * `FileAlreadyExistsException` under `TASK_WRITE_FAILED`); it is also named in `message`.
    */
   readonly rootCause: SparkRootCause | undefined;
+  readonly serverCauses: string[];
 
   constructor(code: SparkErrorCode, message: string, details: SparkErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -68,6 +75,7 @@ export class SparkConnectError extends Error {
     this.hint = details.hint;
     this.serverStackTrace = details.serverStackTrace;
     this.rootCause = details.rootCause;
+    this.serverCauses = details.serverCauses ?? [];
   }
 }
 

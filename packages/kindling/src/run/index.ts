@@ -1,5 +1,6 @@
 export { outputChecksum } from "./checksum.js";
 export type { RunCounts } from "./reconcile.js";
+export { type CommitRecord, readCommittedSet } from "./run-commit.js";
 export {
   type ActionRecord,
   RUN_CONF,

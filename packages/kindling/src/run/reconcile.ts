@@ -4,7 +4,7 @@
  * row for row, rows in = rows out + quarantined + duplicates + dropped + filtered.
  */
 
-import { dedupeMetric, sinkMetric, sourceMetric, stepMetric } from "../compile/metrics.js";
+import { dedupeMetric, QUARANTINE_METRIC, sinkMetric, sourceMetric, stepMetric } from "../compile/metrics.js";
 import type { CompiledNode, CompiledPipeline } from "../compile/pipeline.js";
 
 export type Observed = Record<string, Record<string, unknown>>;
@@ -47,6 +47,12 @@ export interface RunCounts {
   steps: StepRecord[];
   sinks: Record<string, number>;
   reconciliations: Reconciliation[];
+  /**
+   * Observations an identity needs that Spark did not report (e.g. an empty stage that adaptive
+   * execution dropped from the final plan, taking its observation with it). Non-empty means the
+   * counts above are not true numbers: the run must count again or fail, never report zeros.
+   */
+  missing: string[];
 }
 
 /** Builds the run's counts from observed metrics and checks every identity. */
@@ -127,7 +133,12 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
   for (const s of compiled.sinks) sinks[s.name] = n(observed[sinkMetric(s.name)]?.rows);
 
   const reconciliations: Reconciliation[] = [];
+  const missing = new Set<string>();
+  const need = (key: string) => {
+    if (observed[key] === undefined) missing.add(key);
+  };
   for (const sink of compiled.sinks) {
+    need(sinkMetric(sink.name));
     const chain: string[] = [];
     let cur = compiled.nodes.get(sink.node);
     while (cur && cur.kind !== "source") {
@@ -137,6 +148,12 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
     const head = compiled.nodes.get(sink.node);
     if (!head?.rowSource || cur?.name !== head.rowSource) continue; // an aggregate breaks row identity
     const src = sources[head.rowSource]!;
+    const by = compiled.sourceCountedBy[head.rowSource];
+    need(by ? stepMetric(by) : sourceMetric(head.rowSource));
+    for (const s of chain) {
+      need(stepMetric(s));
+      if (dedupes(compiled, s)) need(dedupeMetric(s));
+    }
     const sum = (f: (s: StepRecord) => number) => chain.reduce((acc, s) => acc + f(byName.get(s)!), 0);
     const r: Reconciliation = {
       source: head.rowSource,
@@ -153,7 +170,35 @@ export function reconcile(compiled: CompiledPipeline, observed: Observed): RunCo
     r.holds = r.rowsIn === r.rowsOut + r.malformed + r.quarantined + r.duplicates + r.dropped + r.filtered;
     reconciliations.push(r);
   }
-  return { sources, steps, sinks, reconciliations };
+  const unexplained = quarantineUnexplained(observed, sources, steps);
+  if (unexplained) missing.add(unexplained);
+  return { sources, steps, sinks, reconciliations, missing: [...missing] };
+}
+
+/**
+ * The quarantine is written by an action of its own, so its row count survives when the steps'
+ * observations are lost (Spark reports them as zeros, not as absent). Every quarantined row was
+ * counted by a step (quarantined, or a duplicate) or a source (malformed): more rows in the
+ * quarantine than that means the step counts are not true numbers.
+ */
+function quarantineUnexplained(
+  observed: Observed,
+  sources: RunCounts["sources"],
+  steps: StepRecord[],
+): string | undefined {
+  const held = observed[QUARANTINE_METRIC]?.rows;
+  if (held === undefined) return undefined;
+  const counted =
+    steps.reduce((a, s) => a + s.quarantined + s.duplicates, 0) +
+    Object.values(sources).reduce((a, s) => a + s.malformed, 0);
+  if (n(held) <= counted) return undefined;
+  return `the steps' counts (the quarantine holds ${n(held)} row(s), the steps and sources counted ${counted})`;
+}
+
+/** Whether a step removes duplicates (and so reports them through its own observation). */
+function dedupes(compiled: CompiledPipeline, step: string): boolean {
+  const spec = compiled.spec.steps.find((s) => s.name === step);
+  return spec?.kind === "clean" && spec.dedupe !== undefined;
 }
 
 /** Rows each join of an enrich step dropped: counted in the step's observation, or around the join. */

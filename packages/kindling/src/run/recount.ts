@@ -14,9 +14,15 @@ import type { SparkRunStats } from "./spark-ui.js";
  * Why a run's counts must be taken again, or undefined: an executor lost during the run or a
  * retried stage (work may have been recomputed, whether or not the identity noticed), or counts
  * that do not add up after failed tasks; without the Spark UI there is no evidence either way, so
- * counts that do not add up are taken again too.
+ * counts that do not add up are taken again too. Observations Spark did not report at all (an
+ * empty stage dropped from the final plan) are taken again before anything else.
  */
-export function recountReason(stats: SparkRunStats | undefined, balanced: boolean): string | undefined {
+export function recountReason(
+  stats: SparkRunStats | undefined,
+  balanced: boolean,
+  missing: string[] = [],
+): string | undefined {
+  if (missing.length) return `Spark reported no count for ${missing.join(", ")}`;
   const lost = stats?.executors.filter((e) => !e.active).map((e) => e.id) ?? [];
   const retried = stats?.stages.filter((s) => s.attemptId > 0).map((s) => s.stageId) ?? [];
   if (lost.length) return `executor(s) ${lost.join(", ")} lost during the run`;

@@ -10,13 +10,15 @@ import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
 import { commitInfo, type DeltaSinkCommit, DeltaSinks } from "../delta/commit.js";
 import { type IncrementalPlan, isIncremental, nothingNew, planIncremental } from "../delta/incremental.js";
-import { KindlingError } from "../errors.js";
+import { KindlingError, type KindlingErrorCode } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
+import { outputWriteError } from "./fs-errors.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";
+import { RunOutputs, runRoot, testPause } from "./run-commit.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
-import { writeFailed } from "./write-error.js";
+import { type WriteTarget, writeFailed } from "./write-error.js";
 
 /**
  * Session settings every run uses (see bench/README.md for what each bought):
@@ -35,6 +37,11 @@ export const RUN_CONF: Record<string, string> = {
   "spark.sql.adaptive.advisoryPartitionSizeInBytes": "64m",
   "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
   "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
+  // When every row is quarantined, the stage after a shuffle (partition_by, dedupe) is empty and
+  // this rule replaces it by an empty relation, dropping the observations inside it: the report
+  // then said in 0 = out 0 (issue 15 item 4). Keeping the stage costs nothing measurable.
+  "spark.sql.adaptive.optimizer.excludedRules":
+    "org.apache.spark.sql.execution.adaptive.AQEPropagateEmptyRelation",
 };
 
 export interface RunOptions {
@@ -48,6 +55,8 @@ export interface RunOptions {
   conf?: Record<string, string>;
   /** Ignore the record of files processed by earlier runs and rebuild every Delta sink (delta/incremental.ts). */
   fullRefresh?: boolean;
+  /** Replace output folders Kindling did not write (`kindling run --force`). */
+  force?: boolean;
 }
 
 export type RunEvent =
@@ -84,6 +93,8 @@ export interface RunResult {
   runId: string;
   status: "succeeded" | "failed";
   error: string | undefined;
+  /** The failure's KindlingError code (`output`, `data`, ...), when it had one. */
+  errorCode?: KindlingErrorCode;
   pipeline: string;
   specHash: string;
   specFile: string;
@@ -156,7 +167,12 @@ export async function runPipeline(
     ...compiled.sinks.map((s) => ({ path: s.path })),
   ];
   const store = new OutputStores();
-  for (const o of outputs) result.recovered.push(...(await store.recover(o.path)));
+  const paths = outputs.map((o) => o.path);
+  const run = await openRunOutputs(store, compiled, paths, result, options).catch((e: unknown) => {
+    store.close();
+    throw e;
+  });
+  result.recovered.push(...run.recovered);
   for (const [name, s] of compiled.sources) {
     const files =
       s.files ??
@@ -193,19 +209,18 @@ export async function runPipeline(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
+    for (const a of plan) await writeChecked(a, () => run.probe(a.path));
     for (const [i, action] of plan.entries()) {
       options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
       const t0 = Date.now();
-      const staging = store.stagingPathFor(action.path, runId);
+      const staging = run.stagingPath(action.path);
       let info: Awaited<ReturnType<ReturnType<typeof spark.range>["write"]["save"]>>;
       if (action.kind === "quarantine") {
         const qdf = compiled.quarantine!.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"));
         const fmt = compiled.spec.quarantine?.format ?? "parquet";
-        info = await qdf.write
-          .mode("overwrite")
-          .format(fmt)
-          .save(staging, actionOptions(action.name))
-          .catch((e) => Promise.reject(writeFailed(e, action)));
+        info = await writeChecked(action, () =>
+          qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions(action.name)),
+        );
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
@@ -222,13 +237,9 @@ export async function runPipeline(
         }
         if (sink.spec.format === "csv") w = w.option("header", true);
         for (const [k, v] of Object.entries(sink.spec.options ?? {})) w = w.option(k, v);
-        info = await w
-          .save(staging, actionOptions(action.name))
-          .catch((e) =>
-            Promise.reject(
-              writeFailed(e, { ...action, step: sink.node, partitionBy: sink.spec.partition_by }),
-            ),
-          );
+        info = await writeChecked({ ...action, step: sink.node, partitionBy: sink.spec.partition_by }, () =>
+          w.save(staging, actionOptions(action.name)),
+        );
         const mode =
           sink.spec.mode === "append"
             ? "append"
@@ -253,7 +264,11 @@ export async function runPipeline(
     }
     result.counts = reconcile(compiled, observed);
     const unbalanced = result.counts.reconciliations.filter((r) => !r.holds);
-    const why = recountReason(ui ? await sparkRunStats(ui, runTag, started) : undefined, !unbalanced.length);
+    const why = recountReason(
+      ui ? await sparkRunStats(ui, runTag, started) : undefined,
+      !unbalanced.length,
+      result.counts.missing,
+    );
     if (why) {
       const t0 = Date.now();
       const name = "recount";
@@ -267,6 +282,12 @@ export async function runPipeline(
         ms: Date.now() - t0,
       };
       options.onProgress?.({ type: "done", action: name, ms: result.recount.ms });
+    }
+    if (result.counts.missing.length) {
+      throw new KindlingError(
+        `Spark reported no count for ${result.counts.missing.join(", ")}, even in a second pass, so the run cannot prove no row was lost; nothing was published. Report this with the spec.`,
+        "data",
+      );
     }
     const failedRows = result.counts.steps.filter((s) => s.failed > 0);
     if (failedRows.length) {
@@ -308,22 +329,19 @@ export async function runPipeline(
       options.onProgress?.({ type: "commit", sink: d.sink, path: action.path });
       action.delta = await deltaSinks.commit(spark, d.sink, d.staging, commitInfo(runId, result.incremental));
     }
-    for (const s of staged) await store.publish(s.staging, s.final, s.mode, runId);
-    await store.cleanup([...staged, ...deltaStaged].map((s) => s.staging));
+    testPause("staged");
+    await run.publish(new Map(staged.map((s) => [s.final, s.mode])));
+    await run.discard();
     // A Delta sink keeps the figures of what this run wrote (its table holds older versions too).
     for (const a of result.actions) if (!a.delta) Object.assign(a, await store.stats(a.path));
     result.status = "succeeded";
   } catch (e) {
-    await store
-      .cleanup(
-        [...staged, ...deltaStaged]
-          .map((s) => s.staging)
-          .concat(plan.map((p) => store.stagingPathFor(p.path, runId))),
-      )
-      .catch(() => undefined);
+    await run.discard();
     result.error = e instanceof Error ? e.message : String(e);
+    if (e instanceof KindlingError) result.errorCode = e.code;
     if (!result.counts && Object.keys(observed).length) result.counts = reconcile(compiled, observed);
   } finally {
+    await run.release();
     store.close();
     for (const name of cached)
       await compiled.nodes
@@ -334,6 +352,52 @@ export async function runPipeline(
     if (ui) result.spark = await sparkRunStats(ui, runTag, started);
   }
   return result;
+}
+
+/**
+ * Locks every output of the run and repairs what a dead run left (see run-commit.ts). Throws
+ * KindlingError `locked` when another run writes one of them, `output` for a folder Kindling did
+ * not write (without `force`); nothing was written then.
+ */
+async function openRunOutputs(
+  store: OutputStores,
+  compiled: CompiledPipeline,
+  paths: string[],
+  result: RunResult,
+  options: RunOptions,
+): Promise<RunOutputs> {
+  return RunOutputs.open(paths, {
+    pipeline: compiled.spec.name,
+    runId: result.runId,
+    startedAt: result.startedAt,
+    root: runRoot(compiled.spec, paths, options.baseDir),
+    storeFor: (p) => store.storeFor(p, result.runId),
+    force: options.force ?? false,
+    tables: new Set(compiled.sinks.filter((s) => s.spec.format === "delta").map((s) => s.path)),
+    s3: () => store.s3Client(),
+    what: (p) =>
+      p === compiled.quarantinePath
+        ? "the quarantine"
+        : `sink ${compiled.sinks.find((s) => s.path === p)?.name}`,
+  });
+}
+
+/** How a write names its output in errors: `sink orders_clean` or `the quarantine`. */
+function describeOutput(action: { name: string; kind: "sink" | "quarantine" }): string {
+  return action.kind === "quarantine" ? "the quarantine" : `sink ${action.name}`;
+}
+
+/**
+ * Runs a write of `action`; a failure says which output, where, and why: in words for a folder that
+ * cannot be written (permissions, full disk), else Spark's error with its root cause (write-error.ts).
+ */
+async function writeChecked<T>(action: WriteTarget, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    const named = outputWriteError(describeOutput(action), action.path, e);
+    throw named !== e ? named : writeFailed(e, action);
+  }
 }
 
 /** The rows an action wrote, from its own observation (the sink's, or the quarantine's). */

@@ -1,27 +1,14 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { listObjects } from "../storage/objects.js";
-import {
-  cleanupStaging,
-  outputStats,
-  type PublishMode,
-  publishOutput,
-  recoverOutput,
-  stagingPathFor,
-} from "./publish.js";
-import {
-  discardS3Staging,
-  isS3Path,
-  outputS3Client,
-  parseS3,
-  publishS3Output,
-  recoverS3Output,
-  s3OutputStats,
-  s3StagingPathFor,
-} from "./publish-s3.js";
+import { LocalOutputStore } from "./local-store.js";
+import type { OutputStore } from "./output-store.js";
+import { outputStats } from "./publish.js";
+import { isS3Path, outputS3Client, parseS3, s3OutputStats } from "./publish-s3.js";
+import { S3OutputStore } from "./s3-store.js";
 
 /**
  * Where outputs live — a local (or mounted) filesystem, or S3 through s3a — and how each is
- * staged, published, repaired and measured. The runner talks only to this.
+ * staged, published, repaired and measured (see output-store.ts). The runner talks only to this.
  */
 export class OutputStores {
   private client: S3Client | undefined;
@@ -31,23 +18,16 @@ export class OutputStores {
     return this.client;
   }
 
-  stagingPathFor(path: string, runId: string): string {
-    return isS3Path(path) ? s3StagingPathFor(path, runId) : stagingPathFor(path, runId);
+  /** The store of one output for one run: chosen once, by the path's scheme. */
+  storeFor(path: string, runId: string): OutputStore {
+    return isS3Path(path)
+      ? new S3OutputStore(path, runId, () => this.s3())
+      : new LocalOutputStore(path, runId);
   }
 
-  async recover(path: string): Promise<string[]> {
-    return isS3Path(path) ? recoverS3Output(this.s3(), path) : recoverOutput(path);
-  }
-
-  async publish(staging: string, final: string, mode: PublishMode, runId: string): Promise<void> {
-    if (isS3Path(final)) await publishS3Output(this.s3(), staging, final, mode);
-    else publishOutput(staging, final, mode, runId);
-  }
-
-  async cleanup(stagings: string[]): Promise<void> {
-    const s3 = stagings.filter(isS3Path);
-    if (s3.length) await discardS3Staging(this.s3(), s3);
-    cleanupStaging(stagings.filter((p) => !isS3Path(p)));
+  /** The S3 client, made on first use (for run records under an s3a:// root). */
+  s3Client(): S3Client {
+    return this.s3();
   }
 
   async stats(path: string): Promise<{ files: number; bytes: number }> {

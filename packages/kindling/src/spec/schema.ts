@@ -425,6 +425,13 @@ export const PipelineSchema = z
       .describe(
         "Spark SQL configuration for the run; only keys on Kindling's allow-list (docs/pipeline-spec.md).",
       ),
+    target_path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The run's root folder (local path, file:// or s3a:// URL): every sink, quarantine and report path must be inside it; it also holds the run records (_kindling/).",
+      ),
   })
   .describe("A Kindling pipeline spec.");
 

@@ -49,6 +49,7 @@ const run: RunResult = {
     ],
     sinks: { orders_clean: 90 },
     reconciliations: [],
+    missing: [],
   },
   actions: [{ name: "orders_clean", kind: "sink", path: "/o", ms: 2000, rows: 90, files: 2, bytes: 5000 }],
   rules: [],

@@ -1,4 +1,4 @@
-/** Safe publishing on a local filesystem: staging, the three modes, and repair after a crash. */
+/** Publishing one local output: the three modes (hard-linked kept files), the marker, and rolling back. */
 import {
   existsSync,
   mkdirSync,
@@ -11,7 +11,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cleanupStaging, publishOutput, recoverOutput, stagingPathFor } from "../../src/run/publish.js";
+import { LocalOutputStore } from "../../src/run/local-store.js";
+import { MARKER, type PublishMode } from "../../src/run/output-store.js";
 
 function tree(root: string): string[] {
   const out: string[] = [];
@@ -32,43 +33,47 @@ function write(dir: string, files: Record<string, string>) {
   }
 }
 
-/** A previous output, a staged run beside it, then publishOutput; returns the root and the output. */
-function publishCase(
-  mode: Parameters<typeof publishOutput>[2],
+/** A previous output, a staged run beside it, then prepare + swapIn + rollForward; returns the root and the output. */
+async function publishCase(
+  mode: PublishMode,
   runId: string,
   before: Record<string, string>,
   staged: Record<string, string>,
 ) {
   const root = mkdtempSync(join(tmpdir(), "publish-"));
   const final = join(root, "out");
-  write(final, before);
-  const staging = stagingPathFor(final, runId);
-  write(staging, staged);
-  publishOutput(staging, final, mode, runId);
-  return { root, final, staging };
+  write(final, { ...before, [MARKER]: "{}" });
+  const store = new LocalOutputStore(final, runId);
+  write(store.stagingPath, staged);
+  await store.prepare(mode, { pipeline: "p", runId, writtenAt: "t" });
+  await store.swapIn(runId);
+  await store.rollForward(runId);
+  await store.discardStaging();
+  return { root, final: final };
 }
 
-describe("publishOutput", () => {
-  it("overwrite swaps the whole folder and removes the staging run folder", () => {
-    const { root, final, staging } = publishCase(
+const data = (files: string[]) => files.filter((f) => !f.startsWith(MARKER));
+
+describe("LocalOutputStore publishing", () => {
+  it("overwrite swaps the whole folder and removes the staging run folder", async () => {
+    const { root, final } = await publishCase(
       "overwrite",
       "run1",
       { "part-0.parquet": "old", _SUCCESS: "" },
       { "part-9.parquet": "new", _SUCCESS: "" },
     );
-    cleanupStaging([staging]);
-    expect(tree(final)).toEqual(["_SUCCESS=", "part-9.parquet=new"]);
+    expect(data(tree(final))).toEqual(["_SUCCESS=", "part-9.parquet=new"]);
     expect(readdirSync(root)).toEqual(["out"]);
   });
 
-  it("dynamic replaces only the partitions the run wrote", () => {
-    const { final } = publishCase(
+  it("dynamic replaces only the partitions the run wrote", async () => {
+    const { final } = await publishCase(
       "dynamic",
       "run2",
       { "d=1/a.parquet": "old1", "d=2/a.parquet": "old2", _SUCCESS: "" },
       { "d=2/b.parquet": "new2", "d=3/b.parquet": "new3", _SUCCESS: "" },
     );
-    expect(tree(final)).toEqual([
+    expect(data(tree(final))).toEqual([
       "_SUCCESS=",
       "d=1/a.parquet=old1",
       "d=2/b.parquet=new2",
@@ -76,39 +81,40 @@ describe("publishOutput", () => {
     ]);
   });
 
-  it("append adds the new files beside the old ones", () => {
-    const { final } = publishCase(
+  it("append adds the new files beside the old ones", async () => {
+    const { final } = await publishCase(
       "append",
       "run3",
       { "d=1/a.parquet": "old", _SUCCESS: "" },
       { "d=1/b.parquet": "new", _SUCCESS: "" },
     );
-    expect(tree(final)).toEqual(["_SUCCESS=", "d=1/a.parquet=old", "d=1/b.parquet=new"]);
+    expect(data(tree(final))).toEqual(["_SUCCESS=", "d=1/a.parquet=old", "d=1/b.parquet=new"]);
+  });
+
+  it("writes the Kindling marker naming the run", async () => {
+    const { final } = await publishCase("overwrite", "run4", {}, { "p.parquet": "x" });
+    expect(JSON.parse(readFileSync(join(final, MARKER), "utf8"))).toMatchObject({ runId: "run4" });
   });
 });
 
-describe("recoverOutput", () => {
-  it("restores the previous output when a publish died between its two renames", () => {
+describe("LocalOutputStore.rollBack", () => {
+  it("restores the previous output when a publish died between its two renames", async () => {
     const root = mkdtempSync(join(tmpdir(), "publish-"));
     const final = join(root, "out");
     write(final, { "part-0.parquet": "good", _SUCCESS: "" });
     // The crash: the old output was moved aside, the new one never moved in.
     renameSync(final, `${final}.kindling-old-run4`);
-    write(stagingPathFor(final, "run4"), { "part-1.parquet": "half" });
-    const done = recoverOutput(final);
-    expect(done.join("\n")).toMatch(/restored/);
+    const store = new LocalOutputStore(final, "run5");
+    expect(await store.rollBack("run4")).toMatch(/restored/);
     expect(tree(final)).toEqual(["_SUCCESS=", "part-0.parquet=good"]);
-    expect(readdirSync(root)).not.toContain("out.kindling-old-run4");
-    expect(existsSync(stagingPathFor(final, "run4"))).toBe(false);
+    expect(readdirSync(root)).toEqual(["out"]);
   });
 
-  it("drops a leftover copy when the new output is already in place", () => {
+  it("removes an output that the dead run published where there was none before", async () => {
     const root = mkdtempSync(join(tmpdir(), "publish-"));
     const final = join(root, "out");
-    write(final, { "part-1.parquet": "new" });
-    write(`${final}.kindling-old-run5`, { "part-0.parquet": "old" });
-    recoverOutput(final);
-    expect(readdirSync(root).filter((n) => n.startsWith("out"))).toEqual(["out"]);
-    expect(tree(final)).toEqual(["part-1.parquet=new"]);
+    write(final, { "p.parquet": "new", [MARKER]: JSON.stringify({ runId: "run6" }) });
+    expect(await new LocalOutputStore(final, "run7").rollBack("run6")).toMatch(/removed/);
+    expect(existsSync(final)).toBe(false);
   });
 });

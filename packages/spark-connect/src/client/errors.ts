@@ -174,6 +174,13 @@ export function toSparkError(
   } else {
     message = serverMessage(chain, err.rawMessage, rootCause);
   }
+  const serverCauses: string[] = [];
+  for (let i = root?.causeIdx, hops = 0; details && i !== undefined && hops < 16; hops++) {
+    const cause = details.errors[i];
+    if (!cause) break;
+    serverCauses.push(`${cause.errorTypeHierarchy[0] ?? "?"}: ${cause.message}`);
+    i = cause.causeIdx;
+  }
   const hint = hintFor(errorClass);
   if (hint && code !== "UNAVAILABLE") message = `${message}. ${hint}`.replace(/\.\. /, ". ");
   const stack = root?.stackTrace?.length
@@ -188,6 +195,7 @@ export function toSparkError(
     ...(hint ? { hint } : {}),
     ...(stack ? { serverStackTrace: stack } : {}),
     ...(rootCause ? { rootCause } : {}),
+    ...(serverCauses.length ? { serverCauses } : {}),
     cause: err,
   });
 }

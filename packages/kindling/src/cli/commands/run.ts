@@ -9,6 +9,7 @@ import { KindlingError } from "../../errors.js";
 import { PUSHGATEWAY_ENV } from "../../metrics/names.js";
 import { pushAfterRun } from "../../metrics/push.js";
 import { type ReportFormat, writeReports } from "../../report/index.js";
+import { writeFailureReason } from "../../run/fs-errors.js";
 import { isS3Path, outputS3Client, parseS3 } from "../../run/publish-s3.js";
 import { type RunResult, runPipeline } from "../../run/runner.js";
 import { loadPipeline } from "../../spec/index.js";
@@ -23,6 +24,7 @@ interface RunCommandOptions extends EngineOptions {
   sparkUi?: string;
   pushgateway?: string;
   fullRefresh?: boolean;
+  force?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
         onProgress: progressPrinter(!opts.json),
         signal: ac.signal,
         ...(opts.fullRefresh ? { fullRefresh: true } : {}),
+        force: opts.force ?? false,
         ...(sparkUiFor(opts) ? { sparkUi: sparkUiFor(opts)! } : {}),
       });
     } finally {
@@ -54,15 +57,42 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const reportDir = loaded.spec.report
     ? resolvePath(loaded.spec.report.path)
     : resolve(dirname(file), "..", "out", "reports");
-  const written = await saveReports(result, reportDir, loaded.spec.report?.formats ?? ["json", "md", "html"]);
+  const { written, failure } = await saveReportsOrSay(
+    result,
+    reportDir,
+    loaded.spec.report?.formats ?? ["json", "md", "html"],
+  );
   if (opts.json)
     process.stdout.write(
       `${JSON.stringify({ ...result, reports: written }, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`,
     );
   else printSummary(result, written);
   await pushAfterRun(opts.pushgateway, result, (l) => process.stderr.write(`${l}\n`));
-  if (result.status !== "succeeded") throw new KindlingError(`run failed: ${result.error}`, 1);
+  // The run's own failure comes first; a report that could not be written is a note after it.
+  const note = failure ? ` (the report could not be written to ${reportDir} either: ${failure})` : "";
+  if (result.status !== "succeeded")
+    throw new KindlingError(`run failed: ${result.error}${note}`, result.errorCode ?? "failed");
+  if (failure)
+    throw new KindlingError(`the run succeeded, but its report could not be written: ${failure}`, "output");
   return result;
+}
+
+/** {@link saveReports}, turning a failure into words (what and why) instead of an exception. */
+async function saveReportsOrSay(
+  result: RunResult,
+  dir: string,
+  formats: ReportFormat[],
+): Promise<{ written: string[]; failure?: string }> {
+  try {
+    return { written: await saveReports(result, dir, formats) };
+  } catch (e) {
+    const reason = writeFailureReason(e);
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      written: [],
+      failure: reason ? `${reason}${code ? ` (${code})` : ""}` : String((e as Error).message ?? e),
+    };
+  }
 }
 
 /**
@@ -99,6 +129,7 @@ export function registerRun(program: Command): void {
     .option("--set <name=value>", "set a parameter (repeatable)", collectSet, {})
     .option("--json", "print the run result as JSON on stdout")
     .option("--spark-ui <url>", "Spark UI base URL for stage timings (remote servers)")
+    .option("--force", "replace output folders Kindling did not write (they have no _kindling.json)")
     .option(
       "--full-refresh",
       "ignore the files earlier runs processed (incremental sources) and rebuild every Delta sink",

@@ -8,6 +8,7 @@ import { describeFound, type IssueDraft, suggestSuffix, unknownName } from "../i
 import type { RuleSpec, SourceSpec, StepSpec } from "../schema.js";
 import { parseDdl, parseSparkType } from "../spark-types.js";
 import { didYouMean } from "../suggest.js";
+import { checkOutputPaths } from "./output-paths.js";
 import type { PipelineParts } from "./parts.js";
 import { POLICY_OPTIONS, readerOptions } from "./reader-options.js";
 
@@ -279,6 +280,7 @@ export function checkConsistency(parts: PipelineParts, hasQuarantineSection: boo
   issues.push(...checkIncremental(parts.sources, parts.sinks));
   if (parts.quarantine) issues.push(...checkStoragePath(parts.quarantine.path, ["quarantine", "path"]));
   if (parts.report) issues.push(...checkStoragePath(parts.report.path, ["report", "path"]));
+  issues.push(...checkOutputPaths(parts));
   const use = firstQuarantineUse(parts);
   if (use && !hasQuarantineSection)
     issues.push({

@@ -45,6 +45,8 @@ export interface PipelineParts {
   sinks: SinkPart[];
   quarantine: QuarantineSpec | undefined;
   report: ReportSpec | undefined;
+  /** The declared run root (`target_path`), when it is a string. */
+  targetPath: string | undefined;
 }
 
 function entries(value: unknown): [string, unknown][] {
@@ -89,5 +91,6 @@ export function splitPipeline(raw: unknown): PipelineParts {
     sinks,
     quarantine: quarantine.success ? quarantine.data : undefined,
     report: report.success ? report.data : undefined,
+    targetPath: stringField(root, "target_path"),
   };
 }
