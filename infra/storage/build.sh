@@ -47,6 +47,18 @@ if [[ -x "$dest/$bin" ]]; then
   echo "storage: $store $version already built: $dest/$bin"
   exit 0
 fi
+# One build of a version at a time (several test runs may share this machine and cache): wait for
+# another build's lock, then use its binary.
+mkdir -p "$cache/bin"
+exec 9>"$cache/bin/.$store-$version.lock"
+if ! flock -n 9; then
+  echo "storage: another process is building $store $version; waiting for it"
+  flock 9
+fi
+if [[ -x "$dest/$bin" ]]; then
+  echo "storage: $store $version built by the other process: $dest/$bin"
+  exit 0
+fi
 
 command -v go >/dev/null || {
   echo "storage: 'go' is not on PATH; install Go 1.26 (the module proxy serves $module)" >&2
