@@ -5,7 +5,7 @@
  */
 import { KindlingError } from "../errors.js";
 import { optOutSummary, parseTestSkip } from "./needs.js";
-import { formatSetupReport, runSetup } from "./step.js";
+import { formatSetupReport, formatStepResult, runSetup } from "./step.js";
 import { testSetupSteps } from "./steps.js";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -14,7 +14,8 @@ try {
   const skip = parseTestSkip();
   const steps = testSetupSteps();
   say(`setup: ${steps.length} steps (what the tests need; cached in ~/.cache/kindling, keyed by version)`);
-  const report = await runSetup(steps, { skip, say });
+  const report = await runSetup(steps, { skip, say, onResult: (r) => say(formatStepResult(r)) });
+  // Again at the end what is not ready, so the commands to run are the last thing on the screen.
   say(formatSetupReport(report));
   const optedOut = optOutSummary(skip);
   if (optedOut) say(optedOut);

@@ -5,7 +5,6 @@
  * checks every step, installs what is missing, checks again, and reports each outcome; a second
  * run only checks. Pure logic: the steps themselves live in steps.ts.
  */
-import { KindlingError } from "../errors.js";
 import type { TestNeed } from "./needs.js";
 
 /** What a check found: present (with what, e.g. a path and version) or missing (with why). */
@@ -54,7 +53,12 @@ export interface SetupReport {
  */
 export async function runSetup(
   steps: SetupStep[],
-  options: { skip?: ReadonlySet<TestNeed>; say?: (line: string) => void } = {},
+  options: {
+    skip?: ReadonlySet<TestNeed>;
+    say?: (line: string) => void;
+    /** Called as each step ends (progress, in order). */
+    onResult?: (result: StepResult) => void;
+  } = {},
 ): Promise<SetupReport> {
   const say = options.say ?? (() => undefined);
   const skip = options.skip ?? new Set<TestNeed>();
@@ -63,7 +67,9 @@ export async function runSetup(
   for (const step of steps) {
     const t0 = Date.now();
     const result = await runStep(step, skip, say);
-    results.push({ ...result, name: step.name, ms: Date.now() - t0 });
+    const full = { ...result, name: step.name, ms: Date.now() - t0 };
+    results.push(full);
+    options.onResult?.(full);
   }
   const ok = results.every((r) => r.outcome !== "missing" && r.outcome !== "failed");
   return { results, ok, ms: Date.now() - started };
@@ -86,7 +92,9 @@ async function runStep(
   if (!step.install) return { outcome: "missing", detail: first.reason, fix: step.fix };
   say(`setup: ${step.name}: ${first.reason}; installing…`);
   try {
-    await step.install((line) => say(`setup:   ${line}`));
+    await step.install((line) => {
+      if (line.trim()) say(`setup:   ${line}`);
+    });
     const after = await step.check();
     if (after.present) return { outcome: "installed", detail: after.detail };
     return { outcome: "failed", detail: `still missing after the install: ${after.reason}`, fix: step.fix };
@@ -101,26 +109,28 @@ function messageOf(err: unknown): string {
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
-/** One line per step and a verdict, for the terminal. */
-export function formatSetupReport(report: SetupReport): string {
-  const mark: Record<StepOutcome, string> = {
-    present: "ok",
-    installed: "installed",
-    "opted-out": "opted out",
-    missing: "MISSING",
-    failed: "FAILED",
-  };
-  const lines = report.results.map((r) => {
-    const head = `  ${mark[r.outcome].padEnd(9)} ${r.name}: ${r.detail} (${(r.ms / 1000).toFixed(1)} s)`;
-    return r.fix ? `${head}\n            fix, once: ${r.fix}` : head;
-  });
+const MARKS: Record<StepOutcome, string> = {
+  present: "ok",
+  installed: "installed",
+  "opted-out": "opted out",
+  missing: "MISSING",
+  failed: "FAILED",
+};
+
+/** One step's outcome for the terminal (two lines when there is a command to run). */
+export function formatStepResult(r: StepResult): string {
+  const head = `  ${MARKS[r.outcome].padEnd(9)} ${r.name}: ${r.detail} (${(r.ms / 1000).toFixed(1)} s)`;
+  return r.fix ? `${head}\n            fix, once: ${r.fix}` : head;
+}
+
+/** The steps that are not ready (all of them with `all`) and a verdict, for the terminal. */
+export function formatSetupReport(report: SetupReport, options: { all?: boolean } = {}): string {
+  const shown = options.all
+    ? report.results
+    : report.results.filter((r) => r.outcome === "missing" || r.outcome === "failed");
+  const lines = shown.map(formatStepResult);
   const verdict = report.ok
     ? `setup: ready in ${(report.ms / 1000).toFixed(1)} s`
     : "setup: not ready: run the commands above once (or opt out of those tests with KINDLING_TEST_SKIP=…), then again";
   return [...lines, verdict].join("\n");
-}
-
-/** Throws KindlingError (code `environment`) with the formatted report when the setup is not ready. */
-export function assertSetupReady(report: SetupReport): void {
-  if (!report.ok) throw new KindlingError(formatSetupReport(report), "environment");
 }

@@ -71,15 +71,18 @@ export function runStreaming(
   });
 }
 
-/** `apt-get install` of Debian packages, with the package services kept from starting. Root only. */
-export function aptInstall(packages: string[], say: (line: string) => void): Promise<void> {
-  const script = [
-    "set -e",
-    "export DEBIAN_FRONTEND=noninteractive",
-    "apt-get update -qq",
-    `apt-get install -y -qq --no-install-recommends ${packages.join(" ")}`,
-  ].join("\n");
-  return runStreaming("bash", ["-c", script], say);
+let aptUpdated = false;
+
+/** `apt-get install` of Debian packages (the package lists refreshed once per process). Root only. */
+export async function aptInstall(packages: string[], say: (line: string) => void): Promise<void> {
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if (!aptUpdated) {
+    await runStreaming("apt-get", ["update", "-qq"], say, { env });
+    aptUpdated = true;
+  }
+  await runStreaming("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], say, {
+    env,
+  });
 }
 
 /** What a person runs once to install Debian packages (with sudo unless already root). */
