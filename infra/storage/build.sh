@@ -3,8 +3,8 @@
 #   ${KINDLING_CACHE:-~/.cache/kindling}/bin/<store>-<version>/<binary>
 # Idempotent: a binary already built for the pinned version is kept (the version is the key).
 #
-#   infra/storage/build.sh            # SeaweedFS (the default store; CI builds this)
-#   infra/storage/build.sh --minio    # MinIO, for users who already run it (~7 min; not in CI)
+#   infra/storage/build.sh            # SeaweedFS (the default store; npm test's setup builds it)
+#   infra/storage/build.sh --minio    # MinIO, for users who already run it (4-7 min; npm test's setup builds it)
 #   infra/storage/build.sh --print    # print the path of the SeaweedFS binary, build nothing
 #
 # Versions come from versions.env next to this script (the one place they are pinned).
