@@ -28,6 +28,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
   beforeAll(async () => {
     const t0 = Date.now();
     cluster = await startCluster({
+      startTimeoutMs: scaled(300_000),
       name: NAME,
       workers: 2,
       coresPerWorker: 1,

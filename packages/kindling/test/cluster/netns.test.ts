@@ -32,6 +32,7 @@ describeWith("netns", "a cluster whose workers live in their own network namespa
 
   beforeAll(async () => {
     cluster = await startCluster({
+      startTimeoutMs: scaled(300_000),
       name: NAME,
       network: "namespaces",
       workers: 2,

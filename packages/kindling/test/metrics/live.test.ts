@@ -62,11 +62,13 @@ describeWith("metrics", "Spark and Kindling metrics in a real Prometheus", {}, (
     const agent = await ensureJmxAgent({ onProgress: say });
     const metrics = sparkMetricsConf({ mode: "cluster", agent });
     stack = await startPrometheus({
+      startTimeoutMs: scaled(60_000),
       scrapeIntervalSeconds: 1,
       discoveryIntervalMs: 1000,
       namespace: NAMESPACE,
     });
     cluster = await startCluster({
+      startTimeoutMs: scaled(300_000),
       name: NAME,
       workers: 2,
       coresPerWorker: 1,

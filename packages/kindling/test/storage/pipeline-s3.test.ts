@@ -52,6 +52,7 @@ describeWith("s3", "the example pipeline on S3 (SeaweedFS)", { timeout: scaled(6
     dir = mkdtempSync(join(tmpdir(), "kindling-s3-pipeline-"));
     store = await startS3Server({
       dataDir: join(dir, "store"),
+      startTimeoutMs: scaled(90_000),
       accessKey: ACCESS_KEY,
       secretKey: SECRET_KEY,
     });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { functions as F, type LocalServer, SparkSession, startLocalServer } from "@kindling/spark-connect";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { waitFor } from "../../../spark-connect/test/support/timeouts.js";
+import { scaled, waitFor } from "../../../spark-connect/test/support/timeouts.js";
 import {
   committedFiles,
   createBucket,
@@ -47,7 +47,12 @@ let s3: S3Client;
 describeWith("s3", `S3 storage (SeaweedFS ${binary.version})`, {}, () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "kindling-s3-"));
-    store = await startS3Server({ dataDir, accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
+    store = await startS3Server({
+      dataDir,
+      accessKey: ACCESS_KEY,
+      secretKey: SECRET_KEY,
+      startTimeoutMs: scaled(90_000),
+    });
     s3 = s3Client(store.endpoint, store.credentials);
     await createBucket(s3, BUCKET);
     const s3a = sparkS3ServerOptions({ endpoint: store.endpoint, credentials: store.credentials });
@@ -55,6 +60,7 @@ describeWith("s3", `S3 storage (SeaweedFS ${binary.version})`, {}, () => {
       ...s3a,
       master: "local[2]",
       driverMemory: "1g",
+      startTimeoutMs: scaled(180_000),
       conf: { ...s3a.conf, "spark.sql.shuffle.partitions": "4", "spark.sql.ansi.enabled": "true" },
       onProgress: (l) => process.stderr.write(`${l}\n`),
     });
@@ -159,6 +165,7 @@ describeWith("s3", `S3 storage (SeaweedFS ${binary.version})`, {}, () => {
     const minio = await startS3Server({
       store: "minio",
       dataDir: minioDir,
+      startTimeoutMs: scaled(90_000),
       accessKey: ACCESS_KEY,
       secretKey: SECRET_KEY,
     });
@@ -206,7 +213,13 @@ describeWith("s3", `S3 storage (SeaweedFS ${binary.version})`, {}, () => {
     store.process.kill("SIGKILL");
     await store.stop();
     await waitFor(`port ${port} free again`, () => portIsFree(port));
-    store = await startS3Server({ dataDir, port, accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
+    store = await startS3Server({
+      dataDir,
+      port,
+      accessKey: ACCESS_KEY,
+      secretKey: SECRET_KEY,
+      startTimeoutMs: scaled(90_000),
+    });
     const outcome = await write;
     process.stderr.write(
       `restart test: write ${outcome === "ok" ? "succeeded after the restart" : `failed: ${outcome.message.slice(0, 300)}`}\n`,
