@@ -229,4 +229,15 @@ describe("the opt-out reporter", () => {
     expect(out).toContain("KINDLING_TEST_SKIP=browser: NOT TESTED in this run");
     expect(out).toContain("1 tests skipped because of it.");
   });
+
+  it("fails (does not skip) a test whose dependency is missing, with the command that fixes it", () => {
+    const r = vitest({ KINDLING_TEST_SKIP: "", CHROMIUM_PATH: "/nonexistent/chromium" });
+    const out = r.stdout + r.stderr;
+    expect(r.status, out).toBe(1);
+    expect(out).toMatch(/FAIL .*skips\.fixture\.test\.ts > a browser test/);
+    expect(out).toContain("Chromium: not installed (Debian: chromium)");
+    expect(out).toMatch(/fix, once: (sudo )?apt-get install -y chromium/);
+    expect(out).toContain("To leave them out on purpose: KINDLING_TEST_SKIP=browser");
+    expect(out).toMatch(/Tests +1 failed \| 1 passed \| 1 skipped/);
+  });
 });
