@@ -47,7 +47,6 @@ function startFixture(): Promise<{ child: ChildProcess; jvm: number }> {
 describe("local server lifecycle", () => {
   it("SIGINT (Ctrl-C) of Node during a query leaves no JVM", async () => {
     const { child, jvm } = await startFixture();
-    await new Promise((r) => setTimeout(r, 1500)); // the query is running on the server
     expect(alive(jvm)).toBe(true);
     child.kill("SIGINT");
     await new Promise((r) => child.once("exit", r));
@@ -56,7 +55,6 @@ describe("local server lifecycle", () => {
 
   it("SIGKILL of Node during a query leaves no JVM (the watchdog ends it)", async () => {
     const { child, jvm } = await startFixture();
-    await new Promise((r) => setTimeout(r, 1500));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     expect(await until(() => !alive(jvm), 20_000)).toBe(true);
