@@ -16,8 +16,8 @@ export interface SetupStep {
   name: string;
   /** The test groups that need it; when all are opted out the step is not run. Empty: always needed. */
   needs: TestNeed[];
-  /** Fast (well under a second when present): looks, never installs. */
-  check(): Presence | Promise<Presence>;
+  /** Fast (well under a second when present) and synchronous (tests call it while collecting): looks, never installs. */
+  check(): Presence;
   /** Installs it (cached); absent when this process cannot (then {@link fix} is what to run). */
   install?: (say: (line: string) => void) => Promise<void>;
   /** The command that installs it by hand, once (e.g. `sudo apt-get install -y chromium`). */
@@ -84,7 +84,7 @@ async function runStep(
     return { outcome: "opted-out", detail: `KINDLING_TEST_SKIP has ${step.needs.join(", ")}` };
   let first: Presence;
   try {
-    first = await step.check();
+    first = step.check();
   } catch (err) {
     return { outcome: "failed", detail: `the check failed: ${messageOf(err)}`, fix: step.fix };
   }
@@ -95,7 +95,7 @@ async function runStep(
     await step.install((line) => {
       if (line.trim()) say(`setup:   ${line}`);
     });
-    const after = await step.check();
+    const after = step.check();
     if (after.present) return { outcome: "installed", detail: after.detail };
     return { outcome: "failed", detail: `still missing after the install: ${after.reason}`, fix: step.fix };
   } catch (err) {

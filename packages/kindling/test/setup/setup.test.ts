@@ -227,7 +227,7 @@ describe("the opt-out reporter", () => {
     expect(out).toContain("FAIL: 1 tests were skipped without an opt-out");
     expect(out).toContain("skips.fixture.test.ts > a test someone skipped");
     expect(out).toContain("KINDLING_TEST_SKIP=browser: NOT TESTED in this run");
-    expect(out).toContain("1 tests skipped because of it.");
+    expect(out).toContain("2 tests skipped because of it.");
   });
 
   it("fails (does not skip) a test whose dependency is missing, with the command that fixes it", () => {
@@ -235,9 +235,13 @@ describe("the opt-out reporter", () => {
     const out = r.stdout + r.stderr;
     expect(r.status, out).toBe(1);
     expect(out).toMatch(/FAIL .*skips\.fixture\.test\.ts > a browser test/);
+    expect(out).toMatch(
+      /FAIL .*skips\.fixture\.test\.ts > a browser suite > has what these tests need \(browser\)/,
+    );
+    expect(out).not.toContain("the suite's own hook ran");
     expect(out).toContain("Chromium: not installed (Debian: chromium)");
     expect(out).toMatch(/fix, once: (sudo )?apt-get install -y chromium/);
     expect(out).toContain("To leave them out on purpose: KINDLING_TEST_SKIP=browser");
-    expect(out).toMatch(/Tests +1 failed \| 1 passed \| 1 skipped/);
+    expect(out).toMatch(/Tests +2 failed \| 1 passed \| 1 skipped/);
   });
 });

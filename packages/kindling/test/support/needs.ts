@@ -3,9 +3,9 @@
  * {@link describeWith} / {@link itWith}. Never a silent skip: with the need opted out
  * (`KINDLING_TEST_SKIP`) the tests are skipped under a title carrying {@link OPT_OUT_MARK} (the
  * opt-out reporter lists them at the end and fails the run on any other skip); otherwise the
- * setup's own checks run first and a missing dependency FAILS the tests with the command that fixes it.
+ * setup's own checks run first and a missing dependency FAILS a test with the command that fixes it.
  */
-import { beforeAll, describe, it, type TestOptions } from "vitest";
+import { describe, it, type TestOptions } from "vitest";
 import { parseTestSkip, type TestNeed } from "../../src/setup/needs.js";
 import { testSetupSteps } from "../../src/setup/steps.js";
 
@@ -16,21 +16,21 @@ const optedOut = (need: TestNeed) => parseTestSkip().has(need);
 const markOf = (need: TestNeed) => `${OPT_OUT_MARK}=${need}]`;
 
 /**
- * Throws, naming each missing dependency of `need` and the command that fixes it, unless the
- * setup's checks all pass. Fast (the checks only look).
+ * What is missing for `need`, each with the command that fixes it, or undefined when the setup's
+ * checks all pass. Fast and synchronous (the checks only look), so suites call it while collecting.
  */
-export async function requireSetup(need: TestNeed): Promise<void> {
+export function setupProblem(need: TestNeed): string | undefined {
   const problems: string[] = [];
   for (const step of testSetupSteps().filter((s) => s.needs.includes(need))) {
-    const found = await step.check();
+    const found = step.check();
     if (!found.present) problems.push(`${step.name}: ${found.reason}\n    fix, once: ${step.fix}`);
   }
-  if (problems.length)
-    throw new Error(
-      `These tests need what is not set up here (or run 'npm run test:setup', which installs what it can):\n` +
-        `  ${problems.join("\n  ")}\n` +
-        `To leave them out on purpose: KINDLING_TEST_SKIP=${need}`,
-    );
+  if (!problems.length) return undefined;
+  return (
+    `These tests need what is not set up here (or run 'npm run test:setup', which installs what it can):\n` +
+    `  ${problems.join("\n  ")}\n` +
+    `To leave them out on purpose: KINDLING_TEST_SKIP=${need}`
+  );
 }
 
 /** `describe(name, options, fn)` for tests that need `need` (see the module comment). */
@@ -40,9 +40,15 @@ export function describeWith(need: TestNeed, name: string, options: TestOptions,
     return;
   }
   describe(name, options, () => {
-    // Registered before the suite's own hooks, so it runs first; when it throws, every test of
-    // the suite fails with its message (and the suite's own beforeAll hooks do not run).
-    beforeAll(() => requireSetup(need));
+    // Missing: one test that FAILS with what to run, instead of the suite (whose hooks would fail
+    // on the missing part and leave its tests reported as skipped).
+    const problem = setupProblem(need);
+    if (problem) {
+      it(`has what these tests need (${need})`, () => {
+        throw new Error(problem);
+      });
+      return;
+    }
     fn();
   });
 }
@@ -56,7 +62,8 @@ export function itWith(need: TestNeed, name: string, fn: () => Promise<void>, ti
   it(
     name,
     async () => {
-      await requireSetup(need);
+      const problem = setupProblem(need);
+      if (problem) throw new Error(problem);
       await fn();
     },
     timeout,
