@@ -57,7 +57,7 @@ export interface WaitOptions {
 /**
  * Polls `check` until it returns a value other than undefined (errors count as "not yet"), for at
  * most `timeoutMs` × {@link timeoutScale}. Says what it waits for after 5 s, then every 30 s.
- * Throws `timed out waiting for <what>` with the last error when the limit passes.
+ * Throws `timed out after <n> s waiting for <what>` with the last error when the limit passes.
  */
 export async function waitFor<T>(
   what: string,
