@@ -4,11 +4,22 @@
  * output streamed as progress lines.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
 import { KindlingError } from "../errors.js";
 
 /** True when running as root: Debian packages are then installed with apt-get. */
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
+}
+
+/** True when `path` is a file this process may execute. */
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
