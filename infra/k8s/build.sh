@@ -42,6 +42,13 @@ done
 
 command -v go >/dev/null || die "'go' is not on PATH; install Go 1.26 (all components come from the module proxy)"
 mkdir -p "$K8S_BIN/.versions"
+# One build into this bin directory at a time (several test runs may share the machine and cache);
+# components the other build finished are then skipped below.
+exec 9>"$K8S_BIN/.build.lock"
+if ! flock -n 9; then
+  log "k8s: another process is building into $K8S_BIN; waiting for it"
+  flock 9
+fi
 nice_cmd=(nice -n "${KINDLING_NICE:-10}")
 export GOFLAGS="-trimpath -buildvcs=false"
 

@@ -3,8 +3,8 @@
 #   ${KINDLING_CACHE:-~/.cache/kindling}/bin/<store>-<version>/<binary>
 # Idempotent: a binary already built for the pinned version is kept (the version is the key).
 #
-#   infra/storage/build.sh            # SeaweedFS (the default store; CI builds this)
-#   infra/storage/build.sh --minio    # MinIO, for users who already run it (~7 min; not in CI)
+#   infra/storage/build.sh            # SeaweedFS (the default store; npm test's setup builds it)
+#   infra/storage/build.sh --minio    # MinIO, for users who already run it (4-7 min; npm test's setup builds it)
 #   infra/storage/build.sh --print    # print the path of the SeaweedFS binary, build nothing
 #
 # Versions come from versions.env next to this script (the one place they are pinned).
@@ -45,6 +45,18 @@ if $print_only; then
 fi
 if [[ -x "$dest/$bin" ]]; then
   echo "storage: $store $version already built: $dest/$bin"
+  exit 0
+fi
+# One build of a version at a time (several test runs may share this machine and cache): wait for
+# another build's lock, then use its binary.
+mkdir -p "$cache/bin"
+exec 9>"$cache/bin/.$store-$version.lock"
+if ! flock -n 9; then
+  echo "storage: another process is building $store $version; waiting for it"
+  flock 9
+fi
+if [[ -x "$dest/$bin" ]]; then
+  echo "storage: $store $version built by the other process: $dest/$bin"
   exit 0
 fi
 

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { functions as F, type SparkSession } from "../src/index.js";
 import { testSession } from "./support/session.js";
+import { waitFor } from "./support/timeouts.js";
 
 let spark: SparkSession;
 beforeAll(async () => {
@@ -40,16 +41,18 @@ describe("execution", () => {
   const slow = () => spark.range(0, 20_000_000_000, 1, 2).agg(F.sum(F.col("id").mod(7)).alias("s"));
 
   it("interrupts by tag", async () => {
-    const run = slow().collect({ tags: ["kindling-test-tag"] });
-    await new Promise((r) => setTimeout(r, 1500));
+    let running = false;
+    const run = slow().collect({ tags: ["kindling-test-tag"], onProgress: () => (running = true) });
+    await waitFor("the query's first progress report (it runs on the server)", () => running || undefined);
     const ids = await spark.interruptTag("kindling-test-tag");
     expect(ids.length).toBe(1);
     await expect(run).rejects.toMatchObject({ code: expect.stringMatching(/INTERRUPTED|EXECUTION/) });
   });
 
   it("interrupts all", async () => {
-    const run = slow().collect();
-    await new Promise((r) => setTimeout(r, 1500));
+    let running = false;
+    const run = slow().collect({ onProgress: () => (running = true) });
+    await waitFor("the query's first progress report (it runs on the server)", () => running || undefined);
     expect((await spark.interruptAll()).length).toBeGreaterThan(0);
     await expect(run).rejects.toMatchObject({ code: expect.stringMatching(/INTERRUPTED|EXECUTION/) });
   });

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheRoot, reapOrphans } from "../src/index.js";
+import { scaled } from "./support/timeouts.js";
 
 const fixture = join(import.meta.dirname, "fixtures", "long-query.ts");
 
@@ -16,8 +17,9 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor(pred: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
+/** Polls `pred` for up to `timeoutMs` × the load-aware test scale; its last answer. */
+async function until(pred: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + scaled(timeoutMs);
   while (Date.now() < end) {
     if (pred()) return true;
     await new Promise((r) => setTimeout(r, 100));
@@ -45,19 +47,17 @@ function startFixture(): Promise<{ child: ChildProcess; jvm: number }> {
 describe("local server lifecycle", () => {
   it("SIGINT (Ctrl-C) of Node during a query leaves no JVM", async () => {
     const { child, jvm } = await startFixture();
-    await new Promise((r) => setTimeout(r, 1500)); // the query is running on the server
     expect(alive(jvm)).toBe(true);
     child.kill("SIGINT");
     await new Promise((r) => child.once("exit", r));
-    expect(await waitFor(() => !alive(jvm), 15_000)).toBe(true);
+    expect(await until(() => !alive(jvm), 15_000)).toBe(true);
   });
 
   it("SIGKILL of Node during a query leaves no JVM (the watchdog ends it)", async () => {
     const { child, jvm } = await startFixture();
-    await new Promise((r) => setTimeout(r, 1500));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
-    expect(await waitFor(() => !alive(jvm), 20_000)).toBe(true);
+    expect(await until(() => !alive(jvm), 20_000)).toBe(true);
   });
 
   it("the next start reaps a server whose owner died without cleaning up", async () => {
@@ -74,6 +74,6 @@ describe("local server lifecycle", () => {
     );
     expect(alive(orphan.pid!)).toBe(true);
     expect(reapOrphans()).toContain(orphan.pid);
-    expect(await waitFor(() => orphan.exitCode !== null || orphan.signalCode !== null, 5_000)).toBe(true);
+    expect(await until(() => orphan.exitCode !== null || orphan.signalCode !== null, 5_000)).toBe(true);
   });
 });

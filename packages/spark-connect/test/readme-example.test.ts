@@ -2,13 +2,14 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { scaled } from "./support/timeouts.js";
 
 it("examples/hello.ts prints the totals per city", () => {
   const root = join(import.meta.dirname, "..", "..", "..");
   const r = spawnSync(process.execPath, ["--import", "tsx", "examples/hello.ts"], {
     cwd: root,
     encoding: "utf8",
-    timeout: 240_000,
+    timeout: scaled(240_000),
   });
   expect(r.status, r.stderr).toBe(0);
   const rows = r.stdout.split("\n").filter((l) => /'(Paris|Rome|Berlin)'/.test(l));

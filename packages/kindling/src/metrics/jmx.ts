@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheRoot } from "@kindling/spark-connect";
+import { cacheRoot } from "@kindling/spark-connect/local";
 import { KindlingError } from "../errors.js";
 import { SPARK_METRICS_NAMESPACE } from "./names.js";
 
@@ -24,6 +24,11 @@ export interface JmxAgent {
 /** `<cache>/jmx`: the agent jar (by version) and the exporter configuration Kindling writes. */
 export function jmxCacheDir(): string {
   return join(cacheRoot(), "jmx");
+}
+
+/** Where the pinned agent jar is (or will be) in the cache; {@link ensureJmxAgent} fetches it. */
+export function jmxAgentJar(): string {
+  return join(jmxCacheDir(), `jmx_prometheus_javaagent-${JMX_EXPORTER_VERSION}.jar`);
 }
 
 /**
@@ -64,7 +69,7 @@ export async function ensureJmxAgent(
 ): Promise<JmxAgent> {
   const dir = jmxCacheDir();
   mkdirSync(dir, { recursive: true });
-  const jar = join(dir, `jmx_prometheus_javaagent-${JMX_EXPORTER_VERSION}.jar`);
+  const jar = jmxAgentJar();
   if (!existsSync(jar)) {
     options.onProgress?.(`kindling: fetching ${ARTIFACT} with Maven into ${dir}`);
     const tmp = join(dir, `.download-${process.pid}`);

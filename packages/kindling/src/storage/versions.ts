@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cacheRoot } from "@kindling/spark-connect";
+import { cacheRoot } from "@kindling/spark-connect/local";
 import { S3StoreError } from "./errors.js";
 
 /** The S3-compatible stores Kindling can build and start. SeaweedFS is the default. */

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { scaled } from "../../../spark-connect/test/support/timeouts.js";
 import { checksum, examplePipeline, repoRoot, smallDataset } from "../pipeline/support.js";
 
 const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
@@ -15,7 +16,11 @@ let spark: SparkSession;
 let dir: string;
 
 function kindling(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: "utf8", timeout: 300_000 });
+  return spawnSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: scaled(300_000),
+  });
 }
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
+import { scaled } from "../../../spark-connect/test/support/timeouts.js";
 import { registerChaos, registerCluster } from "../../src/cli/commands/cluster.js";
 import type { ClusterStatus } from "../../src/cluster/control.js";
 import { clusterDir, clusterStateFile } from "../../src/cluster/paths.js";
@@ -18,7 +19,7 @@ const NAME = `test-cli-${process.pid}`;
 /** Runs the real CLI in a child process, as a user would. */
 async function kindling(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 400_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: scaled(400_000) });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaled } from "../../../spark-connect/test/support/timeouts.js";
 import { killExecutor, killWorker } from "../../src/cluster/chaos.js";
 import { clusterStatus } from "../../src/cluster/control.js";
 import { clusterDir } from "../../src/cluster/paths.js";
@@ -27,6 +28,7 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
   beforeAll(async () => {
     const t0 = Date.now();
     cluster = await startCluster({
+      startTimeoutMs: scaled(300_000),
       name: NAME,
       workers: 2,
       coresPerWorker: 1,
@@ -113,100 +115,108 @@ describe("a local standalone cluster (2 workers, executors in their own JVMs)", 
     );
   });
 
-  it("the example pipeline survives a killed executor: same output as a clean run, and the report records it", async () => {
-    const dir = await cleanRun();
-    const ui = cluster.connectUiUrl;
+  it(
+    "the example pipeline survives a killed executor: same output as a clean run, and the report records it",
+    async () => {
+      const dir = await cleanRun();
+      const ui = cluster.connectUiUrl;
 
-    const stagesBefore = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
-    const chaosRun = runPipeline(spark, await load(dir, "chaos"), { sparkUi: ui });
-    const busy = await eventually(
-      "an executor running tasks of the pipeline",
-      async () => {
-        const running = (await stages(ui)).filter((s) => s.stageId > stagesBefore && s.numActiveTasks > 0);
-        if (running.length === 0) return undefined;
-        return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
-      },
-      120_000,
-      50,
-    );
-    const killed = await killExecutor({ name: NAME, id: busy.id });
-    const result = await chaosRun;
-    expect(result.status, result.error).toBe("succeeded");
-    for (const out of ["orders_clean", "daily_revenue", "quarantine"]) {
-      expect(await checksum(spark, join(dir, "chaos", out)), out).toBe(
-        await checksum(spark, join(dir, "clean", out)),
-      );
-    }
-    const lost = result.spark!.executors.filter((e) => !e.active);
-    expect(lost.map((e) => e.id)).toContain(killed.executorId);
-    // A lost executor may have had its finished work recomputed: the counts are taken again.
-    expect(result.recount?.reason).toMatch(
-      new RegExp(`executor\\(s\\) .*${killed.executorId}.* lost during the run`),
-    );
-    const failedTasks = result.spark!.stages.reduce((a, st) => a + st.failedTasks, 0);
-    const retriedStages = result.spark!.stages.filter((st) => st.attemptId > 0).length;
-    expect(failedTasks + retriedStages).toBeGreaterThan(0);
-    const { renderMarkdown } = await import("../../src/report/markdown.js");
-    expect(renderMarkdown(result)).toMatch(new RegExp(`lost executors: .*${killed.executorId}`));
-  }, 600_000);
-  it("a kill that loses finished map output still gives the clean run's output and counts that add up", async () => {
-    // Observed counts are accumulators: a recomputed map task adds its counts a second time (in 3
-    // of 5 such kills when measured), so after a lost executor the run takes them again. Target:
-    // the executor holding the orders scan's shuffle output (the first stage writing > 1 MB),
-    // killed while it runs a task of a later stage. Locality puts the reducer there most times;
-    // when it does not, the attempt is noted and the run repeated (at most 3 attempts).
-    const dir = await cleanRun();
-    const ui = cluster.connectUiUrl;
-    let kills = 0;
-    for (let attempt = 1; attempt <= 3 && kills === 0; attempt++) {
-      await eventually(
-        "two active executors",
-        async () => ((await executors(ui)).filter((e) => e.isActive).length === 2 ? true : undefined),
-        90_000,
-        500,
-      );
       const stagesBefore = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
-      const out = `chaos-late-${attempt}`;
-      let settled = false;
-      const run = runPipeline(spark, await load(dir, out), { sparkUi: ui }).finally(() => {
-        settled = true;
-      });
-      const holder = await eventually(
-        "the map output's executor running a later stage",
+      const chaosRun = runPipeline(spark, await load(dir, "chaos"), { sparkUi: ui });
+      const busy = await eventually(
+        "an executor running tasks of the pipeline",
         async () => {
-          if (settled) return null;
-          const ours = (await stages(ui)).filter((s) => s.stageId > stagesBefore);
-          const mapped = ours.find((s) => s.status === "COMPLETE" && s.shuffleWriteBytes > 1e6);
-          if (!mapped || !ours.some((s) => s.stageId > mapped.stageId && s.numActiveTasks > 0))
-            return undefined;
-          const id = (await stageTasks(ui, mapped.stageId, mapped.attemptId)).find(
-            (t) => t.status === "SUCCESS",
-          )?.executorId;
-          return (await executors(ui)).find((e) => e.id === id && e.isActive && e.activeTasks > 0);
+          const running = (await stages(ui)).filter((s) => s.stageId > stagesBefore && s.numActiveTasks > 0);
+          if (running.length === 0) return undefined;
+          return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
         },
         120_000,
         50,
       );
-      if (holder) await killExecutor({ name: NAME, id: holder.id });
-      const result = await run;
+      const killed = await killExecutor({ name: NAME, id: busy.id });
+      const result = await chaosRun;
       expect(result.status, result.error).toBe("succeeded");
-      for (const r of result.counts!.reconciliations) expect(r.holds, `${r.source} → ${r.sink}`).toBe(true);
-      for (const o of ["orders_clean", "daily_revenue", "quarantine"]) {
-        expect(await checksum(spark, join(dir, out, o)), o).toBe(
-          await checksum(spark, join(dir, "clean", o)),
+      for (const out of ["orders_clean", "daily_revenue", "quarantine"]) {
+        expect(await checksum(spark, join(dir, "chaos", out)), out).toBe(
+          await checksum(spark, join(dir, "clean", out)),
         );
       }
-      const retried = result.spark!.stages.filter((st) => st.attemptId > 0).map((st) => st.stageId);
-      process.stderr.write(
-        `attempt ${attempt}: ${holder ? `killed executor ${holder.id}` : "the reducer ran elsewhere, no kill"}; retried stages [${retried}]; recount: ${result.recount?.reason ?? "not needed"}\n`,
+      const lost = result.spark!.executors.filter((e) => !e.active);
+      expect(lost.map((e) => e.id)).toContain(killed.executorId);
+      // A lost executor may have had its finished work recomputed: the counts are taken again.
+      expect(result.recount?.reason).toMatch(
+        new RegExp(`executor\\(s\\) .*${killed.executorId}.* lost during the run`),
       );
-      if (holder) {
-        kills++;
-        expect(result.recount?.reason).toMatch(/lost during the run/);
+      const failedTasks = result.spark!.stages.reduce((a, st) => a + st.failedTasks, 0);
+      const retriedStages = result.spark!.stages.filter((st) => st.attemptId > 0).length;
+      expect(failedTasks + retriedStages).toBeGreaterThan(0);
+      const { renderMarkdown } = await import("../../src/report/markdown.js");
+      expect(renderMarkdown(result)).toMatch(new RegExp(`lost executors: .*${killed.executorId}`));
+    },
+    scaled(600_000),
+  );
+  it(
+    "a kill that loses finished map output still gives the clean run's output and counts that add up",
+    async () => {
+      // Observed counts are accumulators: a recomputed map task adds its counts a second time (in 3
+      // of 5 such kills when measured), so after a lost executor the run takes them again. Target:
+      // the executor holding the orders scan's shuffle output (the first stage writing > 1 MB),
+      // killed while it runs a task of a later stage. Locality puts the reducer there most times;
+      // when it does not, the attempt is noted and the run repeated (at most 3 attempts).
+      const dir = await cleanRun();
+      const ui = cluster.connectUiUrl;
+      let kills = 0;
+      for (let attempt = 1; attempt <= 3 && kills === 0; attempt++) {
+        await eventually(
+          "two active executors",
+          async () => ((await executors(ui)).filter((e) => e.isActive).length === 2 ? true : undefined),
+          90_000,
+          500,
+        );
+        const stagesBefore = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+        const out = `chaos-late-${attempt}`;
+        let settled = false;
+        const run = runPipeline(spark, await load(dir, out), { sparkUi: ui }).finally(() => {
+          settled = true;
+        });
+        const holder = await eventually(
+          "the map output's executor running a later stage",
+          async () => {
+            if (settled) return null;
+            const ours = (await stages(ui)).filter((s) => s.stageId > stagesBefore);
+            const mapped = ours.find((s) => s.status === "COMPLETE" && s.shuffleWriteBytes > 1e6);
+            if (!mapped || !ours.some((s) => s.stageId > mapped.stageId && s.numActiveTasks > 0))
+              return undefined;
+            const id = (await stageTasks(ui, mapped.stageId, mapped.attemptId)).find(
+              (t) => t.status === "SUCCESS",
+            )?.executorId;
+            return (await executors(ui)).find((e) => e.id === id && e.isActive && e.activeTasks > 0);
+          },
+          120_000,
+          50,
+        );
+        if (holder) await killExecutor({ name: NAME, id: holder.id });
+        const result = await run;
+        expect(result.status, result.error).toBe("succeeded");
+        for (const r of result.counts!.reconciliations) expect(r.holds, `${r.source} → ${r.sink}`).toBe(true);
+        for (const o of ["orders_clean", "daily_revenue", "quarantine"]) {
+          expect(await checksum(spark, join(dir, out, o)), o).toBe(
+            await checksum(spark, join(dir, "clean", o)),
+          );
+        }
+        const retried = result.spark!.stages.filter((st) => st.attemptId > 0).map((st) => st.stageId);
+        process.stderr.write(
+          `attempt ${attempt}: ${holder ? `killed executor ${holder.id}` : "the reducer ran elsewhere, no kill"}; retried stages [${retried}]; recount: ${result.recount?.reason ?? "not needed"}\n`,
+        );
+        if (holder) {
+          kills++;
+          expect(result.recount?.reason).toMatch(/lost during the run/);
+        }
       }
-    }
-    expect(kills).toBe(1);
-  }, 900_000);
+      expect(kills).toBe(1);
+    },
+    scaled(900_000),
+  );
 
   it("records a killed worker without restarting it, and keeps computing on the other", async () => {
     const killed = await killWorker({ name: NAME, index: 2 });

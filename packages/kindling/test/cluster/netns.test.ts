@@ -2,14 +2,16 @@
  * Workers in their own network namespaces (issue #3's stretch): executors reach the driver and
  * each other over a bridge and veth pairs, not one loopback; cutting a worker's link mid-stage
  * loses its executor and the job (and the example pipeline) still return the exact result; stopping leaves no namespace,
- * interface or iptables rule. Needs root and `ip netns`: skipped, with the reason, without them.
+ * interface or iptables rule. Needs root and `ip netns`: without them it fails saying so
+ * (KINDLING_TEST_SKIP=netns leaves it out on purpose).
  */
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { namespacesUnavailable, setWorkerLink } from "../../src/cluster/netns.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { scaled } from "../../../spark-connect/test/support/timeouts.js";
+import { setWorkerLink } from "../../src/cluster/netns.js";
 import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms } from "../../src/cluster/procs.js";
 import { executors, stages } from "../../src/cluster/rest.js";
@@ -17,19 +19,20 @@ import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
 import { runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { checksum, examplePipeline, smallDataset } from "../pipeline/support.js";
+import { describeWith } from "../support/needs.js";
 import { eventually, expectedModTenSums, modTenSums } from "./support.js";
 
 const NAME = `test-netns-${process.pid}`;
-const why = namespacesUnavailable();
 
 const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).stdout ?? "";
 
-describe.skipIf(why)("a cluster whose workers live in their own network namespaces", () => {
+describeWith("netns", "a cluster whose workers live in their own network namespaces", {}, () => {
   let cluster: ClusterHandle;
   let spark: SparkSession;
 
   beforeAll(async () => {
     cluster = await startCluster({
+      startTimeoutMs: scaled(300_000),
       name: NAME,
       network: "namespaces",
       workers: 2,
@@ -44,7 +47,7 @@ describe.skipIf(why)("a cluster whose workers live in their own network namespac
       },
     });
     spark = await SparkSession.builder().remote(cluster.connectUrl).getOrCreate();
-  }, 300_000);
+  }, scaled(300_000));
 
   afterAll(async () => {
     await spark?.stop();
@@ -67,85 +70,92 @@ describe.skipIf(why)("a cluster whose workers live in their own network namespac
     expect(await modTenSums(spark, 50_000_000, 16).collect()).toEqual(expectedModTenSums(50_000_000n));
   });
 
-  it("cutting a worker's link in the middle of a stage loses its executor; the result is still exact", async () => {
-    const ui = cluster.connectUiUrl;
-    const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
-    const n = 1_000_000_000;
-    const query = modTenSums(spark, n, 16).collect();
-    const net = cluster.state().network!;
-    const victim = net.workers[1]!;
-    await eventually("both executors running tasks of the query", async () => {
-      const running = (await stages(ui)).some((s) => s.stageId > before && s.numActiveTasks > 0);
-      const busy = (await executors(ui)).filter((e) => e.isActive && e.activeTasks > 0);
-      return running && busy.length === 2 ? true : undefined;
-    });
-    setWorkerLink(NAME, victim.index, false);
-    try {
-      expect(await query).toEqual(expectedModTenSums(BigInt(n)));
-      const lost = (await executors(ui)).find((e) => e.hostPort.startsWith(`${victim.ip}:`));
-      expect(lost?.isActive).toBe(false);
-      process.stderr.write(`executor ${lost?.id} on ${victim.ip} lost: ${lost?.removeReason}\n`);
-    } finally {
-      setWorkerLink(NAME, victim.index, true);
-    }
-  }, 300_000);
+  it(
+    "cutting a worker's link in the middle of a stage loses its executor; the result is still exact",
+    async () => {
+      const ui = cluster.connectUiUrl;
+      const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+      const n = 1_000_000_000;
+      const query = modTenSums(spark, n, 16).collect();
+      const net = cluster.state().network!;
+      const victim = net.workers[1]!;
+      await eventually("both executors running tasks of the query", async () => {
+        const running = (await stages(ui)).some((s) => s.stageId > before && s.numActiveTasks > 0);
+        const busy = (await executors(ui)).filter((e) => e.isActive && e.activeTasks > 0);
+        return running && busy.length === 2 ? true : undefined;
+      });
+      setWorkerLink(NAME, victim.index, false);
+      try {
+        expect(await query).toEqual(expectedModTenSums(BigInt(n)));
+        const lost = (await executors(ui)).find((e) => e.hostPort.startsWith(`${victim.ip}:`));
+        expect(lost?.isActive).toBe(false);
+        process.stderr.write(`executor ${lost?.id} on ${victim.ip} lost: ${lost?.removeReason}\n`);
+      } finally {
+        setWorkerLink(NAME, victim.index, true);
+      }
+    },
+    scaled(300_000),
+  );
 
-  it("the example pipeline with a worker's link cut mid-run gives the same output as a clean run", async () => {
-    const ui = cluster.connectUiUrl;
-    await eventually(
-      "two active executors",
-      async () => ((await executors(ui)).filter((e) => e.isActive).length === 2 ? true : undefined),
-      120_000,
-      500,
-    );
-    const { dir } = await smallDataset(100_000, 5);
-    const load = (out: string) =>
-      loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, out) }, env: {} });
-    const clean = await runPipeline(spark, await load("clean"), { sparkUi: ui });
-    expect(clean.status, clean.error).toBe("succeeded");
-
-    const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
-    const cut = runPipeline(spark, await load("cut"), { sparkUi: ui });
-    const net = cluster.state().network!;
-    const busy = await eventually(
-      "an executor running tasks of the pipeline",
-      async () => {
-        if (!(await stages(ui)).some((s) => s.stageId > before && s.numActiveTasks > 0)) return undefined;
-        return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
-      },
-      120_000,
-      50,
-    );
-    const victim = net.workers.find((w) => busy.hostPort.startsWith(`${w.ip}:`))!;
-    setWorkerLink(NAME, victim.index, false);
-    let result: Awaited<typeof cut>;
-    try {
-      result = await cut;
-    } finally {
-      setWorkerLink(NAME, victim.index, true);
-    }
-    expect(result.status, result.error).toBe("succeeded");
-    for (const out of ["orders_clean", "daily_revenue", "quarantine"])
-      expect(await checksum(spark, join(dir, "cut", out)), out).toBe(
-        await checksum(spark, join(dir, "clean", out)),
+  it(
+    "the example pipeline with a worker's link cut mid-run gives the same output as a clean run",
+    async () => {
+      const ui = cluster.connectUiUrl;
+      await eventually(
+        "two active executors",
+        async () => ((await executors(ui)).filter((e) => e.isActive).length === 2 ? true : undefined),
+        120_000,
+        500,
       );
-    expect(result.spark!.executors.filter((e) => !e.active).map((e) => e.id)).toContain(busy.id);
-    process.stderr.write(
-      `pipeline: cut worker ${victim.index}'s link (executor ${busy.id}); ${(result.wallMs / 1000).toFixed(1)} s vs ${(clean.wallMs / 1000).toFixed(1)} s clean; recount: ${result.recount ? "yes" : "no"}\n`,
-    );
-  }, 600_000);
+      const { dir } = await smallDataset(100_000, 5);
+      const load = (out: string) =>
+        loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, out) }, env: {} });
+      const clean = await runPipeline(spark, await load("clean"), { sparkUi: ui });
+      expect(clean.status, clean.error).toBe("succeeded");
 
-  it("stopping removes the namespaces, the bridge and the iptables rules", async () => {
-    const net = cluster.state().network!;
-    await cluster.stop();
-    const namespaces = sh("ip", ["netns", "list"]);
-    for (const w of net.workers) expect(namespaces).not.toContain(w.namespace);
-    expect(spawnSync("ip", ["link", "show", net.bridge]).status).not.toBe(0);
-    expect(sh("iptables", ["-S", "FORWARD"])).not.toContain(`kindling-cluster-${NAME}`);
-  }, 120_000);
+      const before = Math.max(-1, ...(await stages(ui)).map((s) => s.stageId));
+      const cut = runPipeline(spark, await load("cut"), { sparkUi: ui });
+      const net = cluster.state().network!;
+      const busy = await eventually(
+        "an executor running tasks of the pipeline",
+        async () => {
+          if (!(await stages(ui)).some((s) => s.stageId > before && s.numActiveTasks > 0)) return undefined;
+          return (await executors(ui)).find((e) => e.isActive && e.activeTasks > 0);
+        },
+        120_000,
+        50,
+      );
+      const victim = net.workers.find((w) => busy.hostPort.startsWith(`${w.ip}:`))!;
+      setWorkerLink(NAME, victim.index, false);
+      let result: Awaited<typeof cut>;
+      try {
+        result = await cut;
+      } finally {
+        setWorkerLink(NAME, victim.index, true);
+      }
+      expect(result.status, result.error).toBe("succeeded");
+      for (const out of ["orders_clean", "daily_revenue", "quarantine"])
+        expect(await checksum(spark, join(dir, "cut", out)), out).toBe(
+          await checksum(spark, join(dir, "clean", out)),
+        );
+      expect(result.spark!.executors.filter((e) => !e.active).map((e) => e.id)).toContain(busy.id);
+      process.stderr.write(
+        `pipeline: cut worker ${victim.index}'s link (executor ${busy.id}); ${(result.wallMs / 1000).toFixed(1)} s vs ${(clean.wallMs / 1000).toFixed(1)} s clean; recount: ${result.recount ? "yes" : "no"}\n`,
+      );
+    },
+    scaled(600_000),
+  );
+
+  it(
+    "stopping removes the namespaces, the bridge and the iptables rules",
+    async () => {
+      const net = cluster.state().network!;
+      await cluster.stop();
+      const namespaces = sh("ip", ["netns", "list"]);
+      for (const w of net.workers) expect(namespaces).not.toContain(w.namespace);
+      expect(spawnSync("ip", ["link", "show", net.bridge]).status).not.toBe(0);
+      expect(sh("iptables", ["-S", "FORWARD"])).not.toContain(`kindling-cluster-${NAME}`);
+    },
+    scaled(120_000),
+  );
 });
-
-if (why)
-  describe("worker network namespaces", () => {
-    it.skip(`SKIPPED: ${why}`, () => {});
-  });

@@ -1,4 +1,5 @@
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import { waitFor } from "../../../spark-connect/test/support/timeouts.js";
 import { applicationId, getJson } from "../../src/cluster/rest.js";
 
 /** `range(0, n)` in `partitions` tasks, grouped by `id % 10` with count and sum (one shuffle). */
@@ -23,25 +24,17 @@ export function expectedModTenSums(n: bigint): { k: bigint; c: bigint; s: bigint
   });
 }
 
-/** Polls `check` every `everyMs` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function eventually<T>(
+/**
+ * Polls `check` every `everyMs` until it returns a value (not undefined); the limit is `timeoutMs`
+ * times the load-aware test scale, and a long wait says what it waits for (see waitFor).
+ */
+export function eventually<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs = 60_000,
   everyMs = 100,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return waitFor(what, check, { timeoutMs, everyMs });
 }
 
 /** The tasks of one stage attempt (`/stages/<id>/<attempt>/taskList`): where each ran, how it ended. */

@@ -9,7 +9,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { scaled } from "../../../spark-connect/test/support/timeouts.js";
 import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms } from "../../src/cluster/procs.js";
 import { type ClusterHandle, startCluster } from "../../src/cluster/start.js";
@@ -23,6 +24,7 @@ import { type RunResult, runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { eventually } from "../cluster/support.js";
 import { examplePipeline, repoRoot, smallDataset } from "../pipeline/support.js";
+import { describeWith } from "../support/needs.js";
 
 const NAME = `test-metrics-${process.pid}`;
 const NAMESPACE = "local";
@@ -54,45 +56,46 @@ const variables = () => ({
 });
 const substitute = (expr: string) => substituteVariables(expr, variables());
 
-beforeAll(async () => {
-  const say = (l: string) => process.stderr.write(`${l}\n`);
-  const agent = await ensureJmxAgent({ onProgress: say });
-  const metrics = sparkMetricsConf({ mode: "cluster", agent });
-  stack = await startPrometheus({
-    scrapeIntervalSeconds: 1,
-    discoveryIntervalMs: 1000,
-    namespace: NAMESPACE,
+describeWith("metrics", "Spark and Kindling metrics in a real Prometheus", {}, () => {
+  beforeAll(async () => {
+    const say = (l: string) => process.stderr.write(`${l}\n`);
+    const agent = await ensureJmxAgent({ onProgress: say });
+    const metrics = sparkMetricsConf({ mode: "cluster", agent });
+    stack = await startPrometheus({
+      startTimeoutMs: scaled(60_000),
+      scrapeIntervalSeconds: 1,
+      discoveryIntervalMs: 1000,
+      namespace: NAMESPACE,
+    });
+    cluster = await startCluster({
+      startTimeoutMs: scaled(300_000),
+      name: NAME,
+      workers: 2,
+      coresPerWorker: 1,
+      memoryPerWorker: "512m",
+      conf: { ...metrics.conf, "spark.sql.shuffle.partitions": "4" },
+    });
+    await stack.addSpark({ uiUrl: cluster.connectUiUrl, executorJmx: metrics.executorJmx });
+    spark = await SparkSession.builder().remote(cluster.connectUrl).getOrCreate();
+    const { dir } = await smallDataset(5_000, 11);
+    const loaded = await loadPipeline(examplePipeline, {
+      set: { data_dir: dir, out_dir: join(dir, "out") },
+      env: {},
+    });
+    result = await runPipeline(spark, loaded, { sparkUi: cluster.connectUiUrl });
+    applicationId = result.spark?.applicationId ?? "";
+    await pushRunMetrics(stack.pushgatewayUrl, result);
+    rmSync(dir, { recursive: true, force: true });
   });
-  cluster = await startCluster({
-    name: NAME,
-    workers: 2,
-    coresPerWorker: 1,
-    memoryPerWorker: "512m",
-    conf: { ...metrics.conf, "spark.sql.shuffle.partitions": "4" },
-  });
-  await stack.addSpark({ uiUrl: cluster.connectUiUrl, executorJmx: metrics.executorJmx });
-  spark = await SparkSession.builder().remote(cluster.connectUrl).getOrCreate();
-  const { dir } = await smallDataset(5_000, 11);
-  const loaded = await loadPipeline(examplePipeline, {
-    set: { data_dir: dir, out_dir: join(dir, "out") },
-    env: {},
-  });
-  result = await runPipeline(spark, loaded, { sparkUi: cluster.connectUiUrl });
-  applicationId = result.spark?.applicationId ?? "";
-  await pushRunMetrics(stack.pushgatewayUrl, result);
-  rmSync(dir, { recursive: true, force: true });
-});
 
-afterAll(async () => {
-  await spark?.stop();
-  await cluster?.stop();
-  await stack?.stop();
-  expect(clusterJvms(NAME)).toEqual([]);
-  rmSync(clusterDir(NAME), { recursive: true, force: true });
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
-});
-
-describe("Spark and Kindling metrics in a real Prometheus", () => {
+  afterAll(async () => {
+    await spark?.stop();
+    await cluster?.stop();
+    await stack?.stop();
+    expect(clusterJvms(NAME)).toEqual([]);
+    rmSync(clusterDir(NAME), { recursive: true, force: true });
+    if (stack) rmSync(stack.dir, { recursive: true, force: true });
+  });
   it("ran the example pipeline on the cluster and knows its Spark application", () => {
     expect(result.error).toBeUndefined();
     expect(result.status).toBe("succeeded");
@@ -162,7 +165,7 @@ describe("Spark and Kindling metrics in a real Prometheus", () => {
           "--run",
           run,
         ],
-        { encoding: "utf8", timeout: 120_000 },
+        { encoding: "utf8", timeout: scaled(120_000) },
       );
     const ok = check(result.runId);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);

@@ -4,57 +4,68 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { scaled, waitFor } from "../../../spark-connect/test/support/timeouts.js";
 import { repoRoot } from "../pipeline/support.js";
+import { describeWith } from "../support/needs.js";
 
 const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 
-describe("kindling metrics up", () => {
-  it("serves Prometheus (scraping its Pushgateway) until SIGINT, then stops both", async () => {
-    const child = spawn(
-      process.execPath,
-      [bin, "metrics", "up", "--prometheus-port", "0", "--pushgateway-port", "0"],
-      {
-        cwd: repoRoot,
-      },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const deadline = Date.now() + 60_000;
-    while (!out.includes("Ctrl-C") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(out, err).toContain("Ctrl-C");
-    const prometheus = out.match(/^Prometheus\s+(\S+)/m)![1]!;
-    const pushgateway = out.match(/^Pushgateway\s+(\S+)/m)![1]!;
+describeWith("metrics", "kindling metrics up", {}, () => {
+  it(
+    "serves Prometheus (scraping its Pushgateway) until SIGINT, then stops both",
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [bin, "metrics", "up", "--prometheus-port", "0", "--pushgateway-port", "0"],
+        {
+          cwd: repoRoot,
+        },
+      );
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.stderr.on("data", (d) => {
+        err += d;
+      });
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      await waitFor("`kindling metrics up` to print its URLs", () =>
+        out.includes("Ctrl-C") || child.exitCode !== null ? true : undefined,
+      );
+      expect(out, err).toContain("Ctrl-C");
+      const prometheus = out.match(/^Prometheus\s+(\S+)/m)![1]!;
+      const pushgateway = out.match(/^Pushgateway\s+(\S+)/m)![1]!;
 
-    // Prometheus scrapes the Pushgateway: wait for that target to be up.
-    let health = "";
-    while (health !== "up" && Date.now() < deadline) {
-      const r = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as {
-        data: { activeTargets: { labels: { job: string }; health: string }[] };
-      };
-      health = r.data.activeTargets.find((t) => t.labels.job === "pushgateway")?.health ?? "";
-      if (health !== "up") await new Promise((r) => setTimeout(r, 500));
-    }
-    expect(health).toBe("up");
-    expect((await fetch(`${pushgateway}/-/ready`)).ok).toBe(true);
+      // Prometheus scrapes the Pushgateway: wait for that target to be up.
+      const health = await waitFor(
+        "Prometheus's pushgateway target to be up",
+        async () => {
+          const r = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as {
+            data: { activeTargets: { labels: { job: string }; health: string }[] };
+          };
+          const h = r.data.activeTargets.find((t) => t.labels.job === "pushgateway")?.health;
+          return h === "up" ? h : undefined;
+        },
+        { everyMs: 500 },
+      );
+      expect(health).toBe("up");
+      expect((await fetch(`${pushgateway}/-/ready`)).ok).toBe(true);
 
-    child.kill("SIGINT");
-    expect(await exited).toBe(0);
-    for (const url of [prometheus, pushgateway]) await expect(fetch(`${url}/-/ready`), url).rejects.toThrow();
-  }, 90_000);
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      for (const url of [prometheus, pushgateway])
+        await expect(fetch(`${url}/-/ready`), url).rejects.toThrow();
+    },
+    scaled(90_000),
+  );
 
   it("`metrics check` without a Prometheus says how to start one (exit 2)", () => {
     const r = spawnSync(process.execPath, [bin, "metrics", "check", "--prometheus", "http://127.0.0.1:9"], {
       cwd: repoRoot,
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: scaled(60_000),
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("kindling metrics up");
@@ -64,7 +75,7 @@ describe("kindling metrics up", () => {
     const r = spawnSync(process.execPath, [bin, "metrics", "up", "--cluster", `no-such-${process.pid}`], {
       cwd: repoRoot,
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: scaled(60_000),
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`cluster 'no-such-${process.pid}' is not running`);

@@ -13,7 +13,9 @@ import type { Manifest } from "../../src/datagen/index.js";
 import { reconcile } from "../../src/run/reconcile.js";
 import { recount } from "../../src/run/recount.js";
 import { type RunResult, runPipeline } from "../../src/run/runner.js";
+import { chromiumPath } from "../../src/setup/steps.js";
 import { loadPipeline } from "../../src/spec/index.js";
+import { describeWith } from "../support/needs.js";
 import { checksum, examplePipeline, smallDataset } from "./support.js";
 
 let spark: SparkSession;
@@ -141,14 +143,14 @@ describe("the example pipeline", () => {
   });
 });
 
-describe("the HTML report", () => {
+describeWith("browser", "the HTML report", {}, () => {
   it("opens offline in headless Chromium without console errors", async () => {
     const { chromium } = await import("playwright-core");
     const { writeReports } = await import("../../src/report/index.js");
     const reports = join(dir, "out", "reports-html");
     const [, , html] = writeReports(first, reports);
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumPath(),
       args: [
         "--no-sandbox",
         "--disable-gpu",

@@ -4,23 +4,22 @@
  * published with their _SUCCESS marker last, and a failed run leaves the previous output as it was.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { scaled } from "../../../spark-connect/test/support/timeouts.js";
 import {
   createBucket,
   listObjects,
   type S3Server,
   s3Client,
   startS3Server,
-  storeBinary,
 } from "../../src/storage/index.js";
 import { examplePipeline, repoRoot } from "../pipeline/support.js";
+import { describeWith } from "../support/needs.js";
 
-const binary = storeBinary("seaweedfs");
-const runs = existsSync(binary.path) || process.env.CI === "true";
 const ACCESS_KEY = "kindling-pipeline-key";
 const SECRET_KEY = `kindling-pipeline-secret-${process.pid}`;
 const BUCKET = "lake";
@@ -34,7 +33,7 @@ function kindling(args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], {
     cwd: repoRoot,
     encoding: "utf8",
-    timeout: 600_000,
+    timeout: scaled(600_000),
     env: {
       ...process.env,
       AWS_ACCESS_KEY_ID: ACCESS_KEY,
@@ -48,11 +47,12 @@ function kindling(args: string[]) {
 
 const keys = async (prefix: string) => (await listObjects(s3, BUCKET, prefix)).map((o) => o.key);
 
-describe.skipIf(!runs)("the example pipeline on S3 (SeaweedFS)", { timeout: 600_000 }, () => {
+describeWith("s3", "the example pipeline on S3 (SeaweedFS)", { timeout: scaled(600_000) }, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "kindling-s3-pipeline-"));
     store = await startS3Server({
       dataDir: join(dir, "store"),
+      startTimeoutMs: scaled(90_000),
       accessKey: ACCESS_KEY,
       secretKey: SECRET_KEY,
     });
@@ -136,9 +136,3 @@ describe.skipIf(!runs)("the example pipeline on S3 (SeaweedFS)", { timeout: 600_
     expect(await keys("out/.kindling-staging/")).toEqual([]);
   });
 });
-
-if (!runs) {
-  describe("the example pipeline on S3", () => {
-    it.skip(`SKIPPED: SeaweedFS is not built (${binary.path}); run '${binary.buildCommand}' (about 4 min)`, () => {});
-  });
-}

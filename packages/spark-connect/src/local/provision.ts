@@ -69,6 +69,22 @@ export function cachedSparkHome(version = pinnedVersions().spark): string {
   return join(cacheRoot(), `spark-${version}`);
 }
 
+/** The file that says the jars of these Maven profiles are complete in `home`. */
+function provisionedMarker(home: string, profiles: string[]): string {
+  const sorted = [...profiles].sort();
+  return join(home, sorted.length ? `.complete-${sorted.join("-")}` : ".complete");
+}
+
+/**
+ * True when the pinned Spark (with the jars of these Maven profiles of spark/pom.xml, e.g. `s3`)
+ * is already in the cache, or `SPARK_HOME` is set: {@link ensureSpark} would then return at once.
+ * Only looks at files; never downloads.
+ */
+export function isSparkProvisioned(profiles: string[] = []): boolean {
+  if (process.env.SPARK_HOME) return true;
+  return existsSync(provisionedMarker(cachedSparkHome(), profiles));
+}
+
 /**
  * Returns a Spark installation: `SPARK_HOME` if set (it must contain `jars/`), otherwise the pinned
  * version from Kindling's cache, fetched with Maven on first use (progress goes to `onProgress`).
@@ -93,7 +109,7 @@ export async function ensureSpark(options: ProvisionOptions = {}): Promise<Spark
   const versions = pinnedVersions();
   const home = cachedSparkHome(versions.spark);
   const profiles = [...(options.profiles ?? [])].sort();
-  const marker = join(home, profiles.length ? `.complete-${profiles.join("-")}` : ".complete");
+  const marker = provisionedMarker(home, profiles);
   const jarsDir = join(home, "jars");
   if (existsSync(marker)) return { home, jarsDir, version: versions.spark, external: false };
 

@@ -5,6 +5,7 @@
  */
 import type { TestProject } from "vitest/node";
 import { isAliveForTests, startTestServer } from "./server.js";
+import { describeTimeoutScale } from "./timeouts.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +15,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  process.stderr.write(`${describeTimeoutScale()}\n`);
   if (process.env.KINDLING_TEST_SPARK === "off") {
     project.provide("sparkRemote", "");
     project.provide("sparkUiPort", 0);

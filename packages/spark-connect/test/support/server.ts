@@ -1,10 +1,12 @@
 import { type LocalServer, startLocalServer } from "../../src/local/server.js";
+import { scaled } from "./timeouts.js";
 
 /** The shared test server: 2 local cores, small shuffle partitions so tests stay quick. */
 export function startTestServer(extraConf: Record<string, string> = {}): Promise<LocalServer> {
   return startLocalServer({
     master: "local[2]",
     driverMemory: "2g",
+    startTimeoutMs: scaled(180_000),
     conf: { "spark.sql.shuffle.partitions": "4", "spark.sql.ansi.enabled": "true", ...extraConf },
     onProgress: (l) => process.stderr.write(`${l}\n`),
   });
