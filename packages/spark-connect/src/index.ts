@@ -19,7 +19,7 @@ export {
   SparkProvisionError,
   SparkServerStartError,
 } from "./errors.js";
-export * as functions from "./functions.js";
+export * as functions from "./functions/index.js";
 export { SPARK_JAVA_OPTIONS } from "./local/jvm.js";
 export { cacheRoot, pinnedVersions } from "./local/paths.js";
 export { ownedPids, reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./local/processes.js";

@@ -1,0 +1,72 @@
+/**
+ * Build step (run by hand when the pinned Spark changes): starts the pinned Spark's Connect server,
+ * lists its function registry (`SHOW FUNCTIONS`) and describes each function
+ * (`DESCRIBE FUNCTION EXTENDED`), and writes the result to functions/registry.json. The wrapper
+ * generator (generate-functions.ts) and the coverage/conformance tests read that file.
+ *
+ *   node --import tsx packages/spark-connect/scripts/dump-function-registry.ts
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SparkSession, simpleString } from "../src/index.js";
+import { javaExecutable } from "../src/local/provision.js";
+import { startLocalServer } from "../src/local/server.js";
+import { examplesOf } from "./functions/examples.js";
+
+const here = join(dirname(fileURLToPath(import.meta.url)), "functions");
+const outFile = join(here, "registry.json");
+
+/** name → [group, since] from each function's ExpressionInfo (DESCRIBE does not print the group). */
+function groupsOf(jarsDir: string): Map<string, [string, string]> {
+  const out = execFileSync(javaExecutable(), ["-cp", `${jarsDir}/*`, join(here, "FunctionGroups.java")], {
+    encoding: "utf8",
+    maxBuffer: 16 << 20,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const groups = new Map<string, [string, string]>();
+  for (const line of out.split("\n")) {
+    const [name, group, since] = line.split("\t");
+    if (name && group) groups.set(name, [group, since ?? ""]);
+  }
+  return groups;
+}
+
+/** The result types of a function's own examples (analysed, not run): what the wrapper returns. */
+async function returnTypesOf(spark: SparkSession, describe: string): Promise<string[]> {
+  const types = new Set<string>();
+  for (const { sql } of examplesOf(describe)) {
+    if (!/^SELECT\b/i.test(sql)) continue;
+    try {
+      const field = (await (await spark.sql(sql)).schema()).fields[0];
+      if (field) types.add(simpleString(field.dataType).toUpperCase());
+    } catch {
+      // Some examples show an error on purpose (e.g. an overflow); they have no result type.
+    }
+  }
+  return [...types];
+}
+
+const server = await startLocalServer({ master: "local[1]", driverMemory: "1g" });
+try {
+  const spark = await SparkSession.builder().remote(server.url).getOrCreate();
+  const names = (await (await spark.sql("SHOW FUNCTIONS")).collect()).map((r) => String(r.function));
+  const groups = groupsOf(server.spark.jarsDir);
+  const described: Record<string, { group: string; returnTypes: string[]; describe: string }> = {};
+  for (const name of names) {
+    // Operators like `!` or `<=>` need backquotes; DESCRIBE takes the name as an identifier.
+    const rows = await (await spark.sql(`DESCRIBE FUNCTION EXTENDED \`${name}\``)).collect();
+    // Table-valued and syntax-only entries (range, case, ||) are not in the built-in registry.
+    const group = groups.get(name)?.[0] ?? (/^[a-z_]+$/.test(name) ? "table_or_syntax_funcs" : "operators");
+    const describe = rows.map((r) => String(r.function_desc)).join("\n");
+    described[name] = { group, returnTypes: await returnTypesOf(spark, describe), describe };
+  }
+  const version = await spark.version();
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify({ sparkVersion: version, functions: described }, null, 1)}\n`);
+  console.log(`${names.length} functions of Spark ${version} → ${outFile}`);
+  await spark.stop();
+} finally {
+  await server.stop();
+}
