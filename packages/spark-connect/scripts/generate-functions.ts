@@ -12,7 +12,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as core from "../src/functions/core.js";
-import { FAMILY_FILES, familyOf, HAND_WRITTEN_ALIASES, NOT_WRAPPED, OVERRIDES } from "./functions/choices.js";
+import {
+  CORE_SIGNATURES,
+  FAMILY_FILES,
+  familyOf,
+  HAND_WRITTEN_ALIASES,
+  NOT_WRAPPED,
+  OVERRIDES,
+} from "./functions/choices.js";
 import { callIn, examplesOf } from "./functions/examples.js";
 import {
   camelName,
@@ -81,6 +88,9 @@ function docOf(sqlName: string, sig: Signature, describe: string, returnTypes: s
   );
   return ["/**", ...lines.map((l) => ` * ${l.replace(/\*\//g, "*\\/")}`.trimEnd()), " */"].join("\n");
 }
+
+const compactOf = (params: Param[]) =>
+  params.map((p) => `${p.rest ? "..." : ""}${p.name}${p.optional ? "?" : ""}:${p.kind}`).join(", ");
 
 function tsParam(p: Param): string {
   const type = { col: "ColumnOrName", lit: "ColumnOrLiteral", fn: "LambdaFunction" }[p.kind];
@@ -177,6 +187,18 @@ const coverage = [
   " */",
   `export const sqlFunctionWrappers: Readonly<Record<string, string>> = ${JSON.stringify(
     Object.fromEntries([...covered.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    null,
+    2,
+  )};`,
+  "",
+  "/** The parameters of each generated wrapper (`name:kind`, `?` optional, `...` rest; kinds col | lit | fn). */",
+  `export const wrapperSignatures: Readonly<Record<string, string>> = ${JSON.stringify(
+    Object.fromEntries(
+      [
+        ...Object.entries(CORE_SIGNATURES).filter(([sql]) => covered.has(sql)),
+        ...wrappers.map((w) => [w.sqlName, compactOf(w.signature.params)]),
+      ].sort(([a], [b]) => (a as string).localeCompare(b as string)),
+    ),
     null,
     2,
   )};`,

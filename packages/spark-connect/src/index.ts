@@ -1,5 +1,14 @@
 /** The public surface of @kindling/spark-connect. Everything else is internal. */
 export type { Row } from "./arrow/decode.js";
+export {
+  Catalog,
+  type CatalogColumn,
+  type CatalogFunction,
+  type CatalogMetadata,
+  type CreateTableOptions,
+  type Database,
+  type Table as CatalogTable,
+} from "./catalog.js";
 export type { RetryPolicy } from "./client/client.js";
 export type { ExecutionInfo, ExecutionProgress, PlanMetric } from "./client/results.js";
 export { type ConnectionSpec, parseConnectUrl } from "./client/url.js";
@@ -39,6 +48,7 @@ export {
 } from "./local/server.js";
 export { DataFrameReader, type ParseMode } from "./reader.js";
 export { RuntimeConfig, SparkSession, SparkSessionBuilder } from "./session.js";
+export { DataFrameStatFunctions } from "./stat.js";
 export {
   type DataType,
   DataTypes,
@@ -50,3 +60,4 @@ export {
 } from "./types.js";
 export { Window, WindowSpec } from "./window.js";
 export { DataFrameWriter, type SaveMode } from "./writer.js";
+export { DataFrameWriterV2 } from "./writer-v2.js";

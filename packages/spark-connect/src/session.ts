@@ -1,5 +1,6 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
+import { Catalog } from "./catalog.js";
 import { DEFAULT_RETRY, type RetryPolicy, SparkConnectClient } from "./client/client.js";
 import { absorb, type ExecutionInfo, emptyInfo, progressOf } from "./client/results.js";
 import { parseConnectUrl } from "./client/url.js";
@@ -103,6 +104,11 @@ export class SparkSession {
   ): DataFrame {
     const [s, e] = end === undefined ? [0n, BigInt(start)] : [BigInt(start), BigInt(end)];
     return new DataFrame(this, R.range(s, e, BigInt(step), numPartitions));
+  }
+
+  /** The catalog: databases, tables, functions, columns, cache (`spark.catalog.listTables()`). */
+  get catalog(): Catalog {
+    return new Catalog(this);
   }
 
   table(name: string): DataFrame {

@@ -139,3 +139,85 @@ export const NOT_WRAPPED: Record<string, string> = {
   sql_keywords: "a table-valued function: use `spark.sql('SELECT * FROM sql_keywords()')`",
   python_worker_logs: "a table-valued function of PySpark's worker logs, meaningless without Python UDFs",
 };
+
+const ONE = "x:col";
+/**
+ * The parameters of the hand-written wrappers in core.ts, by SQL name (same notation as
+ * OVERRIDES), so the conformance test can call them from Spark's examples like generated ones.
+ */
+export const CORE_SIGNATURES: Record<string, string> = {
+  ...Object.fromEntries(
+    `abs any_value ascii avg base64 bool_and bool_or cbrt ceil collect_list collect_set cos count
+    count_if dayofmonth dayofweek dayofyear degrees exp explode explode_outer floor grouping hour
+    initcap isnan isnull kurtosis last_day length ln log10 log2 lower ltrim map_keys map_values max
+    md5 mean median min minute month quarter radians reverse rtrim second signum sin size skewness
+    soundex sqrt stddev stddev_pop stddev_samp sum tan to_json trim unbase64 upper var_pop variance
+    weekofyear year`
+      .split(/\s+/)
+      .map((n) => [n, ONE]),
+  ),
+  ...Object.fromEntries(
+    "array coalesce concat greatest hash least map struct xxhash64".split(" ").map((n) => [n, "...cols:col"]),
+  ),
+  ...Object.fromEntries(
+    "atan2 corr covar_samp datediff ifnull levenshtein max_by min_by months_between nanvl nullif"
+      .split(" ")
+      .map((n) => [n, "a:col, b:col"]),
+  ),
+  ...Object.fromEntries(
+    "cume_dist current_date current_timestamp dense_rank input_file_name monotonically_increasing_id percent_rank rank row_number spark_partition_id"
+      .split(" ")
+      .map((n) => [n, ""]),
+  ),
+  add_months: "x:col, n:lit",
+  approx_count_distinct: "x:col, rsd?:lit",
+  array_contains: "x:col, value:lit",
+  array_distinct: ONE,
+  bround: "x:col, scale?:lit",
+  concat_ws: "sep:lit, ...cols:col",
+  date_add: "x:col, days:lit",
+  date_sub: "x:col, days:lit",
+  date_format: "x:col, format:lit",
+  date_trunc: "format:lit, x:col",
+  element_at: "x:col, key:lit",
+  filter: "x:col, f:fn",
+  first: "x:col, ignoreNulls?:lit",
+  last: "x:col, ignoreNulls?:lit",
+  format_number: "x:col, d:lit",
+  format_string: "format:lit, ...cols:col",
+  from_json: "x:col, schema:lit",
+  from_unixtime: "x:col, format?:lit",
+  from_utc_timestamp: "x:col, tz:lit",
+  to_utc_timestamp: "x:col, tz:lit",
+  get_json_object: "x:col, path:lit",
+  instr: "x:col, substr:lit",
+  lag: "x:col, offset?:lit, defaultValue?:lit",
+  lead: "x:col, offset?:lit, defaultValue?:lit",
+  locate: "substr:lit, x:col, pos?:lit",
+  log: "base:lit, x:col",
+  lpad: "x:col, len:lit, pad:lit",
+  rpad: "x:col, len:lit, pad:lit",
+  nth_value: "x:col, n:lit, ignoreNulls?:lit",
+  ntile: "n:lit",
+  percentile_approx: "x:col, percentage:lit, accuracy?:lit",
+  pmod: "a:col, b:lit",
+  pow: "a:col, b:lit",
+  power: "a:col, b:lit",
+  rand: "seed?:lit",
+  randn: "seed?:lit",
+  regexp_extract: "x:col, pattern:lit, idx:lit",
+  regexp_replace: "x:col, pattern:lit, replacement:lit",
+  repeat: "x:col, n:lit",
+  round: "x:col, scale?:lit",
+  sha2: "x:col, bits:lit",
+  sort_array: "x:col, ascending?:lit",
+  split: "x:col, pattern:lit, limit?:lit",
+  substring: "x:col, pos:lit, len:lit",
+  substring_index: "x:col, delim:lit, n:lit",
+  to_date: "x:col, format?:lit",
+  to_timestamp: "x:col, format?:lit",
+  transform: "x:col, f:fn",
+  translate: "x:col, matching:lit, replace:lit",
+  trunc: "x:col, format:lit",
+  unix_timestamp: "x?:col, format?:lit",
+};

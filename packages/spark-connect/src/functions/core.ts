@@ -6,6 +6,7 @@
 import { Column, type ColumnOrName, type ColumnOrValue, Decimal, toColumn, toExpr } from "../column.js";
 import * as E from "../plan/expressions.js";
 import type { DataType } from "../types.js";
+import { type LambdaFunction, lambdaArg } from "./args.js";
 
 const c = (x: ColumnOrName) => toColumn(x).expr;
 const fn = (name: string, ...args: ColumnOrName[]) => new Column(E.call(name, args.map(c)));
@@ -243,8 +244,12 @@ export const fromJson = (x: ColumnOrName, schema: string) =>
   new Column(E.call("from_json", [c(x), toExpr(schema)]));
 export const getJsonObject = (x: ColumnOrName, path: string) =>
   new Column(E.call("get_json_object", [c(x), toExpr(path)]));
-/** Applies a JS-built lambda to each array element: `transform("xs", (x) => x.plus(1))`. */
-export const transform = (x: ColumnOrName, f: (x: Column) => Column) =>
-  new Column(E.call("transform", [c(x), E.lambda(f(new Column(E.lambdaVariable("x_0"))).expr, ["x_0"])]));
-export const filter = (x: ColumnOrName, f: (x: Column) => Column) =>
-  new Column(E.call("filter", [c(x), E.lambda(f(new Column(E.lambdaVariable("x_0"))).expr, ["x_0"])]));
+/**
+ * Applies a JS-built lambda to each array element: `transform("xs", (x) => x.plus(1))`; a
+ * two-parameter lambda also gets the element's 0-based index (SQL `transform(expr, func)`).
+ */
+export const transform = (x: ColumnOrName, f: LambdaFunction) =>
+  new Column(E.call("transform", [c(x), lambdaArg(f)]));
+/** The elements for which the lambda is true; a two-parameter lambda also gets the index (SQL `filter`). */
+export const filter = (x: ColumnOrName, f: LambdaFunction) =>
+  new Column(E.call("filter", [c(x), lambdaArg(f)]));

@@ -1,0 +1,131 @@
+/**
+ * Spark's own examples as the oracle: each `DESCRIBE FUNCTION EXTENDED` example of the pinned
+ * Spark (scripts/functions/registry.json) runs as SQL text and as the equivalent wrapper call
+ * through the same server; the results (or the error classes) must be equal. Functions whose
+ * examples cannot be compared are listed with a reason in support/example-exclusions.ts, and that
+ * list is checked both ways (an excluded function that now agrees must leave the list).
+ */
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { examplesOf } from "../scripts/functions/examples.js";
+import { sqlFunctionWrappers, wrapperSignatures } from "../src/functions/coverage.js";
+import { type DataFrame, SparkConnectError, type SparkSession } from "../src/index.js";
+import { type TranslatedExample, translateExample } from "./support/example-calls.js";
+import { EXAMPLE_EXCLUSIONS } from "./support/example-exclusions.js";
+import { canonical, testSession } from "./support/session.js";
+
+const registry = JSON.parse(
+  readFileSync(new URL("../scripts/functions/registry.json", import.meta.url), "utf8"),
+) as {
+  functions: Record<string, { describe: string }>;
+};
+
+type Outcome = { values: string[] } | { error: string };
+
+let spark: SparkSession;
+beforeAll(async () => {
+  spark = await testSession();
+});
+
+async function outcome(df: () => Promise<DataFrame> | DataFrame, column?: string): Promise<Outcome> {
+  try {
+    const rows = await (await df()).collect();
+    return { values: canonical(rows.map((r) => (column ? { v: r[column] } : r))) };
+  } catch (e) {
+    if (e instanceof SparkConnectError) return { error: e.errorClass ?? e.code };
+    return { error: `client: ${(e as Error).message}` };
+  }
+}
+
+const same = (a: Outcome, b: Outcome) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Runs one example alone: its SQL text, then the wrapper over the same FROM (or one row). */
+async function runAlone(t: TranslatedExample): Promise<[Outcome, Outcome]> {
+  const sql = await outcome(() => spark.sql(t.sql));
+  const base = () => (t.from ? spark.sql(`SELECT * ${t.from}`) : spark.range(1));
+  const api = await outcome(async () => (await base()).select(t.build().alias("v")));
+  return [sql, api];
+}
+
+/** Runs examples without FROM together (one SELECT each way); falls back to one by one on error. */
+async function runBatch(batch: TranslatedExample[]): Promise<[Outcome, Outcome][]> {
+  const select = batch.map((t, i) => `${t.callText} AS c${i}`).join(", ");
+  try {
+    const sqlRow = (await (await spark.sql(`SELECT ${select}`)).collect())[0] ?? {};
+    const apiRow =
+      (
+        await spark
+          .range(1)
+          .select(...batch.map((t, i) => t.build().alias(`c${i}`)))
+          .collect()
+      )[0] ?? {};
+    return batch.map((_, i) => [
+      { values: canonical([{ v: sqlRow[`c${i}`] }]) },
+      { values: canonical([{ v: apiRow[`c${i}`] }]) },
+    ]);
+  } catch {
+    const out: [Outcome, Outcome][] = [];
+    for (const t of batch) out.push(await runAlone(t));
+    return out;
+  }
+}
+
+describe("Spark's function examples: SQL text vs wrapper call", () => {
+  it("agree for every wrapped function that is not on the reviewed exclusion list", async () => {
+    const runnable: TranslatedExample[] = [];
+    const untranslatable = new Map<string, string[]>();
+    for (const [fn, exportName] of Object.entries(sqlFunctionWrappers)) {
+      const signature = wrapperSignatures[fn];
+      const info = registry.functions[fn];
+      if (signature === undefined || !info) continue;
+      for (const example of examplesOf(info.describe)) {
+        const t = translateExample(fn, exportName, signature, example);
+        if (typeof t === "string")
+          untranslatable.set(fn, [...(untranslatable.get(fn) ?? []), `${example.sql}: ${t}`]);
+        else runnable.push(t);
+      }
+    }
+    const results: { t: TranslatedExample; sql: Outcome; api: Outcome }[] = [];
+    const plain = runnable.filter((t) => !t.from);
+    for (let i = 0; i < plain.length; i += 40) {
+      const batch = plain.slice(i, i + 40);
+      const outcomes = await runBatch(batch);
+      outcomes.forEach(([sql, api], j) => {
+        results.push({ t: batch[j] as TranslatedExample, sql, api });
+      });
+    }
+    for (const t of runnable.filter((x) => x.from)) {
+      const [sql, api] = await runAlone(t);
+      results.push({ t, sql, api });
+    }
+
+    const byFn = new Map<string, { agree: number; differ: string[] }>();
+    for (const { t, sql, api } of results) {
+      const entry = byFn.get(t.fn) ?? { agree: 0, differ: [] };
+      if (same(sql, api)) entry.agree++;
+      else entry.differ.push(`${t.sql} → SQL ${JSON.stringify(sql)} vs wrapper ${JSON.stringify(api)}`);
+      byFn.set(t.fn, entry);
+    }
+    const failures = [...byFn].filter(([fn, r]) => r.differ.length > 0 && !EXAMPLE_EXCLUSIONS[fn]);
+    const staleExclusions = Object.keys(EXAMPLE_EXCLUSIONS).filter((fn) => {
+      const r = byFn.get(fn);
+      return r && r.differ.length === 0 && r.agree > 0;
+    });
+    const agreeing = [...byFn].filter(([, r]) => r.differ.length === 0).length;
+    const withExamples = Object.keys(sqlFunctionWrappers).filter(
+      (fn) => examplesOf(registry.functions[fn]?.describe ?? "").length > 0,
+    ).length;
+    const untested = Object.keys(sqlFunctionWrappers).filter(
+      (fn) => !byFn.has(fn) && examplesOf(registry.functions[fn]?.describe ?? "").length > 0,
+    );
+    console.log(
+      `examples run ${results.length} (agree ${results.filter((r) => same(r.sql, r.api)).length}); ` +
+        `functions with examples ${withExamples}, all examples agree for ${agreeing}, ` +
+        `compared none (every example untranslatable) for ${untested.length}: ${untested.join(", ")}`,
+    );
+    for (const fn of untested) console.log(`  ${fn}: ${(untranslatable.get(fn) ?? []).join(" | ")}`);
+    expect(failures.map(([fn, r]) => `${fn}: ${r.differ.join(" | ")}`)).toEqual([]);
+    expect(staleExclusions).toEqual([]);
+    for (const fn of untested) expect(EXAMPLE_EXCLUSIONS[fn], `${fn} has no comparable example`).toBeTruthy();
+  }, 1_800_000);
+});
