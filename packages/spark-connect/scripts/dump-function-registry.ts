@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SparkSession, simpleString } from "../src/index.js";
-import { javaExecutable } from "../src/local/provision.js";
+import { ensureSpark, javaExecutable } from "../src/local/provision.js";
 import { startLocalServer } from "../src/local/server.js";
 import { examplesOf } from "./functions/examples.js";
 
@@ -33,26 +33,47 @@ function groupsOf(jarsDir: string): Map<string, [string, string]> {
   return groups;
 }
 
-/** The result types of a function's own examples (analysed, not run): what the wrapper returns. */
-async function returnTypesOf(spark: SparkSession, describe: string): Promise<string[]> {
-  const types = new Set<string>();
-  for (const { sql } of examplesOf(describe)) {
-    if (!/^SELECT\b/i.test(sql)) continue;
-    try {
-      const field = (await (await spark.sql(sql)).schema()).fields[0];
-      if (field) types.add(simpleString(field.dataType).toUpperCase());
-    } catch {
-      // Some examples show an error on purpose (e.g. an overflow); they have no result type.
+/** The type of each example's first result column (analysed, not run), or none if it fails. */
+async function typesOf(spark: SparkSession, sqls: string[]): Promise<string[]> {
+  try {
+    if (sqls.length === 1) {
+      const field = (await (await spark.sql(sqls[0] as string)).schema()).fields[0];
+      return field ? [simpleString(field.dataType).toUpperCase()] : [];
     }
+    // Examples without FROM analyse together as one SELECT (one round trip for all of them).
+    const select = sqls.map((q, i) => `(${q}) AS c${i}`).join(", ");
+    return (await (await spark.sql(`SELECT ${select}`)).schema()).fields.map((f) =>
+      simpleString(f.dataType).toUpperCase(),
+    );
+  } catch {
+    // Some examples fail on purpose (an overflow, say); split to find the ones that have a type.
+    if (sqls.length === 1) return [];
+    const half = Math.ceil(sqls.length / 2);
+    return [...(await typesOf(spark, sqls.slice(0, half))), ...(await typesOf(spark, sqls.slice(half)))];
   }
+}
+
+/** The result types of a function's own examples: what the wrapper returns. */
+async function returnTypesOf(spark: SparkSession, describe: string): Promise<string[]> {
+  const selects = examplesOf(describe)
+    .map((e) => e.sql)
+    .filter((q) => /^SELECT\b/i.test(q));
+  const scalar = selects.filter((q) => !/\bFROM\b/i.test(q));
+  const types = new Set<string>();
+  if (scalar.length) for (const t of await typesOf(spark, scalar)) types.add(t);
+  for (const q of selects.filter((x) => /\bFROM\b/i.test(x))) for (const t of await typesOf(spark, [q])) types.add(t);
   return [...types];
 }
 
-const server = await startLocalServer({ master: "local[1]", driverMemory: "1g" });
+// KINDLING_REMOTE=sc://… uses a running server (of the pinned Spark) instead of starting one.
+const remote = process.env.KINDLING_REMOTE;
+const server = remote ? undefined : await startLocalServer({ master: "local[1]", driverMemory: "1g" });
 try {
-  const spark = await SparkSession.builder().remote(server.url).getOrCreate();
+  const spark = await SparkSession.builder()
+    .remote(remote ?? (server?.url as string))
+    .getOrCreate();
   const names = (await (await spark.sql("SHOW FUNCTIONS")).collect()).map((r) => String(r.function));
-  const groups = groupsOf(server.spark.jarsDir);
+  const groups = groupsOf((await ensureSpark()).jarsDir);
   const described: Record<string, { group: string; returnTypes: string[]; describe: string }> = {};
   for (const name of names) {
     // Operators like `!` or `<=>` need backquotes; DESCRIBE takes the name as an identifier.
@@ -68,5 +89,5 @@ try {
   console.log(`${names.length} functions of Spark ${version} → ${outFile}`);
   await spark.stop();
 } finally {
-  await server.stop();
+  await server?.stop();
 }

@@ -47,8 +47,12 @@ async function runAlone(t: TranslatedExample): Promise<[Outcome, Outcome]> {
   return [sql, api];
 }
 
-/** Runs examples without FROM together (one SELECT each way); falls back to one by one on error. */
+/**
+ * Runs examples without FROM together (one SELECT each way); when either side fails, halves the
+ * batch until the failing examples run alone (so one bad example costs a few queries, not all).
+ */
 async function runBatch(batch: TranslatedExample[]): Promise<[Outcome, Outcome][]> {
+  if (batch.length === 1) return [await runAlone(batch[0] as TranslatedExample)];
   const select = batch.map((t, i) => `${t.callText} AS c${i}`).join(", ");
   try {
     const sqlRow = (await (await spark.sql(`SELECT ${select}`)).collect())[0] ?? {};
@@ -64,9 +68,8 @@ async function runBatch(batch: TranslatedExample[]): Promise<[Outcome, Outcome][
       { values: canonical([{ v: apiRow[`c${i}`] }]) },
     ]);
   } catch {
-    const out: [Outcome, Outcome][] = [];
-    for (const t of batch) out.push(await runAlone(t));
-    return out;
+    const half = Math.ceil(batch.length / 2);
+    return [...(await runBatch(batch.slice(0, half))), ...(await runBatch(batch.slice(half)))];
   }
 }
 
@@ -87,14 +90,16 @@ describe("Spark's function examples: SQL text vs wrapper call", () => {
     }
     const results: { t: TranslatedExample; sql: Outcome; api: Outcome }[] = [];
     const plain = runnable.filter((t) => !t.from);
-    for (let i = 0; i < plain.length; i += 40) {
-      const batch = plain.slice(i, i + 40);
+    for (let i = 0; i < plain.length; i += 64) {
+      process.stderr.write(`examples: ${i}/${plain.length} without FROM\n`);
+      const batch = plain.slice(i, i + 64);
       const outcomes = await runBatch(batch);
       outcomes.forEach(([sql, api], j) => {
         results.push({ t: batch[j] as TranslatedExample, sql, api });
       });
     }
-    for (const t of runnable.filter((x) => x.from)) {
+    for (const [i, t] of runnable.filter((x) => x.from).entries()) {
+      if (i % 20 === 0) process.stderr.write(`examples: ${i} with FROM\n`);
       const [sql, api] = await runAlone(t);
       results.push({ t, sql, api });
     }
