@@ -16,10 +16,10 @@ interface WriterV2State {
  * Writes a DataFrame to a catalog table with the V2 API (`df.writeTo("db.t")`), as PySpark's
  * `DataFrameWriterV2`; each action sends one Spark Connect `WriteOperationV2` command. Immutable
  * builder: `using`, `option(s)`, `tableProperty`, `partitionedBy`, `clusterBy` return a new writer.
- * `create`/`replace`/`createOrReplace` work in the session catalog with file sources (parquet…);
- * `append`/`overwrite`/`overwritePartitions` need a V2 table (Delta, Iceberg): on the session
- * catalog's file-source (V1) tables Spark rejects them with SparkConnectError
- * ("Cannot write into v1 table"); use `df.write.mode("append").insertInto(t)` there.
+ * `create` works in the session catalog with file sources (parquet…); `append`, `overwrite` and
+ * `overwritePartitions` need a V2 table (Delta, Iceberg): on the session catalog's file-source (V1)
+ * tables Spark rejects them with SparkConnectError ("Cannot write into v1 table"), and `replace`/
+ * `createOrReplace` with `UNSUPPORTED_FEATURE.TABLE_OPERATION`. Use `df.write` there.
  */
 export class DataFrameWriterV2 {
   constructor(
