@@ -11,7 +11,7 @@ import { type ColumnOrLiteral, callSql, colArg, litArg, optCol, optLit } from ".
  *
  * Spark SQL: `any(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const any = (expr: ColumnOrName): Column => callSql("any", colArg(expr));
 
@@ -22,7 +22,7 @@ export const any = (expr: ColumnOrName): Column => callSql("any", colArg(expr));
  * @param col column (a Column or a column name)
  * @param percentage literal (a JS value or a Column)
  * @param accuracy literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> or INT or INTERVAL YEAR TO MONTH or ARRAY<INTERVAL DAY TO SECOND> in Spark's own examples.
  */
 export const approxPercentile = (
   col: ColumnOrName,
@@ -37,7 +37,7 @@ export const approxPercentile = (
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
  * @param maxItemsTracked literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<ITEM:INT,COUNT:BIGINT>> or ARRAY<STRUCT<ITEM:STRING,COUNT:BIGINT>> in Spark's own examples.
  */
 export const approxTopK = (
   expr: ColumnOrName,
@@ -51,7 +51,7 @@ export const approxTopK = (
  * Spark SQL: `approx_top_k_accumulate(expr, maxItemsTracked)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
  * @param maxItemsTracked literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<ITEM:INT,COUNT:BIGINT>> or ARRAY<STRUCT<ITEM:STRING,COUNT:BIGINT>> in Spark's own examples.
  */
 export const approxTopKAccumulate = (expr: ColumnOrName, maxItemsTracked?: ColumnOrLiteral): Column =>
   callSql("approx_top_k_accumulate", colArg(expr), optLit(maxItemsTracked));
@@ -62,7 +62,7 @@ export const approxTopKAccumulate = (expr: ColumnOrName, maxItemsTracked?: Colum
  * Spark SQL: `approx_top_k_combine(state, maxItemsTracked)`, since Spark 4.1.0.
  * @param state column (a Column or a column name)
  * @param maxItemsTracked literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<ITEM:INT,COUNT:BIGINT>> in Spark's own examples.
  */
 export const approxTopKCombine = (state: ColumnOrName, maxItemsTracked: ColumnOrLiteral): Column =>
   callSql("approx_top_k_combine", colArg(state), litArg(maxItemsTracked));
@@ -72,7 +72,7 @@ export const approxTopKCombine = (state: ColumnOrName, maxItemsTracked: ColumnOr
  *
  * Spark SQL: `array_agg(expr)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const arrayAgg = (expr: ColumnOrName): Column => callSql("array_agg", colArg(expr));
 
@@ -81,7 +81,7 @@ export const arrayAgg = (expr: ColumnOrName): Column => callSql("array_agg", col
  *
  * Spark SQL: `bit_and(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const bitAnd = (expr: ColumnOrName): Column => callSql("bit_and", colArg(expr));
 
@@ -90,7 +90,7 @@ export const bitAnd = (expr: ColumnOrName): Column => callSql("bit_and", colArg(
  *
  * Spark SQL: `bit_or(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const bitOr = (expr: ColumnOrName): Column => callSql("bit_or", colArg(expr));
 
@@ -99,7 +99,7 @@ export const bitOr = (expr: ColumnOrName): Column => callSql("bit_or", colArg(ex
  *
  * Spark SQL: `bit_xor(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const bitXor = (expr: ColumnOrName): Column => callSql("bit_xor", colArg(expr));
 
@@ -108,7 +108,7 @@ export const bitXor = (expr: ColumnOrName): Column => callSql("bit_xor", colArg(
  *
  * Spark SQL: `bitmap_and_agg(child)`, since Spark 4.1.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const bitmapAndAgg = (child: ColumnOrName): Column => callSql("bitmap_and_agg", colArg(child));
 
@@ -117,7 +117,7 @@ export const bitmapAndAgg = (child: ColumnOrName): Column => callSql("bitmap_and
  *
  * Spark SQL: `bitmap_construct_agg(child)`, since Spark 3.5.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const bitmapConstructAgg = (child: ColumnOrName): Column =>
   callSql("bitmap_construct_agg", colArg(child));
@@ -127,7 +127,7 @@ export const bitmapConstructAgg = (child: ColumnOrName): Column =>
  *
  * Spark SQL: `bitmap_or_agg(child)`, since Spark 3.5.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const bitmapOrAgg = (child: ColumnOrName): Column => callSql("bitmap_or_agg", colArg(child));
 
@@ -139,7 +139,7 @@ export const bitmapOrAgg = (child: ColumnOrName): Column => callSql("bitmap_or_a
  * @param eps literal (a JS value or a Column)
  * @param confidence literal (a JS value or a Column)
  * @param seed literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const countMinSketch = (
   col: ColumnOrName,
@@ -154,7 +154,7 @@ export const countMinSketch = (
  * Spark SQL: `covar_pop(expr1, expr2)`, since Spark 2.0.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const covarPop = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("covar_pop", colArg(expr1), colArg(expr2));
@@ -164,7 +164,7 @@ export const covarPop = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  *
  * Spark SQL: `every(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const every = (expr: ColumnOrName): Column => callSql("every", colArg(expr));
 
@@ -174,7 +174,7 @@ export const every = (expr: ColumnOrName): Column => callSql("every", colArg(exp
  * Spark SQL: `first_value(expr[, isIgnoreNull])`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
  * @param isIgnoreNull literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const firstValue = (expr: ColumnOrName, isIgnoreNull?: ColumnOrLiteral): Column =>
   callSql("first_value", colArg(expr), optLit(isIgnoreNull));
@@ -184,7 +184,7 @@ export const firstValue = (expr: ColumnOrName, isIgnoreNull?: ColumnOrLiteral): 
  *
  * Spark SQL: `grouping_id(...cols)`, since Spark 2.0.0.
  * @param cols column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const groupingId = (...cols: ColumnOrName[]): Column => callSql("grouping_id", ...cols.map(colArg));
 
@@ -194,7 +194,7 @@ export const groupingId = (...cols: ColumnOrName[]): Column => callSql("grouping
  * Spark SQL: `histogram_numeric(expr, nb)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
  * @param nb literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<X:INT,Y:DOUBLE>> in Spark's own examples.
  */
 export const histogramNumeric = (expr: ColumnOrName, nb: ColumnOrLiteral): Column =>
   callSql("histogram_numeric", colArg(expr), litArg(nb));
@@ -205,7 +205,7 @@ export const histogramNumeric = (expr: ColumnOrName, nb: ColumnOrLiteral): Colum
  * Spark SQL: `hll_sketch_agg(expr, lgConfigK)`, since Spark 3.5.0.
  * @param expr column (a Column or a column name)
  * @param lgConfigK literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const hllSketchAgg = (expr: ColumnOrName, lgConfigK: ColumnOrLiteral): Column =>
   callSql("hll_sketch_agg", colArg(expr), litArg(lgConfigK));
@@ -216,7 +216,7 @@ export const hllSketchAgg = (expr: ColumnOrName, lgConfigK: ColumnOrLiteral): Co
  * Spark SQL: `hll_union_agg(expr, allowDifferentLgConfigK)`, since Spark 3.5.0.
  * @param expr column (a Column or a column name)
  * @param allowDifferentLgConfigK literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const hllUnionAgg = (expr: ColumnOrName, allowDifferentLgConfigK: ColumnOrLiteral): Column =>
   callSql("hll_union_agg", colArg(expr), litArg(allowDifferentLgConfigK));
@@ -227,7 +227,7 @@ export const hllUnionAgg = (expr: ColumnOrName, allowDifferentLgConfigK: ColumnO
  * Spark SQL: `kll_merge_agg_bigint(expr[, k])`, since Spark 4.1.2.
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const kllMergeAggBigint = (expr: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("kll_merge_agg_bigint", colArg(expr), optLit(k));
@@ -238,7 +238,7 @@ export const kllMergeAggBigint = (expr: ColumnOrName, k?: ColumnOrLiteral): Colu
  * Spark SQL: `kll_merge_agg_double(expr[, k])`, since Spark 4.1.2.
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const kllMergeAggDouble = (expr: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("kll_merge_agg_double", colArg(expr), optLit(k));
@@ -249,7 +249,7 @@ export const kllMergeAggDouble = (expr: ColumnOrName, k?: ColumnOrLiteral): Colu
  * Spark SQL: `kll_merge_agg_float(expr[, k])`, since Spark 4.1.2.
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const kllMergeAggFloat = (expr: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("kll_merge_agg_float", colArg(expr), optLit(k));
@@ -260,7 +260,7 @@ export const kllMergeAggFloat = (expr: ColumnOrName, k?: ColumnOrLiteral): Colum
  * Spark SQL: `kll_sketch_agg_bigint(expr[, k])`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchAggBigint = (expr: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("kll_sketch_agg_bigint", colArg(expr), optLit(k));
@@ -271,7 +271,7 @@ export const kllSketchAggBigint = (expr: ColumnOrName, k?: ColumnOrLiteral): Col
  * Spark SQL: `kll_sketch_agg_double(expr[, k])`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchAggDouble = (expr: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("kll_sketch_agg_double", colArg(expr), optLit(k));
@@ -282,7 +282,7 @@ export const kllSketchAggDouble = (expr: ColumnOrName, k?: ColumnOrLiteral): Col
  * Spark SQL: `kll_sketch_agg_float(expr[, k])`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchAggFloat = (expr: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("kll_sketch_agg_float", colArg(expr), optLit(k));
@@ -293,7 +293,7 @@ export const kllSketchAggFloat = (expr: ColumnOrName, k?: ColumnOrLiteral): Colu
  * Spark SQL: `last_value(expr[, isIgnoreNull])`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
  * @param isIgnoreNull literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const lastValue = (expr: ColumnOrName, isIgnoreNull?: ColumnOrLiteral): Column =>
   callSql("last_value", colArg(expr), optLit(isIgnoreNull));
@@ -304,7 +304,7 @@ export const lastValue = (expr: ColumnOrName, isIgnoreNull?: ColumnOrLiteral): C
  * Spark SQL: `listagg(expr, delimiter?)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name) — a string or binary expression to be concatenated.
  * @param delimiter literal (a JS value or a Column) — an optional string or binary foldable expression used to separate the input values.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const listagg = (expr: ColumnOrName, delimiter?: ColumnOrLiteral): Column =>
   callSql("listagg", colArg(expr), optLit(delimiter));
@@ -324,7 +324,7 @@ export const measure = (expr: ColumnOrName): Column => callSql("measure", colArg
  * Spark SQL: `mode(col[, deterministic])`, since Spark 3.4.0.
  * @param col column (a Column or a column name)
  * @param deterministic literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const mode = (col?: ColumnOrName, deterministic?: ColumnOrLiteral): Column =>
   callSql("mode", optCol(col), optLit(deterministic));
@@ -336,7 +336,7 @@ export const mode = (col?: ColumnOrName, deterministic?: ColumnOrLiteral): Colum
  * @param col column (a Column or a column name)
  * @param percentage literal (a JS value or a Column)
  * @param frequency literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE or ARRAY<DOUBLE> or INTERVAL YEAR TO MONTH or ARRAY<INTERVAL DAY TO SECOND> in Spark's own examples.
  */
 export const percentile = (
   col: ColumnOrName,
@@ -350,7 +350,7 @@ export const percentile = (
  * Spark SQL: `percentile_cont(percentage, orderBy)`, since Spark 4.0.0.
  * @param percentage literal (a JS value or a Column)
  * @param orderBy column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const percentileCont = (percentage: ColumnOrLiteral, orderBy: ColumnOrName): Column =>
   callSql("percentile_cont", litArg(percentage), colArg(orderBy));
@@ -361,7 +361,7 @@ export const percentileCont = (percentage: ColumnOrLiteral, orderBy: ColumnOrNam
  * Spark SQL: `percentile_disc(percentage, orderBy)`, since Spark 4.0.0.
  * @param percentage literal (a JS value or a Column)
  * @param orderBy column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const percentileDisc = (percentage: ColumnOrLiteral, orderBy: ColumnOrName): Column =>
   callSql("percentile_disc", litArg(percentage), colArg(orderBy));
@@ -372,7 +372,7 @@ export const percentileDisc = (percentage: ColumnOrLiteral, orderBy: ColumnOrNam
  * Spark SQL: `regr_avgx(y, x)`, since Spark 3.3.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrAvgx = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_avgx", colArg(y), colArg(x));
@@ -383,7 +383,7 @@ export const regrAvgx = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_avgy(y, x)`, since Spark 3.3.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrAvgy = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_avgy", colArg(y), colArg(x));
@@ -394,7 +394,7 @@ export const regrAvgy = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_count(y, x)`, since Spark 3.3.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const regrCount = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_count", colArg(y), colArg(x));
@@ -405,7 +405,7 @@ export const regrCount = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_intercept(y, x)`, since Spark 3.4.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrIntercept = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_intercept", colArg(y), colArg(x));
@@ -416,7 +416,7 @@ export const regrIntercept = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_r2(y, x)`, since Spark 3.3.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrR2 = (y: ColumnOrName, x: ColumnOrName): Column => callSql("regr_r2", colArg(y), colArg(x));
 
@@ -426,7 +426,7 @@ export const regrR2 = (y: ColumnOrName, x: ColumnOrName): Column => callSql("reg
  * Spark SQL: `regr_slope(y, x)`, since Spark 3.4.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrSlope = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_slope", colArg(y), colArg(x));
@@ -437,7 +437,7 @@ export const regrSlope = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_sxx(y, x)`, since Spark 3.4.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrSxx = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_sxx", colArg(y), colArg(x));
@@ -448,7 +448,7 @@ export const regrSxx = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_sxy(y, x)`, since Spark 3.4.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrSxy = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_sxy", colArg(y), colArg(x));
@@ -459,7 +459,7 @@ export const regrSxy = (y: ColumnOrName, x: ColumnOrName): Column =>
  * Spark SQL: `regr_syy(y, x)`, since Spark 3.4.0.
  * @param y column (a Column or a column name)
  * @param x column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const regrSyy = (y: ColumnOrName, x: ColumnOrName): Column =>
   callSql("regr_syy", colArg(y), colArg(x));
@@ -469,7 +469,7 @@ export const regrSyy = (y: ColumnOrName, x: ColumnOrName): Column =>
  *
  * Spark SQL: `some(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const some = (expr: ColumnOrName): Column => callSql("some", colArg(expr));
 
@@ -478,7 +478,7 @@ export const some = (expr: ColumnOrName): Column => callSql("some", colArg(expr)
  *
  * Spark SQL: `std(expr)`, since Spark 1.6.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const std = (expr: ColumnOrName): Column => callSql("std", colArg(expr));
 
@@ -488,7 +488,7 @@ export const std = (expr: ColumnOrName): Column => callSql("std", colArg(expr));
  * Spark SQL: `string_agg(expr, delimiter?)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name) — a string or binary expression to be concatenated.
  * @param delimiter literal (a JS value or a Column) — an optional string or binary foldable expression used to separate the input values.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const stringAgg = (expr: ColumnOrName, delimiter?: ColumnOrLiteral): Column =>
   callSql("string_agg", colArg(expr), optLit(delimiter));
@@ -498,7 +498,7 @@ export const stringAgg = (expr: ColumnOrName, delimiter?: ColumnOrLiteral): Colu
  *
  * Spark SQL: `theta_intersection_agg(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaIntersectionAgg = (expr: ColumnOrName): Column =>
   callSql("theta_intersection_agg", colArg(expr));
@@ -509,7 +509,7 @@ export const thetaIntersectionAgg = (expr: ColumnOrName): Column =>
  * Spark SQL: `theta_sketch_agg(expr, lgNomEntries)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaSketchAgg = (expr: ColumnOrName, lgNomEntries: ColumnOrLiteral): Column =>
   callSql("theta_sketch_agg", colArg(expr), litArg(lgNomEntries));
@@ -520,7 +520,7 @@ export const thetaSketchAgg = (expr: ColumnOrName, lgNomEntries: ColumnOrLiteral
  * Spark SQL: `theta_union_agg(expr, lgNomEntries)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaUnionAgg = (expr: ColumnOrName, lgNomEntries?: ColumnOrLiteral): Column =>
   callSql("theta_union_agg", colArg(expr), optLit(lgNomEntries));
@@ -530,7 +530,7 @@ export const thetaUnionAgg = (expr: ColumnOrName, lgNomEntries?: ColumnOrLiteral
  *
  * Spark SQL: `try_avg(expr)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const tryAvg = (expr: ColumnOrName): Column => callSql("try_avg", colArg(expr));
 
@@ -539,7 +539,7 @@ export const tryAvg = (expr: ColumnOrName): Column => callSql("try_avg", colArg(
  *
  * Spark SQL: `try_sum(expr)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT or DOUBLE in Spark's own examples.
  */
 export const trySum = (expr: ColumnOrName): Column => callSql("try_sum", colArg(expr));
 
@@ -549,7 +549,7 @@ export const trySum = (expr: ColumnOrName): Column => callSql("try_sum", colArg(
  * Spark SQL: `tuple_intersection_agg_double(child, mode)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleIntersectionAggDouble = (child: ColumnOrName, mode?: ColumnOrLiteral): Column =>
   callSql("tuple_intersection_agg_double", colArg(child), optLit(mode));
@@ -560,7 +560,7 @@ export const tupleIntersectionAggDouble = (child: ColumnOrName, mode?: ColumnOrL
  * Spark SQL: `tuple_intersection_agg_integer(child, mode)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleIntersectionAggInteger = (child: ColumnOrName, mode?: ColumnOrLiteral): Column =>
   callSql("tuple_intersection_agg_integer", colArg(child), optLit(mode));
@@ -573,7 +573,7 @@ export const tupleIntersectionAggInteger = (child: ColumnOrName, mode?: ColumnOr
  * @param summary column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchAggDouble = (
   key: ColumnOrName,
@@ -591,7 +591,7 @@ export const tupleSketchAggDouble = (
  * @param summary column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchAggInteger = (
   key: ColumnOrName,
@@ -608,7 +608,7 @@ export const tupleSketchAggInteger = (
  * @param child column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleUnionAggDouble = (
   child: ColumnOrName,
@@ -623,7 +623,7 @@ export const tupleUnionAggDouble = (
  * @param child column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleUnionAggInteger = (
   child: ColumnOrName,
@@ -636,6 +636,6 @@ export const tupleUnionAggInteger = (
  *
  * Spark SQL: `var_samp(expr)`, since Spark 1.6.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const varSamp = (expr: ColumnOrName): Column => callSql("var_samp", colArg(expr));

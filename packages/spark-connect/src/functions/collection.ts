@@ -24,7 +24,7 @@ import {
  * @param start literal (a JS value or a Column)
  * @param merge lambda
  * @param finish lambda
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const aggregate = (
   expr: ColumnOrName,
@@ -39,7 +39,7 @@ export const aggregate = (
  * Spark SQL: `array_append(array, element)`, since Spark 3.4.0.
  * @param array column (a Column or a column name)
  * @param element literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> or ARRAY<INT> in Spark's own examples.
  */
 export const arrayAppend = (array: ColumnOrName, element: ColumnOrLiteral): Column =>
   callSql("array_append", colArg(array), litArg(element));
@@ -49,7 +49,7 @@ export const arrayAppend = (array: ColumnOrName, element: ColumnOrLiteral): Colu
  *
  * Spark SQL: `array_compact(array)`, since Spark 3.4.0.
  * @param array column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> or ARRAY<STRING> in Spark's own examples.
  */
 export const arrayCompact = (array: ColumnOrName): Column => callSql("array_compact", colArg(array));
 
@@ -59,7 +59,7 @@ export const arrayCompact = (array: ColumnOrName): Column => callSql("array_comp
  * Spark SQL: `array_except(array1, array2)`, since Spark 2.4.0.
  * @param array1 column (a Column or a column name)
  * @param array2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const arrayExcept = (array1: ColumnOrName, array2: ColumnOrName): Column =>
   callSql("array_except", colArg(array1), colArg(array2));
@@ -71,7 +71,7 @@ export const arrayExcept = (array1: ColumnOrName, array2: ColumnOrName): Column 
  * @param x column (a Column or a column name)
  * @param pos literal (a JS value or a Column)
  * @param val literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const arrayInsert = (x: ColumnOrName, pos: ColumnOrLiteral, val: ColumnOrLiteral): Column =>
   callSql("array_insert", colArg(x), litArg(pos), litArg(val));
@@ -82,7 +82,7 @@ export const arrayInsert = (x: ColumnOrName, pos: ColumnOrLiteral, val: ColumnOr
  * Spark SQL: `array_intersect(array1, array2)`, since Spark 2.4.0.
  * @param array1 column (a Column or a column name)
  * @param array2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const arrayIntersect = (array1: ColumnOrName, array2: ColumnOrName): Column =>
   callSql("array_intersect", colArg(array1), colArg(array2));
@@ -94,7 +94,7 @@ export const arrayIntersect = (array1: ColumnOrName, array2: ColumnOrName): Colu
  * @param array column (a Column or a column name)
  * @param delimiter literal (a JS value or a Column)
  * @param nullReplacement literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const arrayJoin = (
   array: ColumnOrName,
@@ -107,7 +107,7 @@ export const arrayJoin = (
  *
  * Spark SQL: `array_max(array)`, since Spark 2.4.0.
  * @param array column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const arrayMax = (array: ColumnOrName): Column => callSql("array_max", colArg(array));
 
@@ -116,7 +116,7 @@ export const arrayMax = (array: ColumnOrName): Column => callSql("array_max", co
  *
  * Spark SQL: `array_min(array)`, since Spark 2.4.0.
  * @param array column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const arrayMin = (array: ColumnOrName): Column => callSql("array_min", colArg(array));
 
@@ -126,7 +126,7 @@ export const arrayMin = (array: ColumnOrName): Column => callSql("array_min", co
  * Spark SQL: `array_position(array, element)`, since Spark 2.4.0.
  * @param array column (a Column or a column name)
  * @param element literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const arrayPosition = (array: ColumnOrName, element: ColumnOrLiteral): Column =>
   callSql("array_position", colArg(array), litArg(element));
@@ -137,7 +137,7 @@ export const arrayPosition = (array: ColumnOrName, element: ColumnOrLiteral): Co
  * Spark SQL: `array_prepend(array, element)`, since Spark 3.5.0.
  * @param array column (a Column or a column name)
  * @param element literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> or ARRAY<INT> in Spark's own examples.
  */
 export const arrayPrepend = (array: ColumnOrName, element: ColumnOrLiteral): Column =>
   callSql("array_prepend", colArg(array), litArg(element));
@@ -148,7 +148,7 @@ export const arrayPrepend = (array: ColumnOrName, element: ColumnOrLiteral): Col
  * Spark SQL: `array_remove(array, element)`, since Spark 2.4.0.
  * @param array column (a Column or a column name)
  * @param element literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const arrayRemove = (array: ColumnOrName, element: ColumnOrLiteral): Column =>
   callSql("array_remove", colArg(array), litArg(element));
@@ -159,7 +159,7 @@ export const arrayRemove = (array: ColumnOrName, element: ColumnOrLiteral): Colu
  * Spark SQL: `array_repeat(element, count)`, since Spark 2.4.0.
  * @param element literal (a JS value or a Column)
  * @param count literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> in Spark's own examples.
  */
 export const arrayRepeat = (element: ColumnOrLiteral, count: ColumnOrLiteral): Column =>
   callSql("array_repeat", litArg(element), litArg(count));
@@ -169,7 +169,7 @@ export const arrayRepeat = (element: ColumnOrLiteral, count: ColumnOrLiteral): C
  *
  * Spark SQL: `array_size(expr)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const arraySize = (expr: ColumnOrName): Column => callSql("array_size", colArg(expr));
 
@@ -179,7 +179,7 @@ export const arraySize = (expr: ColumnOrName): Column => callSql("array_size", c
  * Spark SQL: `array_sort(expr, func?)`, since Spark 2.4.0.
  * @param expr column (a Column or a column name)
  * @param func lambda
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> or ARRAY<STRING> in Spark's own examples.
  */
 export const arraySort = (expr: ColumnOrName, func?: LambdaFunction): Column =>
   callSql("array_sort", colArg(expr), optLambda(func));
@@ -190,7 +190,7 @@ export const arraySort = (expr: ColumnOrName, func?: LambdaFunction): Column =>
  * Spark SQL: `array_union(array1, array2)`, since Spark 2.4.0.
  * @param array1 column (a Column or a column name)
  * @param array2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const arrayUnion = (array1: ColumnOrName, array2: ColumnOrName): Column =>
   callSql("array_union", colArg(array1), colArg(array2));
@@ -201,7 +201,7 @@ export const arrayUnion = (array1: ColumnOrName, array2: ColumnOrName): Column =
  * Spark SQL: `arrays_overlap(a1, a2)`, since Spark 2.4.0.
  * @param a1 column (a Column or a column name)
  * @param a2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const arraysOverlap = (a1: ColumnOrName, a2: ColumnOrName): Column =>
   callSql("arrays_overlap", colArg(a1), colArg(a2));
@@ -211,7 +211,7 @@ export const arraysOverlap = (a1: ColumnOrName, a2: ColumnOrName): Column =>
  *
  * Spark SQL: `arrays_zip(...arrays)`, since Spark 2.4.0.
  * @param arrays column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<`0`:INT,`1`:INT>> or ARRAY<STRUCT<`0`:INT,`1`:INT,`2`:INT>> in Spark's own examples.
  */
 export const arraysZip = (...arrays: ColumnOrName[]): Column => callSql("arrays_zip", ...arrays.map(colArg));
 
@@ -220,7 +220,7 @@ export const arraysZip = (...arrays: ColumnOrName[]): Column => callSql("arrays_
  *
  * Spark SQL: `cardinality(expr)`, since Spark 2.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const cardinality = (expr: ColumnOrName): Column => callSql("cardinality", colArg(expr));
 
@@ -230,7 +230,7 @@ export const cardinality = (expr: ColumnOrName): Column => callSql("cardinality"
  * Spark SQL: `exists(expr, pred)`, since Spark 2.4.0.
  * @param expr column (a Column or a column name)
  * @param pred lambda
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const exists = (expr: ColumnOrName, pred: LambdaFunction): Column =>
   callSql("exists", colArg(expr), lambdaArg(pred));
@@ -240,7 +240,7 @@ export const exists = (expr: ColumnOrName, pred: LambdaFunction): Column =>
  *
  * Spark SQL: `flatten(arrayOfArrays)`, since Spark 2.4.0.
  * @param arrayOfArrays column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const flatten = (arrayOfArrays: ColumnOrName): Column => callSql("flatten", colArg(arrayOfArrays));
 
@@ -250,7 +250,7 @@ export const flatten = (arrayOfArrays: ColumnOrName): Column => callSql("flatten
  * Spark SQL: `forall(expr, pred)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
  * @param pred lambda
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const forall = (expr: ColumnOrName, pred: LambdaFunction): Column =>
   callSql("forall", colArg(expr), lambdaArg(pred));
@@ -261,7 +261,7 @@ export const forall = (expr: ColumnOrName, pred: LambdaFunction): Column =>
  * Spark SQL: `get(array, index)`, since Spark 3.4.0.
  * @param array column (a Column or a column name)
  * @param index literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const get = (array: ColumnOrName, index: ColumnOrLiteral): Column =>
   callSql("get", colArg(array), litArg(index));
@@ -271,7 +271,7 @@ export const get = (array: ColumnOrName, index: ColumnOrLiteral): Column =>
  *
  * Spark SQL: `inline(expr)`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const inline = (expr: ColumnOrName): Column => callSql("inline", colArg(expr));
 
@@ -280,7 +280,7 @@ export const inline = (expr: ColumnOrName): Column => callSql("inline", colArg(e
  *
  * Spark SQL: `inline_outer(expr)`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const inlineOuter = (expr: ColumnOrName): Column => callSql("inline_outer", colArg(expr));
 
@@ -289,7 +289,7 @@ export const inlineOuter = (expr: ColumnOrName): Column => callSql("inline_outer
  *
  * Spark SQL: `map_concat(map, ...)`, since Spark 2.4.0.
  * @param maps column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type MAP<INT,STRING> in Spark's own examples.
  */
 export const mapConcat = (...maps: ColumnOrName[]): Column => callSql("map_concat", ...maps.map(colArg));
 
@@ -299,7 +299,7 @@ export const mapConcat = (...maps: ColumnOrName[]): Column => callSql("map_conca
  * Spark SQL: `map_contains_key(map, key)`, since Spark 3.3.0.
  * @param map column (a Column or a column name)
  * @param key literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const mapContainsKey = (map: ColumnOrName, key: ColumnOrLiteral): Column =>
   callSql("map_contains_key", colArg(map), litArg(key));
@@ -309,7 +309,7 @@ export const mapContainsKey = (map: ColumnOrName, key: ColumnOrLiteral): Column 
  *
  * Spark SQL: `map_entries(map)`, since Spark 3.0.0.
  * @param map column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<KEY:INT,VALUE:STRING>> in Spark's own examples.
  */
 export const mapEntries = (map: ColumnOrName): Column => callSql("map_entries", colArg(map));
 
@@ -319,7 +319,7 @@ export const mapEntries = (map: ColumnOrName): Column => callSql("map_entries", 
  * Spark SQL: `map_filter(expr, func)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
  * @param func lambda
- * @returns a Column.
+ * @returns a Column of type MAP<INT,INT> in Spark's own examples.
  */
 export const mapFilter = (expr: ColumnOrName, func: LambdaFunction): Column =>
   callSql("map_filter", colArg(expr), lambdaArg(func));
@@ -330,7 +330,7 @@ export const mapFilter = (expr: ColumnOrName, func: LambdaFunction): Column =>
  * Spark SQL: `map_from_arrays(keys, values)`, since Spark 2.4.0.
  * @param keys column (a Column or a column name)
  * @param values column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type MAP<DECIMAL(2,1),STRING> in Spark's own examples.
  */
 export const mapFromArrays = (keys: ColumnOrName, values: ColumnOrName): Column =>
   callSql("map_from_arrays", colArg(keys), colArg(values));
@@ -340,7 +340,7 @@ export const mapFromArrays = (keys: ColumnOrName, values: ColumnOrName): Column 
  *
  * Spark SQL: `map_from_entries(arrayOfEntries)`, since Spark 2.4.0.
  * @param arrayOfEntries column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type MAP<INT,STRING> in Spark's own examples.
  */
 export const mapFromEntries = (arrayOfEntries: ColumnOrName): Column =>
   callSql("map_from_entries", colArg(arrayOfEntries));
@@ -352,7 +352,7 @@ export const mapFromEntries = (arrayOfEntries: ColumnOrName): Column =>
  * @param map1 column (a Column or a column name)
  * @param map2 column (a Column or a column name)
  * @param func lambda
- * @returns a Column.
+ * @returns a Column of type MAP<INT,STRING> or MAP<STRING,INT> in Spark's own examples.
  */
 export const mapZipWith = (map1: ColumnOrName, map2: ColumnOrName, func: LambdaFunction): Column =>
   callSql("map_zip_with", colArg(map1), colArg(map2), lambdaArg(func));
@@ -362,7 +362,7 @@ export const mapZipWith = (map1: ColumnOrName, map2: ColumnOrName, func: LambdaF
  *
  * Spark SQL: `named_struct(...namesAndValues)`, since Spark 1.5.0.
  * @param namesAndValues literal (a JS value or a Column), any number
- * @returns a Column.
+ * @returns a Column of type STRUCT<A:INT,B:INT,C:INT> in Spark's own examples.
  */
 export const namedStruct = (...namesAndValues: ColumnOrLiteral[]): Column =>
   callSql("named_struct", ...namesAndValues.map(litArg));
@@ -372,7 +372,7 @@ export const namedStruct = (...namesAndValues: ColumnOrLiteral[]): Column =>
  *
  * Spark SQL: `posexplode(expr)`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const posexplode = (expr: ColumnOrName): Column => callSql("posexplode", colArg(expr));
 
@@ -381,7 +381,7 @@ export const posexplode = (expr: ColumnOrName): Column => callSql("posexplode", 
  *
  * Spark SQL: `posexplode_outer(expr)`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const posexplodeOuter = (expr: ColumnOrName): Column => callSql("posexplode_outer", colArg(expr));
 
@@ -393,7 +393,7 @@ export const posexplodeOuter = (expr: ColumnOrName): Column => callSql("posexplo
  * @param start literal (a JS value or a Column)
  * @param merge lambda
  * @param finish lambda
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const reduce = (
   expr: ColumnOrName,
@@ -409,7 +409,7 @@ export const reduce = (
  * @param start column (a Column or a column name) — an expression. The start of the range.
  * @param stop column (a Column or a column name) — an expression. The end the range (inclusive).
  * @param step column (a Column or a column name) — an optional expression. The step of the range.
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> or ARRAY<DATE> in Spark's own examples.
  */
 export const sequence = (start: ColumnOrName, stop: ColumnOrName, step?: ColumnOrName): Column =>
   callSql("sequence", colArg(start), colArg(stop), optCol(step));
@@ -419,7 +419,7 @@ export const sequence = (start: ColumnOrName, stop: ColumnOrName, step?: ColumnO
  *
  * Spark SQL: `shuffle(array)`, since Spark 2.4.0.
  * @param array column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const shuffle = (array: ColumnOrName): Column => callSql("shuffle", colArg(array));
 
@@ -430,7 +430,7 @@ export const shuffle = (array: ColumnOrName): Column => callSql("shuffle", colAr
  * @param x column (a Column or a column name)
  * @param start literal (a JS value or a Column)
  * @param length literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<INT> in Spark's own examples.
  */
 export const slice = (x: ColumnOrName, start: ColumnOrLiteral, length: ColumnOrLiteral): Column =>
   callSql("slice", colArg(x), litArg(start), litArg(length));
@@ -441,7 +441,7 @@ export const slice = (x: ColumnOrName, start: ColumnOrLiteral, length: ColumnOrL
  * Spark SQL: `stack(n, ...exprs)`, since Spark 2.0.0.
  * @param n literal (a JS value or a Column)
  * @param exprs column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const stack = (n: ColumnOrLiteral, ...exprs: ColumnOrName[]): Column =>
   callSql("stack", litArg(n), ...exprs.map(colArg));
@@ -453,7 +453,7 @@ export const stack = (n: ColumnOrLiteral, ...exprs: ColumnOrName[]): Column =>
  * @param text column (a Column or a column name)
  * @param pairDelim literal (a JS value or a Column)
  * @param keyValueDelim literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type MAP<STRING,STRING> in Spark's own examples.
  */
 export const strToMap = (
   text: ColumnOrName,
@@ -467,7 +467,7 @@ export const strToMap = (
  * Spark SQL: `transform_keys(expr, func)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
  * @param func lambda
- * @returns a Column.
+ * @returns a Column of type MAP<INT,INT> in Spark's own examples.
  */
 export const transformKeys = (expr: ColumnOrName, func: LambdaFunction): Column =>
   callSql("transform_keys", colArg(expr), lambdaArg(func));
@@ -478,7 +478,7 @@ export const transformKeys = (expr: ColumnOrName, func: LambdaFunction): Column 
  * Spark SQL: `transform_values(expr, func)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
  * @param func lambda
- * @returns a Column.
+ * @returns a Column of type MAP<INT,INT> in Spark's own examples.
  */
 export const transformValues = (expr: ColumnOrName, func: LambdaFunction): Column =>
   callSql("transform_values", colArg(expr), lambdaArg(func));
@@ -489,7 +489,7 @@ export const transformValues = (expr: ColumnOrName, func: LambdaFunction): Colum
  * Spark SQL: `try_element_at(array, index)`, since Spark 3.3.0.
  * @param array column (a Column or a column name)
  * @param index literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT or STRING in Spark's own examples.
  */
 export const tryElementAt = (array: ColumnOrName, index: ColumnOrLiteral): Column =>
   callSql("try_element_at", colArg(array), litArg(index));
@@ -501,7 +501,7 @@ export const tryElementAt = (array: ColumnOrName, index: ColumnOrLiteral): Colum
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
  * @param func lambda
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<Y:STRING,X:INT>> or ARRAY<INT> or ARRAY<STRING> in Spark's own examples.
  */
 export const zipWith = (left: ColumnOrName, right: ColumnOrName, func: LambdaFunction): Column =>
   callSql("zip_with", colArg(left), colArg(right), lambdaArg(func));

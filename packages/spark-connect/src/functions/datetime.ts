@@ -13,7 +13,7 @@ import { type ColumnOrLiteral, callSql, colArg, litArg, optCol, optLit } from ".
  * @param sourceTz literal (a JS value or a Column) — the time zone for the input timestamp.
  * @param targetTz literal (a JS value or a Column) — the time zone to which the input timestamp should be converted
  * @param sourceTs column (a Column or a column name) — a timestamp without time zone
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP_NTZ in Spark's own examples.
  */
 export const convertTimezone = (
   sourceTz: ColumnOrLiteral,
@@ -25,7 +25,7 @@ export const convertTimezone = (
  * Returns the current date at the start of query evaluation. All calls of curdate within the same query return the same value.
  *
  * Spark SQL: `curdate()`, since Spark 3.4.0.
- * @returns a Column.
+ * @returns a Column of type DATE in Spark's own examples.
  */
 export const curdate = (): Column => callSql("curdate");
 
@@ -34,7 +34,7 @@ export const curdate = (): Column => callSql("curdate");
  *
  * Spark SQL: `current_time([precision])`, since Spark 4.1.0.
  * @param precision literal (a JS value or a Column) — An optional integer literal in the range [0..6], indicating how many
- * @returns a Column.
+ * @returns a Column of type TIME(6) or TIME(0) or TIME(3) or TIME(2) in Spark's own examples.
  */
 export const currentTime = (precision?: ColumnOrLiteral): Column =>
   callSql("current_time", optLit(precision));
@@ -43,7 +43,7 @@ export const currentTime = (precision?: ColumnOrLiteral): Column =>
  * Returns the current session local timezone.
  *
  * Spark SQL: `current_timezone()`, since Spark 3.1.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const currentTimezone = (): Column => callSql("current_timezone");
 
@@ -53,7 +53,7 @@ export const currentTimezone = (): Column => callSql("current_timezone");
  * Spark SQL: `date_diff(endDate, startDate)`, since Spark 3.4.0.
  * @param endDate column (a Column or a column name)
  * @param startDate column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const dateDiff = (endDate: ColumnOrName, startDate: ColumnOrName): Column =>
   callSql("date_diff", colArg(endDate), colArg(startDate));
@@ -63,7 +63,7 @@ export const dateDiff = (endDate: ColumnOrName, startDate: ColumnOrName): Column
  *
  * Spark SQL: `date_from_unix_date(days)`, since Spark 3.1.0.
  * @param days column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DATE in Spark's own examples.
  */
 export const dateFromUnixDate = (days: ColumnOrName): Column => callSql("date_from_unix_date", colArg(days));
 
@@ -73,7 +73,7 @@ export const dateFromUnixDate = (days: ColumnOrName): Column => callSql("date_fr
  * Spark SQL: `date_part(field, source)`, since Spark 3.0.0.
  * @param field literal (a JS value or a Column) — selects which part of the source should be extracted, and supported string values are as same as the fields of the equivalent function `EXTRACT`.
  * @param source column (a Column or a column name) — a date/timestamp or interval column from where `field` should be extracted
- * @returns a Column.
+ * @returns a Column of type INT or DECIMAL(8,6) or TINYINT in Spark's own examples.
  */
 export const datePart = (field: ColumnOrLiteral, source: ColumnOrName): Column =>
   callSql("date_part", litArg(field), colArg(source));
@@ -85,7 +85,7 @@ export const datePart = (field: ColumnOrLiteral, source: ColumnOrName): Column =
  * @param unit literal (a JS value or a Column)
  * @param quantity literal (a JS value or a Column)
  * @param timestamp column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DATE in Spark's own examples.
  */
 export const dateadd = (unit: ColumnOrLiteral, quantity: ColumnOrLiteral, timestamp: ColumnOrName): Column =>
   callSql("dateadd", litArg(unit), litArg(quantity), colArg(timestamp));
@@ -96,7 +96,7 @@ export const dateadd = (unit: ColumnOrLiteral, quantity: ColumnOrLiteral, timest
  * Spark SQL: `datepart(field, source)`, since Spark 3.4.0.
  * @param field literal (a JS value or a Column) — selects which part of the source should be extracted, and supported string values are as same as the fields of the equivalent function `EXTRACT`.
  * @param source column (a Column or a column name) — a date/timestamp or interval column from where `field` should be extracted
- * @returns a Column.
+ * @returns a Column of type INT or DECIMAL(8,6) or TINYINT in Spark's own examples.
  */
 export const datepart = (field: ColumnOrLiteral, source: ColumnOrName): Column =>
   callSql("datepart", litArg(field), colArg(source));
@@ -106,7 +106,7 @@ export const datepart = (field: ColumnOrLiteral, source: ColumnOrName): Column =
  *
  * Spark SQL: `day(date)`, since Spark 1.5.0.
  * @param date column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const day = (date: ColumnOrName): Column => callSql("day", colArg(date));
 
@@ -115,7 +115,7 @@ export const day = (date: ColumnOrName): Column => callSql("day", colArg(date));
  *
  * Spark SQL: `dayname(date)`, since Spark 4.0.0.
  * @param date column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const dayname = (date: ColumnOrName): Column => callSql("dayname", colArg(date));
 
@@ -125,7 +125,7 @@ export const dayname = (date: ColumnOrName): Column => callSql("dayname", colArg
  * Spark SQL: `extract(field, source)`, since Spark 3.0.0.
  * @param field literal (a JS value or a Column) — selects which part of the source should be extracted
  * @param source column (a Column or a column name) — a date or timestamp or time or interval column from where `field` should be extracted
- * @returns a Column.
+ * @returns a Column of type INT or DECIMAL(8,6) or TINYINT in Spark's own examples.
  */
 export const extract = (field: ColumnOrLiteral, source: ColumnOrName): Column =>
   callSql("extract", litArg(field), colArg(source));
@@ -134,7 +134,7 @@ export const extract = (field: ColumnOrLiteral, source: ColumnOrName): Column =>
  * Returns the current timestamp without time zone at the start of query evaluation. All calls of localtimestamp within the same query return the same value.
  *
  * Spark SQL: `localtimestamp()`, since Spark 3.4.0.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP_NTZ in Spark's own examples.
  */
 export const localtimestamp = (): Column => callSql("localtimestamp");
 
@@ -145,7 +145,7 @@ export const localtimestamp = (): Column => callSql("localtimestamp");
  * @param year column (a Column or a column name) — the year to represent, from 1 to 9999
  * @param month column (a Column or a column name) — the month-of-year to represent, from 1 (January) to 12 (December)
  * @param day column (a Column or a column name) — the day-of-month to represent, from 1 to 31
- * @returns a Column.
+ * @returns a Column of type DATE in Spark's own examples.
  */
 export const makeDate = (year: ColumnOrName, month: ColumnOrName, day: ColumnOrName): Column =>
   callSql("make_date", colArg(year), colArg(month), colArg(day));
@@ -158,7 +158,7 @@ export const makeDate = (year: ColumnOrName, month: ColumnOrName, day: ColumnOrN
  * @param hours column (a Column or a column name) — the number of hours, positive or negative
  * @param mins column (a Column or a column name) — the number of minutes, positive or negative
  * @param secs column (a Column or a column name) — the number of seconds with the fractional part in microsecond precision.
- * @returns a Column.
+ * @returns a Column of type INTERVAL DAY TO SECOND in Spark's own examples.
  */
 export const makeDtInterval = (
   days?: ColumnOrName,
@@ -178,7 +178,7 @@ export const makeDtInterval = (
  * @param hours column (a Column or a column name) — the number of hours, positive or negative
  * @param mins column (a Column or a column name) — the number of minutes, positive or negative
  * @param secs column (a Column or a column name) — the number of seconds with the fractional part in microsecond precision.
- * @returns a Column.
+ * @returns a Column of type INTERVAL in Spark's own examples.
  */
 export const makeInterval = (
   years?: ColumnOrName,
@@ -223,7 +223,7 @@ export const makeTime = (hour: ColumnOrName, minute: ColumnOrName, second: Colum
  * @param min column (a Column or a column name) — the minute-of-hour to represent, from 0 to 59
  * @param sec column (a Column or a column name) — the second-of-minute and its micro-fraction to represent, from
  * @param timezone literal (a JS value or a Column) — the time zone identifier (optional). For example, CET, UTC and etc.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const makeTimestamp = (
   year: ColumnOrName,
@@ -256,7 +256,7 @@ export const makeTimestamp = (
  * @param min column (a Column or a column name) — the minute-of-hour to represent, from 0 to 59
  * @param sec column (a Column or a column name) — the second-of-minute and its micro-fraction to represent, from
  * @param timezone literal (a JS value or a Column) — the time zone identifier. For example, CET, UTC and etc.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const makeTimestampLtz = (
   year: ColumnOrName,
@@ -288,7 +288,7 @@ export const makeTimestampLtz = (
  * @param hour column (a Column or a column name) — the hour-of-day to represent, from 0 to 23
  * @param min column (a Column or a column name) — the minute-of-hour to represent, from 0 to 59
  * @param sec column (a Column or a column name) — the second-of-minute and its micro-fraction to represent, from
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP_NTZ in Spark's own examples.
  */
 export const makeTimestampNtz = (
   year: ColumnOrName,
@@ -314,7 +314,7 @@ export const makeTimestampNtz = (
  * Spark SQL: `make_ym_interval([years[, months]])`, since Spark 3.2.0.
  * @param years column (a Column or a column name) — the number of years, positive or negative
  * @param months column (a Column or a column name) — the number of months, positive or negative
- * @returns a Column.
+ * @returns a Column of type INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const makeYmInterval = (years?: ColumnOrName, months?: ColumnOrName): Column =>
   callSql("make_ym_interval", optCol(years), optCol(months));
@@ -324,7 +324,7 @@ export const makeYmInterval = (years?: ColumnOrName, months?: ColumnOrName): Col
  *
  * Spark SQL: `monthname(date)`, since Spark 4.0.0.
  * @param date column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const monthname = (date: ColumnOrName): Column => callSql("monthname", colArg(date));
 
@@ -334,7 +334,7 @@ export const monthname = (date: ColumnOrName): Column => callSql("monthname", co
  * Spark SQL: `next_day(start_date, day_of_week)`, since Spark 1.5.0.
  * @param startDate column (a Column or a column name)
  * @param dayOfWeek literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DATE in Spark's own examples.
  */
 export const nextDay = (startDate: ColumnOrName, dayOfWeek: ColumnOrLiteral): Column =>
   callSql("next_day", colArg(startDate), litArg(dayOfWeek));
@@ -343,7 +343,7 @@ export const nextDay = (startDate: ColumnOrName, dayOfWeek: ColumnOrLiteral): Co
  * Returns the current timestamp at the start of query evaluation.
  *
  * Spark SQL: `now()`, since Spark 1.6.0.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const now = (): Column => callSql("now");
 
@@ -353,7 +353,7 @@ export const now = (): Column => callSql("now");
  * Spark SQL: `session_window(time_column, gap_duration)`, since Spark 3.2.0.
  * @param timeColumn column (a Column or a column name) — The column or the expression to use as the timestamp for windowing by time. The time column must be of TimestampType.
  * @param gapDuration literal (a JS value or a Column) — A string specifying the timeout of the session represented as "interval value"
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const sessionWindow = (timeColumn: ColumnOrName, gapDuration: ColumnOrLiteral): Column =>
   callSql("session_window", colArg(timeColumn), litArg(gapDuration));
@@ -365,7 +365,7 @@ export const sessionWindow = (timeColumn: ColumnOrName, gapDuration: ColumnOrLit
  * @param bucketSize literal (a JS value or a Column) — A day-time or year-month interval defining the bucket size. Must be positive and foldable.
  * @param ts column (a Column or a column name) — A TIMESTAMP or TIMESTAMP_NTZ value to bucket.
  * @param origin column (a Column or a column name) — Optional TIMESTAMP or TIMESTAMP_NTZ alignment anchor. Defaults to 1970-01-01 00:00:00. Must be the same type as ts and must be foldable.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const timeBucket = (bucketSize: ColumnOrLiteral, ts: ColumnOrName, origin?: ColumnOrName): Column =>
   callSql("time_bucket", litArg(bucketSize), colArg(ts), optCol(origin));
@@ -453,7 +453,7 @@ export const timeTrunc = (unit: ColumnOrLiteral, time: ColumnOrName): Column =>
  *
  * Spark SQL: `timestamp_micros(microseconds)`, since Spark 3.1.0.
  * @param microseconds column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const timestampMicros = (microseconds: ColumnOrName): Column =>
   callSql("timestamp_micros", colArg(microseconds));
@@ -463,7 +463,7 @@ export const timestampMicros = (microseconds: ColumnOrName): Column =>
  *
  * Spark SQL: `timestamp_millis(milliseconds)`, since Spark 3.1.0.
  * @param milliseconds column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const timestampMillis = (milliseconds: ColumnOrName): Column =>
   callSql("timestamp_millis", colArg(milliseconds));
@@ -473,7 +473,7 @@ export const timestampMillis = (milliseconds: ColumnOrName): Column =>
  *
  * Spark SQL: `timestamp_seconds(seconds)`, since Spark 3.1.0.
  * @param seconds column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const timestampSeconds = (seconds: ColumnOrName): Column =>
   callSql("timestamp_seconds", colArg(seconds));
@@ -495,7 +495,7 @@ export const toTime = (str: ColumnOrName, format?: ColumnOrLiteral): Column =>
  * Spark SQL: `to_timestamp_ltz(timestamp_str[, fmt])`, since Spark 3.4.0.
  * @param timestampStr column (a Column or a column name) — A string to be parsed to timestamp with local time zone.
  * @param fmt literal (a JS value or a Column) — Timestamp format pattern to follow. See <a href="https://spark.apache.org/docs/latest/sql-ref-datetime-pattern.html">Datetime Patterns</a> for valid
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const toTimestampLtz = (timestampStr: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("to_timestamp_ltz", colArg(timestampStr), optLit(fmt));
@@ -506,7 +506,7 @@ export const toTimestampLtz = (timestampStr: ColumnOrName, fmt?: ColumnOrLiteral
  * Spark SQL: `to_timestamp_ntz(timestamp_str[, fmt])`, since Spark 3.4.0.
  * @param timestampStr column (a Column or a column name) — A string to be parsed to timestamp without time zone.
  * @param fmt literal (a JS value or a Column) — Timestamp format pattern to follow. See <a href="https://spark.apache.org/docs/latest/sql-ref-datetime-pattern.html">Datetime Patterns</a> for valid
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP_NTZ in Spark's own examples.
  */
 export const toTimestampNtz = (timestampStr: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("to_timestamp_ntz", colArg(timestampStr), optLit(fmt));
@@ -517,7 +517,7 @@ export const toTimestampNtz = (timestampStr: ColumnOrName, fmt?: ColumnOrLiteral
  * Spark SQL: `to_unix_timestamp(timeExp[, fmt])`, since Spark 1.6.0.
  * @param timeExp column (a Column or a column name) — A date/timestamp or string which is returned as a UNIX timestamp.
  * @param fmt literal (a JS value or a Column) — Date/time format pattern to follow. Ignored if `timeExp` is not a string.
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const toUnixTimestamp = (timeExp: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("to_unix_timestamp", colArg(timeExp), optLit(fmt));
@@ -533,7 +533,7 @@ export const toUnixTimestamp = (timeExp: ColumnOrName, fmt?: ColumnOrLiteral): C
  * @param hours column (a Column or a column name) — the number of hours, positive or negative
  * @param mins column (a Column or a column name) — the number of minutes, positive or negative
  * @param secs column (a Column or a column name) — the number of seconds with the fractional part in microsecond precision.
- * @returns a Column.
+ * @returns a Column of type INTERVAL in Spark's own examples.
  */
 export const tryMakeInterval = (
   years?: ColumnOrName,
@@ -566,7 +566,7 @@ export const tryMakeInterval = (
  * @param min column (a Column or a column name) — the minute-of-hour to represent, from 0 to 59
  * @param sec column (a Column or a column name) — the second-of-minute and its micro-fraction to represent, from 0 to 60.
  * @param timezone literal (a JS value or a Column) — the time zone identifier (optional). For example, CET, UTC and etc.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const tryMakeTimestamp = (
   year: ColumnOrName,
@@ -599,7 +599,7 @@ export const tryMakeTimestamp = (
  * @param min column (a Column or a column name) — the minute-of-hour to represent, from 0 to 59
  * @param sec column (a Column or a column name) — the second-of-minute and its micro-fraction to represent, from
  * @param timezone literal (a JS value or a Column) — the time zone identifier. For example, CET, UTC and etc.
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const tryMakeTimestampLtz = (
   year: ColumnOrName,
@@ -631,7 +631,7 @@ export const tryMakeTimestampLtz = (
  * @param hour column (a Column or a column name) — the hour-of-day to represent, from 0 to 23
  * @param min column (a Column or a column name) — the minute-of-hour to represent, from 0 to 59
  * @param sec column (a Column or a column name) — the second-of-minute and its micro-fraction to represent, from
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP_NTZ in Spark's own examples.
  */
 export const tryMakeTimestampNtz = (
   year: ColumnOrName,
@@ -657,7 +657,7 @@ export const tryMakeTimestampNtz = (
  * Spark SQL: `try_to_date(date_str[, fmt])`, since Spark 4.0.0.
  * @param dateStr column (a Column or a column name) — A string to be parsed to date.
  * @param fmt literal (a JS value or a Column) — Date format pattern to follow. See <a href="https://spark.apache.org/docs/latest/sql-ref-datetime-pattern.html">Datetime Patterns</a> for valid
- * @returns a Column.
+ * @returns a Column of type DATE in Spark's own examples.
  */
 export const tryToDate = (dateStr: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("try_to_date", colArg(dateStr), optLit(fmt));
@@ -679,7 +679,7 @@ export const tryToTime = (str: ColumnOrName, format?: ColumnOrLiteral): Column =
  * Spark SQL: `try_to_timestamp(timestamp_str[, fmt])`, since Spark 3.4.0.
  * @param timestampStr column (a Column or a column name) — A string to be parsed to timestamp.
  * @param fmt literal (a JS value or a Column) — Timestamp format pattern to follow. See <a href="https://spark.apache.org/docs/latest/sql-ref-datetime-pattern.html">Datetime Patterns</a> for valid
- * @returns a Column.
+ * @returns a Column of type TIMESTAMP in Spark's own examples.
  */
 export const tryToTimestamp = (timestampStr: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("try_to_timestamp", colArg(timestampStr), optLit(fmt));
@@ -689,7 +689,7 @@ export const tryToTimestamp = (timestampStr: ColumnOrName, fmt?: ColumnOrLiteral
  *
  * Spark SQL: `unix_date(date)`, since Spark 3.1.0.
  * @param date column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const unixDate = (date: ColumnOrName): Column => callSql("unix_date", colArg(date));
 
@@ -698,7 +698,7 @@ export const unixDate = (date: ColumnOrName): Column => callSql("unix_date", col
  *
  * Spark SQL: `unix_micros(timestamp)`, since Spark 3.1.0.
  * @param timestamp column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const unixMicros = (timestamp: ColumnOrName): Column => callSql("unix_micros", colArg(timestamp));
 
@@ -707,7 +707,7 @@ export const unixMicros = (timestamp: ColumnOrName): Column => callSql("unix_mic
  *
  * Spark SQL: `unix_millis(timestamp)`, since Spark 3.1.0.
  * @param timestamp column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const unixMillis = (timestamp: ColumnOrName): Column => callSql("unix_millis", colArg(timestamp));
 
@@ -716,7 +716,7 @@ export const unixMillis = (timestamp: ColumnOrName): Column => callSql("unix_mil
  *
  * Spark SQL: `unix_seconds(timestamp)`, since Spark 3.1.0.
  * @param timestamp column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const unixSeconds = (timestamp: ColumnOrName): Column => callSql("unix_seconds", colArg(timestamp));
 
@@ -725,7 +725,7 @@ export const unixSeconds = (timestamp: ColumnOrName): Column => callSql("unix_se
  *
  * Spark SQL: `weekday(date)`, since Spark 2.4.0.
  * @param date column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const weekday = (date: ColumnOrName): Column => callSql("weekday", colArg(date));
 
@@ -737,7 +737,7 @@ export const weekday = (date: ColumnOrName): Column => callSql("weekday", colArg
  * @param windowDuration literal (a JS value or a Column) — A string specifying the width of the window represented as "interval value".
  * @param slideDuration literal (a JS value or a Column) — A string specifying the sliding interval of the window represented as "interval value".
  * @param startTime literal (a JS value or a Column) — The offset with respect to 1970-01-01 00:00:00 UTC with which to start window intervals.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const window = (
   timeColumn: ColumnOrName,
@@ -752,7 +752,7 @@ export const window = (
  *
  * Spark SQL: `window_time(window_column)`, since Spark 3.4.0.
  * @param windowColumn column (a Column or a column name) — The column representing time/session window.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const windowTime = (windowColumn: ColumnOrName): Column =>
   callSql("window_time", colArg(windowColumn));

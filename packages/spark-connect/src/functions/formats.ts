@@ -28,7 +28,7 @@ export const fromAvro = (
  * @param csvStr column (a Column or a column name)
  * @param schema literal (a JS value or a Column)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRUCT<A:INT,B:DOUBLE> or STRUCT<TIME:TIMESTAMP> in Spark's own examples.
  */
 export const fromCsv = (csvStr: ColumnOrName, schema: ColumnOrLiteral, options?: ColumnOrLiteral): Column =>
   callSql("from_csv", colArg(csvStr), litArg(schema), optLit(options));
@@ -58,7 +58,7 @@ export const fromProtobuf = (
  * @param xmlStr column (a Column or a column name)
  * @param schema literal (a JS value or a Column)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRUCT<A:INT,B:DOUBLE> or STRUCT<TIME:TIMESTAMP> or STRUCT<TEACHER:STRING,STUDENT:ARRAY<STRUCT<NAME:STRING,RANK:INT>>> in Spark's own examples.
  */
 export const fromXml = (xmlStr: ColumnOrName, schema: ColumnOrLiteral, options?: ColumnOrLiteral): Column =>
   callSql("from_xml", colArg(xmlStr), litArg(schema), optLit(options));
@@ -68,7 +68,7 @@ export const fromXml = (xmlStr: ColumnOrName, schema: ColumnOrLiteral, options?:
  *
  * Spark SQL: `is_valid_variant(v)`, since Spark 4.2.0.
  * @param v column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const isValidVariant = (v: ColumnOrName): Column => callSql("is_valid_variant", colArg(v));
 
@@ -77,7 +77,7 @@ export const isValidVariant = (v: ColumnOrName): Column => callSql("is_valid_var
  *
  * Spark SQL: `is_variant_null(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const isVariantNull = (expr: ColumnOrName): Column => callSql("is_variant_null", colArg(expr));
 
@@ -86,7 +86,7 @@ export const isVariantNull = (expr: ColumnOrName): Column => callSql("is_variant
  *
  * Spark SQL: `json_array_length(jsonArray)`, since Spark 3.1.0.
  * @param jsonArray column (a Column or a column name) — A JSON array. `NULL` is returned in case of any other valid JSON string,
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const jsonArrayLength = (jsonArray: ColumnOrName): Column =>
   callSql("json_array_length", colArg(jsonArray));
@@ -96,7 +96,7 @@ export const jsonArrayLength = (jsonArray: ColumnOrName): Column =>
  *
  * Spark SQL: `json_object_keys(json_object)`, since Spark 3.1.0.
  * @param jsonObject column (a Column or a column name) — A JSON object. If a valid JSON object is given, all the keys of the outermost
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> in Spark's own examples.
  */
 export const jsonObjectKeys = (jsonObject: ColumnOrName): Column =>
   callSql("json_object_keys", colArg(jsonObject));
@@ -107,7 +107,7 @@ export const jsonObjectKeys = (jsonObject: ColumnOrName): Column =>
  * Spark SQL: `json_tuple(jsonStr, ...fields)`, since Spark 1.6.0.
  * @param jsonStr column (a Column or a column name)
  * @param fields literal (a JS value or a Column), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const jsonTuple = (jsonStr: ColumnOrName, ...fields: ColumnOrLiteral[]): Column =>
   callSql("json_tuple", colArg(jsonStr), ...fields.map(litArg));
@@ -117,7 +117,7 @@ export const jsonTuple = (jsonStr: ColumnOrName, ...fields: ColumnOrLiteral[]): 
  *
  * Spark SQL: `parse_json(jsonStr)`, since Spark 4.0.0.
  * @param jsonStr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type VARIANT in Spark's own examples.
  */
 export const parseJson = (jsonStr: ColumnOrName): Column => callSql("parse_json", colArg(jsonStr));
 
@@ -128,7 +128,7 @@ export const parseJson = (jsonStr: ColumnOrName): Column => callSql("parse_json"
  * @param url column (a Column or a column name)
  * @param partToExtract literal (a JS value or a Column)
  * @param key literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const parseUrl = (url: ColumnOrName, partToExtract: ColumnOrLiteral, key?: ColumnOrLiteral): Column =>
   callSql("parse_url", colArg(url), litArg(partToExtract), optLit(key));
@@ -150,7 +150,7 @@ export const schemaOfAvro = (jsonFormatSchema: ColumnOrLiteral, options?: Column
  * Spark SQL: `schema_of_csv(csv[, options])`, since Spark 3.0.0.
  * @param csv column (a Column or a column name)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const schemaOfCsv = (csv: ColumnOrName, options?: ColumnOrLiteral): Column =>
   callSql("schema_of_csv", colArg(csv), optLit(options));
@@ -161,7 +161,7 @@ export const schemaOfCsv = (csv: ColumnOrName, options?: ColumnOrLiteral): Colum
  * Spark SQL: `schema_of_json(json[, options])`, since Spark 2.4.0.
  * @param json column (a Column or a column name)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const schemaOfJson = (json: ColumnOrName, options?: ColumnOrLiteral): Column =>
   callSql("schema_of_json", colArg(json), optLit(options));
@@ -171,7 +171,7 @@ export const schemaOfJson = (json: ColumnOrName, options?: ColumnOrLiteral): Col
  *
  * Spark SQL: `schema_of_variant(v)`, since Spark 4.0.0.
  * @param v column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const schemaOfVariant = (v: ColumnOrName): Column => callSql("schema_of_variant", colArg(v));
 
@@ -180,7 +180,7 @@ export const schemaOfVariant = (v: ColumnOrName): Column => callSql("schema_of_v
  *
  * Spark SQL: `schema_of_variant_agg(v)`, since Spark 4.0.0.
  * @param v column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const schemaOfVariantAgg = (v: ColumnOrName): Column => callSql("schema_of_variant_agg", colArg(v));
 
@@ -190,7 +190,7 @@ export const schemaOfVariantAgg = (v: ColumnOrName): Column => callSql("schema_o
  * Spark SQL: `schema_of_xml(xml[, options])`, since Spark 4.0.0.
  * @param xml column (a Column or a column name)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const schemaOfXml = (xml: ColumnOrName, options?: ColumnOrLiteral): Column =>
   callSql("schema_of_xml", colArg(xml), optLit(options));
@@ -212,7 +212,7 @@ export const toAvro = (child: ColumnOrName, jsonFormatSchema?: ColumnOrLiteral):
  * Spark SQL: `to_csv(expr[, options])`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const toCsv = (expr: ColumnOrName, options?: ColumnOrLiteral): Column =>
   callSql("to_csv", colArg(expr), optLit(options));
@@ -240,7 +240,7 @@ export const toProtobuf = (
  *
  * Spark SQL: `to_variant_object(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type VARIANT in Spark's own examples.
  */
 export const toVariantObject = (expr: ColumnOrName): Column => callSql("to_variant_object", colArg(expr));
 
@@ -250,7 +250,7 @@ export const toVariantObject = (expr: ColumnOrName): Column => callSql("to_varia
  * Spark SQL: `to_xml(expr[, options])`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
  * @param options literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const toXml = (expr: ColumnOrName, options?: ColumnOrLiteral): Column =>
   callSql("to_xml", colArg(expr), optLit(options));
@@ -260,7 +260,7 @@ export const toXml = (expr: ColumnOrName, options?: ColumnOrLiteral): Column =>
  *
  * Spark SQL: `try_parse_json(jsonStr)`, since Spark 4.0.0.
  * @param jsonStr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type VARIANT in Spark's own examples.
  */
 export const tryParseJson = (jsonStr: ColumnOrName): Column => callSql("try_parse_json", colArg(jsonStr));
 
@@ -271,7 +271,7 @@ export const tryParseJson = (jsonStr: ColumnOrName): Column => callSql("try_pars
  * @param url column (a Column or a column name)
  * @param partToExtract literal (a JS value or a Column)
  * @param key literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const tryParseUrl = (
   url: ColumnOrName,
@@ -284,7 +284,7 @@ export const tryParseUrl = (
  *
  * Spark SQL: `try_url_decode(str)`, since Spark 4.0.0.
  * @param str column (a Column or a column name) — a string expression to decode
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const tryUrlDecode = (str: ColumnOrName): Column => callSql("try_url_decode", colArg(str));
 
@@ -295,7 +295,7 @@ export const tryUrlDecode = (str: ColumnOrName): Column => callSql("try_url_deco
  * @param v column (a Column or a column name)
  * @param path literal (a JS value or a Column)
  * @param type literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT or STRING or VARIANT in Spark's own examples.
  */
 export const tryVariantGet = (v: ColumnOrName, path: ColumnOrLiteral, type?: ColumnOrLiteral): Column =>
   callSql("try_variant_get", colArg(v), litArg(path), optLit(type));
@@ -305,7 +305,7 @@ export const tryVariantGet = (v: ColumnOrName, path: ColumnOrLiteral, type?: Col
  *
  * Spark SQL: `url_decode(str)`, since Spark 3.4.0.
  * @param str column (a Column or a column name) — a string expression to decode
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const urlDecode = (str: ColumnOrName): Column => callSql("url_decode", colArg(str));
 
@@ -314,7 +314,7 @@ export const urlDecode = (str: ColumnOrName): Column => callSql("url_decode", co
  *
  * Spark SQL: `url_encode(str)`, since Spark 3.4.0.
  * @param str column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const urlEncode = (str: ColumnOrName): Column => callSql("url_encode", colArg(str));
 
@@ -323,7 +323,7 @@ export const urlEncode = (str: ColumnOrName): Column => callSql("url_encode", co
  *
  * Spark SQL: `variant_explode(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const variantExplode = (expr: ColumnOrName): Column => callSql("variant_explode", colArg(expr));
 
@@ -332,7 +332,7 @@ export const variantExplode = (expr: ColumnOrName): Column => callSql("variant_e
  *
  * Spark SQL: `variant_explode_outer(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const variantExplodeOuter = (expr: ColumnOrName): Column =>
   callSql("variant_explode_outer", colArg(expr));
@@ -344,7 +344,7 @@ export const variantExplodeOuter = (expr: ColumnOrName): Column =>
  * @param v column (a Column or a column name)
  * @param path literal (a JS value or a Column)
  * @param type literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT or STRING or VARIANT in Spark's own examples.
  */
 export const variantGet = (v: ColumnOrName, path: ColumnOrLiteral, type?: ColumnOrLiteral): Column =>
   callSql("variant_get", colArg(v), litArg(path), optLit(type));
@@ -355,7 +355,7 @@ export const variantGet = (v: ColumnOrName, path: ColumnOrLiteral, type?: Column
  * Spark SQL: `xpath(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> in Spark's own examples.
  */
 export const xpath = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath", colArg(xml), litArg(xpath));
@@ -366,7 +366,7 @@ export const xpath = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
  * Spark SQL: `xpath_boolean(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const xpathBoolean = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_boolean", colArg(xml), litArg(xpath));
@@ -377,7 +377,7 @@ export const xpathBoolean = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column 
  * Spark SQL: `xpath_double(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const xpathDouble = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_double", colArg(xml), litArg(xpath));
@@ -388,7 +388,7 @@ export const xpathDouble = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =
  * Spark SQL: `xpath_float(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type FLOAT in Spark's own examples.
  */
 export const xpathFloat = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_float", colArg(xml), litArg(xpath));
@@ -399,7 +399,7 @@ export const xpathFloat = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
  * Spark SQL: `xpath_int(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const xpathInt = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_int", colArg(xml), litArg(xpath));
@@ -410,7 +410,7 @@ export const xpathInt = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
  * Spark SQL: `xpath_long(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const xpathLong = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_long", colArg(xml), litArg(xpath));
@@ -421,7 +421,7 @@ export const xpathLong = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
  * Spark SQL: `xpath_number(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const xpathNumber = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_number", colArg(xml), litArg(xpath));
@@ -432,7 +432,7 @@ export const xpathNumber = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =
  * Spark SQL: `xpath_short(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type SMALLINT in Spark's own examples.
  */
 export const xpathShort = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_short", colArg(xml), litArg(xpath));
@@ -443,7 +443,7 @@ export const xpathShort = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
  * Spark SQL: `xpath_string(xml, xpath)`, since Spark 2.0.0.
  * @param xml column (a Column or a column name)
  * @param xpath literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const xpathString = (xml: ColumnOrName, xpath: ColumnOrLiteral): Column =>
   callSql("xpath_string", colArg(xml), litArg(xpath));

@@ -11,7 +11,7 @@ import { type ColumnOrLiteral, callSql, colArg, litArg, optLit } from "./args.js
  *
  * Spark SQL: `acos(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const acos = (expr: ColumnOrName): Column => callSql("acos", colArg(expr));
 
@@ -20,7 +20,7 @@ export const acos = (expr: ColumnOrName): Column => callSql("acos", colArg(expr)
  *
  * Spark SQL: `acosh(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const acosh = (expr: ColumnOrName): Column => callSql("acosh", colArg(expr));
 
@@ -29,7 +29,7 @@ export const acosh = (expr: ColumnOrName): Column => callSql("acosh", colArg(exp
  *
  * Spark SQL: `asin(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const asin = (expr: ColumnOrName): Column => callSql("asin", colArg(expr));
 
@@ -38,7 +38,7 @@ export const asin = (expr: ColumnOrName): Column => callSql("asin", colArg(expr)
  *
  * Spark SQL: `asinh(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const asinh = (expr: ColumnOrName): Column => callSql("asinh", colArg(expr));
 
@@ -47,7 +47,7 @@ export const asinh = (expr: ColumnOrName): Column => callSql("asinh", colArg(exp
  *
  * Spark SQL: `atan(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const atan = (expr: ColumnOrName): Column => callSql("atan", colArg(expr));
 
@@ -56,7 +56,7 @@ export const atan = (expr: ColumnOrName): Column => callSql("atan", colArg(expr)
  *
  * Spark SQL: `atanh(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const atanh = (expr: ColumnOrName): Column => callSql("atanh", colArg(expr));
 
@@ -65,7 +65,7 @@ export const atanh = (expr: ColumnOrName): Column => callSql("atanh", colArg(exp
  *
  * Spark SQL: `bin(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const bin = (expr: ColumnOrName): Column => callSql("bin", colArg(expr));
 
@@ -74,7 +74,7 @@ export const bin = (expr: ColumnOrName): Column => callSql("bin", colArg(expr));
  *
  * Spark SQL: `bit_count(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const bitCount = (expr: ColumnOrName): Column => callSql("bit_count", colArg(expr));
 
@@ -84,7 +84,7 @@ export const bitCount = (expr: ColumnOrName): Column => callSql("bit_count", col
  * Spark SQL: `bit_get(expr, pos)`, since Spark 3.2.0.
  * @param expr column (a Column or a column name)
  * @param pos literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type TINYINT in Spark's own examples.
  */
 export const bitGet = (expr: ColumnOrName, pos: ColumnOrLiteral): Column =>
   callSql("bit_get", colArg(expr), litArg(pos));
@@ -95,7 +95,7 @@ export const bitGet = (expr: ColumnOrName, pos: ColumnOrLiteral): Column =>
  * Spark SQL: `ceiling(expr[, scale])`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
  * @param scale literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DECIMAL(1,0) or BIGINT or DECIMAL(5,3) or DECIMAL(4,0) in Spark's own examples.
  */
 export const ceiling = (expr: ColumnOrName, scale?: ColumnOrLiteral): Column =>
   callSql("ceiling", colArg(expr), optLit(scale));
@@ -107,7 +107,7 @@ export const ceiling = (expr: ColumnOrName, scale?: ColumnOrLiteral): Column =>
  * @param num column (a Column or a column name)
  * @param fromBase literal (a JS value or a Column)
  * @param toBase literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const conv = (num: ColumnOrName, fromBase: ColumnOrLiteral, toBase: ColumnOrLiteral): Column =>
   callSql("conv", colArg(num), litArg(fromBase), litArg(toBase));
@@ -117,7 +117,7 @@ export const conv = (num: ColumnOrName, fromBase: ColumnOrLiteral, toBase: Colum
  *
  * Spark SQL: `cosh(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name) — hyperbolic angle
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const cosh = (expr: ColumnOrName): Column => callSql("cosh", colArg(expr));
 
@@ -126,7 +126,7 @@ export const cosh = (expr: ColumnOrName): Column => callSql("cosh", colArg(expr)
  *
  * Spark SQL: `cot(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name) — angle in radians
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const cot = (expr: ColumnOrName): Column => callSql("cot", colArg(expr));
 
@@ -135,7 +135,7 @@ export const cot = (expr: ColumnOrName): Column => callSql("cot", colArg(expr));
  *
  * Spark SQL: `csc(expr)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name) — angle in radians
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const csc = (expr: ColumnOrName): Column => callSql("csc", colArg(expr));
 
@@ -145,7 +145,7 @@ export const csc = (expr: ColumnOrName): Column => callSql("csc", colArg(expr));
  * Spark SQL: `div(left, right)`, since Spark 3.0.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const div = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("div", colArg(left), colArg(right));
@@ -154,7 +154,7 @@ export const div = (left: ColumnOrName, right: ColumnOrName): Column =>
  * Returns Euler's number, e.
  *
  * Spark SQL: `e()`, since Spark 1.5.0.
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const e = (): Column => callSql("e");
 
@@ -163,7 +163,7 @@ export const e = (): Column => callSql("e");
  *
  * Spark SQL: `expm1(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const expm1 = (expr: ColumnOrName): Column => callSql("expm1", colArg(expr));
 
@@ -172,7 +172,7 @@ export const expm1 = (expr: ColumnOrName): Column => callSql("expm1", colArg(exp
  *
  * Spark SQL: `factorial(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const factorial = (expr: ColumnOrName): Column => callSql("factorial", colArg(expr));
 
@@ -182,7 +182,7 @@ export const factorial = (expr: ColumnOrName): Column => callSql("factorial", co
  * Spark SQL: `getbit(expr, pos)`, since Spark 3.2.0.
  * @param expr column (a Column or a column name)
  * @param pos literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type TINYINT in Spark's own examples.
  */
 export const getbit = (expr: ColumnOrName, pos: ColumnOrLiteral): Column =>
   callSql("getbit", colArg(expr), litArg(pos));
@@ -192,7 +192,7 @@ export const getbit = (expr: ColumnOrName, pos: ColumnOrLiteral): Column =>
  *
  * Spark SQL: `hex(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const hex = (expr: ColumnOrName): Column => callSql("hex", colArg(expr));
 
@@ -202,7 +202,7 @@ export const hex = (expr: ColumnOrName): Column => callSql("hex", colArg(expr));
  * Spark SQL: `hypot(expr1, expr2)`, since Spark 1.4.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const hypot = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("hypot", colArg(expr1), colArg(expr2));
@@ -212,7 +212,7 @@ export const hypot = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  *
  * Spark SQL: `log1p(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const log1p = (expr: ColumnOrName): Column => callSql("log1p", colArg(expr));
 
@@ -222,7 +222,7 @@ export const log1p = (expr: ColumnOrName): Column => callSql("log1p", colArg(exp
  * Spark SQL: `mod(expr1, expr2)`, since Spark 2.3.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DECIMAL(2,1) in Spark's own examples.
  */
 export const mod = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("mod", colArg(expr1), colArg(expr2));
@@ -232,7 +232,7 @@ export const mod = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  *
  * Spark SQL: `negative(expr)`, since Spark 1.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const negative = (expr: ColumnOrName): Column => callSql("negative", colArg(expr));
 
@@ -240,7 +240,7 @@ export const negative = (expr: ColumnOrName): Column => callSql("negative", colA
  * Returns pi.
  *
  * Spark SQL: `pi()`, since Spark 1.5.0.
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const pi = (): Column => callSql("pi");
 
@@ -249,7 +249,7 @@ export const pi = (): Column => callSql("pi");
  *
  * Spark SQL: `positive(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const positive = (expr: ColumnOrName): Column => callSql("positive", colArg(expr));
 
@@ -258,7 +258,7 @@ export const positive = (expr: ColumnOrName): Column => callSql("positive", colA
  *
  * Spark SQL: `random([seed])`, since Spark 3.0.0.
  * @param seed literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const random = (seed?: ColumnOrLiteral): Column => callSql("random", optLit(seed));
 
@@ -267,7 +267,7 @@ export const random = (seed?: ColumnOrLiteral): Column => callSql("random", optL
  *
  * Spark SQL: `rint(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const rint = (expr: ColumnOrName): Column => callSql("rint", colArg(expr));
 
@@ -276,7 +276,7 @@ export const rint = (expr: ColumnOrName): Column => callSql("rint", colArg(expr)
  *
  * Spark SQL: `sec(expr)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name) — angle in radians
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const sec = (expr: ColumnOrName): Column => callSql("sec", colArg(expr));
 
@@ -286,7 +286,7 @@ export const sec = (expr: ColumnOrName): Column => callSql("sec", colArg(expr));
  * Spark SQL: `shiftleft(base, n)`, since Spark 1.5.0.
  * @param base column (a Column or a column name)
  * @param n literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const shiftleft = (base: ColumnOrName, n: ColumnOrLiteral): Column =>
   callSql("shiftleft", colArg(base), litArg(n));
@@ -297,7 +297,7 @@ export const shiftleft = (base: ColumnOrName, n: ColumnOrLiteral): Column =>
  * Spark SQL: `shiftright(base, n)`, since Spark 1.5.0.
  * @param base column (a Column or a column name)
  * @param n literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const shiftright = (base: ColumnOrName, n: ColumnOrLiteral): Column =>
   callSql("shiftright", colArg(base), litArg(n));
@@ -308,7 +308,7 @@ export const shiftright = (base: ColumnOrName, n: ColumnOrLiteral): Column =>
  * Spark SQL: `shiftrightunsigned(base, n)`, since Spark 1.5.0.
  * @param base column (a Column or a column name)
  * @param n literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const shiftrightunsigned = (base: ColumnOrName, n: ColumnOrLiteral): Column =>
   callSql("shiftrightunsigned", colArg(base), litArg(n));
@@ -318,7 +318,7 @@ export const shiftrightunsigned = (base: ColumnOrName, n: ColumnOrLiteral): Colu
  *
  * Spark SQL: `sign(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const sign = (expr: ColumnOrName): Column => callSql("sign", colArg(expr));
 
@@ -327,7 +327,7 @@ export const sign = (expr: ColumnOrName): Column => callSql("sign", colArg(expr)
  *
  * Spark SQL: `sinh(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name) — hyperbolic angle
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const sinh = (expr: ColumnOrName): Column => callSql("sinh", colArg(expr));
 
@@ -336,7 +336,7 @@ export const sinh = (expr: ColumnOrName): Column => callSql("sinh", colArg(expr)
  *
  * Spark SQL: `tanh(expr)`, since Spark 1.4.0.
  * @param expr column (a Column or a column name) — hyperbolic angle
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tanh = (expr: ColumnOrName): Column => callSql("tanh", colArg(expr));
 
@@ -346,7 +346,7 @@ export const tanh = (expr: ColumnOrName): Column => callSql("tanh", colArg(expr)
  * Spark SQL: `try_add(expr1, expr2)`, since Spark 3.2.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT or DATE or TIMESTAMP or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const tryAdd = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("try_add", colArg(expr1), colArg(expr2));
@@ -357,7 +357,7 @@ export const tryAdd = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  * Spark SQL: `try_divide(dividend, divisor)`, since Spark 3.2.0.
  * @param dividend column (a Column or a column name)
  * @param divisor column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const tryDivide = (dividend: ColumnOrName, divisor: ColumnOrName): Column =>
   callSql("try_divide", colArg(dividend), colArg(divisor));
@@ -368,7 +368,7 @@ export const tryDivide = (dividend: ColumnOrName, divisor: ColumnOrName): Column
  * Spark SQL: `try_mod(dividend, divisor)`, since Spark 4.0.0.
  * @param dividend column (a Column or a column name)
  * @param divisor column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT or BIGINT or DECIMAL(2,1) in Spark's own examples.
  */
 export const tryMod = (dividend: ColumnOrName, divisor: ColumnOrName): Column =>
   callSql("try_mod", colArg(dividend), colArg(divisor));
@@ -379,7 +379,7 @@ export const tryMod = (dividend: ColumnOrName, divisor: ColumnOrName): Column =>
  * Spark SQL: `try_multiply(expr1, expr2)`, since Spark 3.3.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const tryMultiply = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("try_multiply", colArg(expr1), colArg(expr2));
@@ -390,7 +390,7 @@ export const tryMultiply = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  * Spark SQL: `try_subtract(expr1, expr2)`, since Spark 3.3.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT or DATE or TIMESTAMP or INTERVAL YEAR TO MONTH in Spark's own examples.
  */
 export const trySubtract = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("try_subtract", colArg(expr1), colArg(expr2));
@@ -400,7 +400,7 @@ export const trySubtract = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  *
  * Spark SQL: `unhex(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const unhex = (expr: ColumnOrName): Column => callSql("unhex", colArg(expr));
 
@@ -411,7 +411,7 @@ export const unhex = (expr: ColumnOrName): Column => callSql("unhex", colArg(exp
  * @param min literal (a JS value or a Column)
  * @param max literal (a JS value or a Column)
  * @param seed literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const uniform = (min: ColumnOrLiteral, max: ColumnOrLiteral, seed?: ColumnOrLiteral): Column =>
   callSql("uniform", litArg(min), litArg(max), optLit(seed));
@@ -424,7 +424,7 @@ export const uniform = (min: ColumnOrLiteral, max: ColumnOrLiteral, seed?: Colum
  * @param minValue column (a Column or a column name)
  * @param maxValue column (a Column or a column name)
  * @param numBucket literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const widthBucket = (
   value: ColumnOrName,

@@ -15,7 +15,7 @@ import { type ColumnOrLiteral, callSql, colArg, litArg, optCol, optLit } from ".
  * @param mode literal (a JS value or a Column) — Specifies which block cipher mode should be used to decrypt messages.
  * @param padding literal (a JS value or a Column) — Specifies how to pad messages whose length is not a multiple of the block size.
  * @param aad literal (a JS value or a Column) — Optional additional authenticated data. Only supported for GCM mode. This can be any free-form input and
- * @returns a Column.
+ * @returns a Column of type BINARY in Spark's own examples.
  */
 export const aesDecrypt = (
   expr: ColumnOrName,
@@ -35,7 +35,7 @@ export const aesDecrypt = (
  * @param padding literal (a JS value or a Column) — Specifies how to pad messages whose length is not a multiple of the block size.
  * @param iv literal (a JS value or a Column) — Optional initialization vector. Only supported for CBC and GCM modes.
  * @param aad literal (a JS value or a Column) — Optional additional authenticated data. Only supported for GCM mode. This can be any free-form input and
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const aesEncrypt = (
   expr: ColumnOrName,
@@ -53,7 +53,7 @@ export const aesEncrypt = (
  * Spark SQL: `assert_true(expr [, message])`, since Spark 2.0.0.
  * @param expr column (a Column or a column name)
  * @param message literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type VOID in Spark's own examples.
  */
 export const assertTrue = (expr: ColumnOrName, message?: ColumnOrLiteral): Column =>
   callSql("assert_true", colArg(expr), optLit(message));
@@ -63,7 +63,7 @@ export const assertTrue = (expr: ColumnOrName, message?: ColumnOrLiteral): Colum
  *
  * Spark SQL: `bitmap_bit_position(child)`, since Spark 3.5.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const bitmapBitPosition = (child: ColumnOrName): Column =>
   callSql("bitmap_bit_position", colArg(child));
@@ -73,7 +73,7 @@ export const bitmapBitPosition = (child: ColumnOrName): Column =>
  *
  * Spark SQL: `bitmap_bucket_number(child)`, since Spark 3.5.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const bitmapBucketNumber = (child: ColumnOrName): Column =>
   callSql("bitmap_bucket_number", colArg(child));
@@ -83,7 +83,7 @@ export const bitmapBucketNumber = (child: ColumnOrName): Column =>
  *
  * Spark SQL: `bitmap_count(child)`, since Spark 3.5.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const bitmapCount = (child: ColumnOrName): Column => callSql("bitmap_count", colArg(child));
 
@@ -92,7 +92,7 @@ export const bitmapCount = (child: ColumnOrName): Column => callSql("bitmap_coun
  *
  * Spark SQL: `crc32(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const crc32 = (expr: ColumnOrName): Column => callSql("crc32", colArg(expr));
 
@@ -100,7 +100,7 @@ export const crc32 = (expr: ColumnOrName): Column => callSql("crc32", colArg(exp
  * Returns the current catalog.
  *
  * Spark SQL: `current_catalog()`, since Spark 3.1.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const currentCatalog = (): Column => callSql("current_catalog");
 
@@ -108,7 +108,7 @@ export const currentCatalog = (): Column => callSql("current_catalog");
  * Returns the current database.
  *
  * Spark SQL: `current_database()`, since Spark 1.6.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const currentDatabase = (): Column => callSql("current_database");
 
@@ -116,7 +116,7 @@ export const currentDatabase = (): Column => callSql("current_database");
  * Returns the current SQL path (qualified schema names).
  *
  * Spark SQL: `current_path()`, since Spark 4.2.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const currentPath = (): Column => callSql("current_path");
 
@@ -124,7 +124,7 @@ export const currentPath = (): Column => callSql("current_path");
  * Returns the current database.
  *
  * Spark SQL: `current_schema()`, since Spark 3.4.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const currentSchema = (): Column => callSql("current_schema");
 
@@ -132,7 +132,7 @@ export const currentSchema = (): Column => callSql("current_schema");
  * user name of current execution context.
  *
  * Spark SQL: `current_user()`, since Spark 3.2.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const currentUser = (): Column => callSql("current_user");
 
@@ -140,7 +140,7 @@ export const currentUser = (): Column => callSql("current_user");
  * Returns the length of the block being read, or -1 if not available.
  *
  * Spark SQL: `input_file_block_length()`, since Spark 2.2.0.
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const inputFileBlockLength = (): Column => callSql("input_file_block_length");
 
@@ -148,7 +148,7 @@ export const inputFileBlockLength = (): Column => callSql("input_file_block_leng
  * Returns the start offset of the block being read, or -1 if not available.
  *
  * Spark SQL: `input_file_block_start()`, since Spark 2.2.0.
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const inputFileBlockStart = (): Column => callSql("input_file_block_start");
 
@@ -159,7 +159,7 @@ export const inputFileBlockStart = (): Column => callSql("input_file_block_start
  * @param className literal (a JS value or a Column)
  * @param method literal (a JS value or a Column)
  * @param args column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const javaMethod = (
   className: ColumnOrLiteral,
@@ -172,7 +172,7 @@ export const javaMethod = (
  *
  * Spark SQL: `raise_error( expr )`, since Spark 3.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type VOID in Spark's own examples.
  */
 export const raiseError = (expr: ColumnOrName): Column => callSql("raise_error", colArg(expr));
 
@@ -183,7 +183,7 @@ export const raiseError = (expr: ColumnOrName): Column => callSql("raise_error",
  * @param className literal (a JS value or a Column)
  * @param method literal (a JS value or a Column)
  * @param args column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const reflect = (
   className: ColumnOrLiteral,
@@ -195,7 +195,7 @@ export const reflect = (
  * user name of current execution context.
  *
  * Spark SQL: `session_user()`, since Spark 4.0.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const sessionUser = (): Column => callSql("session_user");
 
@@ -204,7 +204,7 @@ export const sessionUser = (): Column => callSql("session_user");
  *
  * Spark SQL: `sha(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const sha = (expr: ColumnOrName): Column => callSql("sha", colArg(expr));
 
@@ -213,7 +213,7 @@ export const sha = (expr: ColumnOrName): Column => callSql("sha", colArg(expr));
  *
  * Spark SQL: `sha1(expr)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const sha1 = (expr: ColumnOrName): Column => callSql("sha1", colArg(expr));
 
@@ -223,7 +223,7 @@ export const sha1 = (expr: ColumnOrName): Column => callSql("sha1", colArg(expr)
  * Spark SQL: `st_asbinary(geo[, endianness])`, since Spark 4.1.0.
  * @param geo column (a Column or a column name) — A geospatial value, either a GEOGRAPHY or a GEOMETRY.
  * @param endianness literal (a JS value or a Column) — The optional endianness of the output WKB, 'NDR' for little-endian (default)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const stAsbinary = (geo: ColumnOrName, endianness?: ColumnOrLiteral): Column =>
   callSql("st_asbinary", colArg(geo), optLit(endianness));
@@ -233,7 +233,7 @@ export const stAsbinary = (geo: ColumnOrName, endianness?: ColumnOrLiteral): Col
  *
  * Spark SQL: `st_geogfromwkb(wkb)`, since Spark 4.1.0.
  * @param wkb column (a Column or a column name) — A BINARY value in WKB format, representing a GEOGRAPHY value.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const stGeogfromwkb = (wkb: ColumnOrName): Column => callSql("st_geogfromwkb", colArg(wkb));
 
@@ -243,7 +243,7 @@ export const stGeogfromwkb = (wkb: ColumnOrName): Column => callSql("st_geogfrom
  * Spark SQL: `st_geomfromwkb(wkb[, srid])`, since Spark 4.1.0.
  * @param wkb column (a Column or a column name) — A BINARY value in WKB format, representing a GEOMETRY value.
  * @param srid column (a Column or a column name) — The optional SRID value of the geometry. Default is 0.
- * @returns a Column.
+ * @returns a Column of type STRING or INT in Spark's own examples.
  */
 export const stGeomfromwkb = (wkb: ColumnOrName, srid?: ColumnOrName): Column =>
   callSql("st_geomfromwkb", colArg(wkb), optCol(srid));
@@ -254,7 +254,7 @@ export const stGeomfromwkb = (wkb: ColumnOrName, srid?: ColumnOrName): Column =>
  * Spark SQL: `st_setsrid(geo, srid)`, since Spark 4.1.0.
  * @param geo column (a Column or a column name) — A GEOGRAPHY or GEOMETRY value.
  * @param srid column (a Column or a column name) — The new SRID value of the geography or geometry.
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const stSetsrid = (geo: ColumnOrName, srid: ColumnOrName): Column =>
   callSql("st_setsrid", colArg(geo), colArg(srid));
@@ -264,7 +264,7 @@ export const stSetsrid = (geo: ColumnOrName, srid: ColumnOrName): Column =>
  *
  * Spark SQL: `st_srid(geo)`, since Spark 4.1.0.
  * @param geo column (a Column or a column name) — A GEOGRAPHY or GEOMETRY value.
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const stSrid = (geo: ColumnOrName): Column => callSql("st_srid", colArg(geo));
 
@@ -277,7 +277,7 @@ export const stSrid = (geo: ColumnOrName): Column => callSql("st_srid", colArg(g
  * @param mode literal (a JS value or a Column)
  * @param padding literal (a JS value or a Column)
  * @param aad literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BINARY in Spark's own examples.
  */
 export const tryAesDecrypt = (
   expr: ColumnOrName,
@@ -295,7 +295,7 @@ export const tryAesDecrypt = (
  * @param className literal (a JS value or a Column)
  * @param method literal (a JS value or a Column)
  * @param args column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const tryReflect = (
   className: ColumnOrLiteral,
@@ -308,7 +308,7 @@ export const tryReflect = (
  *
  * Spark SQL: `typeof(expr)`, since Spark 3.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const typeofExpr = (expr: ColumnOrName): Column => callSql("typeof", colArg(expr));
 
@@ -316,7 +316,7 @@ export const typeofExpr = (expr: ColumnOrName): Column => callSql("typeof", colA
  * user name of current execution context.
  *
  * Spark SQL: `user()`, since Spark 3.4.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const user = (): Column => callSql("user");
 
@@ -324,7 +324,7 @@ export const user = (): Column => callSql("user");
  * Returns an universally unique identifier (UUID) string. The value is returned as a canonical UUID 36-character string.
  *
  * Spark SQL: `uuid()`, since Spark 2.3.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const uuid = (): Column => callSql("uuid");
 
@@ -333,7 +333,7 @@ export const uuid = (): Column => callSql("uuid");
  *
  * Spark SQL: `vector_avg(array)`, since Spark 4.2.0.
  * @param array column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<FLOAT> in Spark's own examples.
  */
 export const vectorAvg = (array: ColumnOrName): Column => callSql("vector_avg", colArg(array));
 
@@ -343,7 +343,7 @@ export const vectorAvg = (array: ColumnOrName): Column => callSql("vector_avg", 
  * Spark SQL: `vector_cosine_similarity(array1, array2)`, since Spark 4.2.0.
  * @param array1 column (a Column or a column name)
  * @param array2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type FLOAT in Spark's own examples.
  */
 export const vectorCosineSimilarity = (array1: ColumnOrName, array2: ColumnOrName): Column =>
   callSql("vector_cosine_similarity", colArg(array1), colArg(array2));
@@ -354,7 +354,7 @@ export const vectorCosineSimilarity = (array1: ColumnOrName, array2: ColumnOrNam
  * Spark SQL: `vector_inner_product(array1, array2)`, since Spark 4.2.0.
  * @param array1 column (a Column or a column name)
  * @param array2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type FLOAT in Spark's own examples.
  */
 export const vectorInnerProduct = (array1: ColumnOrName, array2: ColumnOrName): Column =>
   callSql("vector_inner_product", colArg(array1), colArg(array2));
@@ -365,7 +365,7 @@ export const vectorInnerProduct = (array1: ColumnOrName, array2: ColumnOrName): 
  * Spark SQL: `vector_l2_distance(array1, array2)`, since Spark 4.2.0.
  * @param array1 column (a Column or a column name)
  * @param array2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type FLOAT in Spark's own examples.
  */
 export const vectorL2Distance = (array1: ColumnOrName, array2: ColumnOrName): Column =>
   callSql("vector_l2_distance", colArg(array1), colArg(array2));
@@ -376,7 +376,7 @@ export const vectorL2Distance = (array1: ColumnOrName, array2: ColumnOrName): Co
  * Spark SQL: `vector_norm(vector, degree)`, since Spark 4.2.0.
  * @param vector column (a Column or a column name)
  * @param degree literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type FLOAT in Spark's own examples.
  */
 export const vectorNorm = (vector: ColumnOrName, degree: ColumnOrLiteral): Column =>
   callSql("vector_norm", colArg(vector), litArg(degree));
@@ -387,7 +387,7 @@ export const vectorNorm = (vector: ColumnOrName, degree: ColumnOrLiteral): Colum
  * Spark SQL: `vector_normalize(vector, degree)`, since Spark 4.2.0.
  * @param vector column (a Column or a column name)
  * @param degree literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<FLOAT> in Spark's own examples.
  */
 export const vectorNormalize = (vector: ColumnOrName, degree: ColumnOrLiteral): Column =>
   callSql("vector_normalize", colArg(vector), litArg(degree));
@@ -397,7 +397,7 @@ export const vectorNormalize = (vector: ColumnOrName, degree: ColumnOrLiteral): 
  *
  * Spark SQL: `vector_sum(array)`, since Spark 4.2.0.
  * @param array column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<FLOAT> in Spark's own examples.
  */
 export const vectorSum = (array: ColumnOrName): Column => callSql("vector_sum", colArg(array));
 
@@ -405,6 +405,6 @@ export const vectorSum = (array: ColumnOrName): Column => callSql("vector_sum", 
  * Returns the Spark version. The string contains 2 fields, the first being a release version and the second being a git revision.
  *
  * Spark SQL: `version()`, since Spark 3.0.0.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const version = (): Column => callSql("version");

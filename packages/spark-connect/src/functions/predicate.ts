@@ -12,7 +12,7 @@ import { type ColumnOrLiteral, callSql, colArg, litArg, optLit } from "./args.js
  * Spark SQL: `and(left, right)`, since Spark 1.0.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const and = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("and", colArg(left), colArg(right));
@@ -24,7 +24,7 @@ export const and = (left: ColumnOrName, right: ColumnOrName): Column =>
  * @param expr column (a Column or a column name)
  * @param lower literal (a JS value or a Column) — Lower bound of the between check.
  * @param upper literal (a JS value or a Column) — Upper bound of the between check.
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const between = (expr: ColumnOrName, lower: ColumnOrLiteral, upper: ColumnOrLiteral): Column =>
   callSql("between", colArg(expr), litArg(lower), litArg(upper));
@@ -89,7 +89,7 @@ export const double = (expr: ColumnOrName): Column => callSql("double", colArg(e
  * Spark SQL: `equal_null(expr1, expr2)`, since Spark 3.4.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const equalNull = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("equal_null", colArg(expr1), colArg(expr2));
@@ -110,7 +110,7 @@ export const float = (expr: ColumnOrName): Column => callSql("float", colArg(exp
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
  * @param expr3 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const ifExpr = (expr1: ColumnOrName, expr2: ColumnOrName, expr3: ColumnOrName): Column =>
   callSql("if", colArg(expr1), colArg(expr2), colArg(expr3));
@@ -122,7 +122,7 @@ export const ifExpr = (expr1: ColumnOrName, expr2: ColumnOrName, expr3: ColumnOr
  * @param str column (a Column or a column name) — a string expression
  * @param pattern literal (a JS value or a Column) — a string expression. The pattern is a string which is matched literally and
  * @param escapeChar literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN or STRING in Spark's own examples.
  */
 export const ilike = (str: ColumnOrName, pattern: ColumnOrLiteral, escapeChar?: ColumnOrLiteral): Column =>
   callSql("ilike", colArg(str), litArg(pattern), optLit(escapeChar));
@@ -133,7 +133,7 @@ export const ilike = (str: ColumnOrName, pattern: ColumnOrLiteral, escapeChar?: 
  * Spark SQL: `in(expr, ...values)`, since Spark 1.0.0.
  * @param expr column (a Column or a column name)
  * @param values literal (a JS value or a Column), any number
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const inExpr = (expr: ColumnOrName, ...values: ColumnOrLiteral[]): Column =>
   callSql("in", colArg(expr), ...values.map(litArg));
@@ -152,7 +152,7 @@ export const int = (expr: ColumnOrName): Column => callSql("int", colArg(expr));
  *
  * Spark SQL: `isnotnull(expr)`, since Spark 1.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const isnotnull = (expr: ColumnOrName): Column => callSql("isnotnull", colArg(expr));
 
@@ -163,7 +163,7 @@ export const isnotnull = (expr: ColumnOrName): Column => callSql("isnotnull", co
  * @param str column (a Column or a column name) — a string expression
  * @param pattern literal (a JS value or a Column) — a string expression. The pattern is a string which is matched literally, with
  * @param escapeChar literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN or STRING in Spark's own examples.
  */
 export const like = (str: ColumnOrName, pattern: ColumnOrLiteral, escapeChar?: ColumnOrLiteral): Column =>
   callSql("like", colArg(str), litArg(pattern), optLit(escapeChar));
@@ -173,7 +173,7 @@ export const like = (str: ColumnOrName, pattern: ColumnOrLiteral, escapeChar?: C
  *
  * Spark SQL: `not(expr)`, since Spark 1.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const not = (expr: ColumnOrName): Column => callSql("not", colArg(expr));
 
@@ -182,7 +182,7 @@ export const not = (expr: ColumnOrName): Column => callSql("not", colArg(expr));
  *
  * Spark SQL: `nullifzero(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const nullifzero = (expr: ColumnOrName): Column => callSql("nullifzero", colArg(expr));
 
@@ -192,7 +192,7 @@ export const nullifzero = (expr: ColumnOrName): Column => callSql("nullifzero", 
  * Spark SQL: `nvl(expr1, expr2)`, since Spark 2.0.0.
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> in Spark's own examples.
  */
 export const nvl = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
   callSql("nvl", colArg(expr1), colArg(expr2));
@@ -204,7 +204,7 @@ export const nvl = (expr1: ColumnOrName, expr2: ColumnOrName): Column =>
  * @param expr1 column (a Column or a column name)
  * @param expr2 column (a Column or a column name)
  * @param expr3 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const nvl2 = (expr1: ColumnOrName, expr2: ColumnOrName, expr3: ColumnOrName): Column =>
   callSql("nvl2", colArg(expr1), colArg(expr2), colArg(expr3));
@@ -215,7 +215,7 @@ export const nvl2 = (expr1: ColumnOrName, expr2: ColumnOrName, expr3: ColumnOrNa
  * Spark SQL: `or(left, right)`, since Spark 1.0.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const or = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("or", colArg(left), colArg(right));
@@ -226,7 +226,7 @@ export const or = (left: ColumnOrName, right: ColumnOrName): Column =>
  * Spark SQL: `regexp(str, regexp)`, since Spark 3.2.0.
  * @param str column (a Column or a column name) — a string expression
  * @param regexp literal (a JS value or a Column) — a string expression. The regex string should be a Java regular expression.
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const regexp = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
   callSql("regexp", colArg(str), litArg(regexp));
@@ -237,7 +237,7 @@ export const regexp = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
  * Spark SQL: `regexp_like(str, regexp)`, since Spark 3.2.0.
  * @param str column (a Column or a column name) — a string expression
  * @param regexp literal (a JS value or a Column) — a string expression. The regex string should be a Java regular expression.
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const regexpLike = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
   callSql("regexp_like", colArg(str), litArg(regexp));
@@ -248,7 +248,7 @@ export const regexpLike = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =
  * Spark SQL: `rlike(str, regexp)`, since Spark 1.0.0.
  * @param str column (a Column or a column name) — a string expression
  * @param regexp literal (a JS value or a Column) — a string expression. The regex string should be a Java regular expression.
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const rlike = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
   callSql("rlike", colArg(str), litArg(regexp));
@@ -303,6 +303,6 @@ export const tinyint = (expr: ColumnOrName): Column => callSql("tinyint", colArg
  *
  * Spark SQL: `zeroifnull(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const zeroifnull = (expr: ColumnOrName): Column => callSql("zeroifnull", colArg(expr));

@@ -12,7 +12,7 @@ import { type ColumnOrLiteral, callSql, colArg, optLit } from "./args.js";
  * Spark SQL: `approx_top_k_estimate(state, k)`, since Spark 4.1.0.
  * @param state column (a Column or a column name)
  * @param k literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRUCT<ITEM:INT,COUNT:BIGINT>> or ARRAY<STRUCT<ITEM:STRING,COUNT:BIGINT>> in Spark's own examples.
  */
 export const approxTopKEstimate = (state: ColumnOrName, k?: ColumnOrLiteral): Column =>
   callSql("approx_top_k_estimate", colArg(state), optLit(k));
@@ -22,7 +22,7 @@ export const approxTopKEstimate = (state: ColumnOrName, k?: ColumnOrLiteral): Co
  *
  * Spark SQL: `hll_sketch_estimate(expr)`, since Spark 3.5.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const hllSketchEstimate = (expr: ColumnOrName): Column => callSql("hll_sketch_estimate", colArg(expr));
 
@@ -33,7 +33,7 @@ export const hllSketchEstimate = (expr: ColumnOrName): Column => callSql("hll_sk
  * @param first column (a Column or a column name)
  * @param second column (a Column or a column name)
  * @param allowDifferentLgConfigK literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const hllUnion = (
   first: ColumnOrName,
@@ -46,7 +46,7 @@ export const hllUnion = (
  *
  * Spark SQL: `kll_sketch_get_n_bigint(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const kllSketchGetNBigint = (expr: ColumnOrName): Column =>
   callSql("kll_sketch_get_n_bigint", colArg(expr));
@@ -56,7 +56,7 @@ export const kllSketchGetNBigint = (expr: ColumnOrName): Column =>
  *
  * Spark SQL: `kll_sketch_get_n_double(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const kllSketchGetNDouble = (expr: ColumnOrName): Column =>
   callSql("kll_sketch_get_n_double", colArg(expr));
@@ -66,7 +66,7 @@ export const kllSketchGetNDouble = (expr: ColumnOrName): Column =>
  *
  * Spark SQL: `kll_sketch_get_n_float(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const kllSketchGetNFloat = (expr: ColumnOrName): Column =>
   callSql("kll_sketch_get_n_float", colArg(expr));
@@ -77,7 +77,7 @@ export const kllSketchGetNFloat = (expr: ColumnOrName): Column =>
  * Spark SQL: `kll_sketch_get_quantile_bigint(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchGetQuantileBigint = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_get_quantile_bigint", colArg(left), colArg(right));
@@ -88,7 +88,7 @@ export const kllSketchGetQuantileBigint = (left: ColumnOrName, right: ColumnOrNa
  * Spark SQL: `kll_sketch_get_quantile_double(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchGetQuantileDouble = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_get_quantile_double", colArg(left), colArg(right));
@@ -99,7 +99,7 @@ export const kllSketchGetQuantileDouble = (left: ColumnOrName, right: ColumnOrNa
  * Spark SQL: `kll_sketch_get_quantile_float(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchGetQuantileFloat = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_get_quantile_float", colArg(left), colArg(right));
@@ -110,7 +110,7 @@ export const kllSketchGetQuantileFloat = (left: ColumnOrName, right: ColumnOrNam
  * Spark SQL: `kll_sketch_get_rank_bigint(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchGetRankBigint = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_get_rank_bigint", colArg(left), colArg(right));
@@ -121,7 +121,7 @@ export const kllSketchGetRankBigint = (left: ColumnOrName, right: ColumnOrName):
  * Spark SQL: `kll_sketch_get_rank_double(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchGetRankDouble = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_get_rank_double", colArg(left), colArg(right));
@@ -132,7 +132,7 @@ export const kllSketchGetRankDouble = (left: ColumnOrName, right: ColumnOrName):
  * Spark SQL: `kll_sketch_get_rank_float(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchGetRankFloat = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_get_rank_float", colArg(left), colArg(right));
@@ -143,7 +143,7 @@ export const kllSketchGetRankFloat = (left: ColumnOrName, right: ColumnOrName): 
  * Spark SQL: `kll_sketch_merge_bigint(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchMergeBigint = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_merge_bigint", colArg(left), colArg(right));
@@ -154,7 +154,7 @@ export const kllSketchMergeBigint = (left: ColumnOrName, right: ColumnOrName): C
  * Spark SQL: `kll_sketch_merge_double(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchMergeDouble = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_merge_double", colArg(left), colArg(right));
@@ -165,7 +165,7 @@ export const kllSketchMergeDouble = (left: ColumnOrName, right: ColumnOrName): C
  * Spark SQL: `kll_sketch_merge_float(left, right)`, since Spark 4.1.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchMergeFloat = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("kll_sketch_merge_float", colArg(left), colArg(right));
@@ -175,7 +175,7 @@ export const kllSketchMergeFloat = (left: ColumnOrName, right: ColumnOrName): Co
  *
  * Spark SQL: `kll_sketch_to_string_bigint(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchToStringBigint = (expr: ColumnOrName): Column =>
   callSql("kll_sketch_to_string_bigint", colArg(expr));
@@ -185,7 +185,7 @@ export const kllSketchToStringBigint = (expr: ColumnOrName): Column =>
  *
  * Spark SQL: `kll_sketch_to_string_double(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchToStringDouble = (expr: ColumnOrName): Column =>
   callSql("kll_sketch_to_string_double", colArg(expr));
@@ -195,7 +195,7 @@ export const kllSketchToStringDouble = (expr: ColumnOrName): Column =>
  *
  * Spark SQL: `kll_sketch_to_string_float(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const kllSketchToStringFloat = (expr: ColumnOrName): Column =>
   callSql("kll_sketch_to_string_float", colArg(expr));
@@ -206,7 +206,7 @@ export const kllSketchToStringFloat = (expr: ColumnOrName): Column =>
  * Spark SQL: `theta_difference(first, second)`, since Spark 4.1.0.
  * @param first column (a Column or a column name)
  * @param second column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaDifference = (first: ColumnOrName, second: ColumnOrName): Column =>
   callSql("theta_difference", colArg(first), colArg(second));
@@ -217,7 +217,7 @@ export const thetaDifference = (first: ColumnOrName, second: ColumnOrName): Colu
  * Spark SQL: `theta_intersection(first, second)`, since Spark 4.1.0.
  * @param first column (a Column or a column name)
  * @param second column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaIntersection = (first: ColumnOrName, second: ColumnOrName): Column =>
   callSql("theta_intersection", colArg(first), colArg(second));
@@ -227,7 +227,7 @@ export const thetaIntersection = (first: ColumnOrName, second: ColumnOrName): Co
  *
  * Spark SQL: `theta_sketch_estimate(expr)`, since Spark 4.1.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaSketchEstimate = (expr: ColumnOrName): Column =>
   callSql("theta_sketch_estimate", colArg(expr));
@@ -239,7 +239,7 @@ export const thetaSketchEstimate = (expr: ColumnOrName): Column =>
  * @param first column (a Column or a column name)
  * @param second column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const thetaUnion = (
   first: ColumnOrName,
@@ -253,7 +253,7 @@ export const thetaUnion = (
  * Spark SQL: `tuple_difference_double(tupleSketch1, tupleSketch2)`, since Spark 4.2.0.
  * @param tupleSketch1 column (a Column or a column name)
  * @param tupleSketch2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleDifferenceDouble = (tupleSketch1: ColumnOrName, tupleSketch2: ColumnOrName): Column =>
   callSql("tuple_difference_double", colArg(tupleSketch1), colArg(tupleSketch2));
@@ -264,7 +264,7 @@ export const tupleDifferenceDouble = (tupleSketch1: ColumnOrName, tupleSketch2: 
  * Spark SQL: `tuple_difference_integer(tupleSketch1, tupleSketch2)`, since Spark 4.2.0.
  * @param tupleSketch1 column (a Column or a column name)
  * @param tupleSketch2 column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleDifferenceInteger = (tupleSketch1: ColumnOrName, tupleSketch2: ColumnOrName): Column =>
   callSql("tuple_difference_integer", colArg(tupleSketch1), colArg(tupleSketch2));
@@ -275,7 +275,7 @@ export const tupleDifferenceInteger = (tupleSketch1: ColumnOrName, tupleSketch2:
  * Spark SQL: `tuple_difference_theta_double(tupleSketch, thetaSketch)`, since Spark 4.2.0.
  * @param tupleSketch column (a Column or a column name)
  * @param thetaSketch column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleDifferenceThetaDouble = (tupleSketch: ColumnOrName, thetaSketch: ColumnOrName): Column =>
   callSql("tuple_difference_theta_double", colArg(tupleSketch), colArg(thetaSketch));
@@ -286,7 +286,7 @@ export const tupleDifferenceThetaDouble = (tupleSketch: ColumnOrName, thetaSketc
  * Spark SQL: `tuple_difference_theta_integer(tupleSketch, thetaSketch)`, since Spark 4.2.0.
  * @param tupleSketch column (a Column or a column name)
  * @param thetaSketch column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleDifferenceThetaInteger = (tupleSketch: ColumnOrName, thetaSketch: ColumnOrName): Column =>
   callSql("tuple_difference_theta_integer", colArg(tupleSketch), colArg(thetaSketch));
@@ -298,7 +298,7 @@ export const tupleDifferenceThetaInteger = (tupleSketch: ColumnOrName, thetaSket
  * @param tupleSketch1 column (a Column or a column name)
  * @param tupleSketch2 column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleIntersectionDouble = (
   tupleSketch1: ColumnOrName,
@@ -313,7 +313,7 @@ export const tupleIntersectionDouble = (
  * @param tupleSketch1 column (a Column or a column name)
  * @param tupleSketch2 column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleIntersectionInteger = (
   tupleSketch1: ColumnOrName,
@@ -328,7 +328,7 @@ export const tupleIntersectionInteger = (
  * @param tupleSketch column (a Column or a column name)
  * @param thetaSketch column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleIntersectionThetaDouble = (
   tupleSketch: ColumnOrName,
@@ -344,7 +344,7 @@ export const tupleIntersectionThetaDouble = (
  * @param tupleSketch column (a Column or a column name)
  * @param thetaSketch column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleIntersectionThetaInteger = (
   tupleSketch: ColumnOrName,
@@ -358,7 +358,7 @@ export const tupleIntersectionThetaInteger = (
  *
  * Spark SQL: `tuple_sketch_estimate_double(child)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchEstimateDouble = (child: ColumnOrName): Column =>
   callSql("tuple_sketch_estimate_double", colArg(child));
@@ -368,7 +368,7 @@ export const tupleSketchEstimateDouble = (child: ColumnOrName): Column =>
  *
  * Spark SQL: `tuple_sketch_estimate_integer(child)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchEstimateInteger = (child: ColumnOrName): Column =>
   callSql("tuple_sketch_estimate_integer", colArg(child));
@@ -379,7 +379,7 @@ export const tupleSketchEstimateInteger = (child: ColumnOrName): Column =>
  * Spark SQL: `tuple_sketch_summary_double(child, mode)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchSummaryDouble = (child: ColumnOrName, mode?: ColumnOrLiteral): Column =>
   callSql("tuple_sketch_summary_double", colArg(child), optLit(mode));
@@ -390,7 +390,7 @@ export const tupleSketchSummaryDouble = (child: ColumnOrName, mode?: ColumnOrLit
  * Spark SQL: `tuple_sketch_summary_integer(child, mode)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BIGINT in Spark's own examples.
  */
 export const tupleSketchSummaryInteger = (child: ColumnOrName, mode?: ColumnOrLiteral): Column =>
   callSql("tuple_sketch_summary_integer", colArg(child), optLit(mode));
@@ -400,7 +400,7 @@ export const tupleSketchSummaryInteger = (child: ColumnOrName, mode?: ColumnOrLi
  *
  * Spark SQL: `tuple_sketch_theta_double(child)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchThetaDouble = (child: ColumnOrName): Column =>
   callSql("tuple_sketch_theta_double", colArg(child));
@@ -410,7 +410,7 @@ export const tupleSketchThetaDouble = (child: ColumnOrName): Column =>
  *
  * Spark SQL: `tuple_sketch_theta_integer(child)`, since Spark 4.2.0.
  * @param child column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleSketchThetaInteger = (child: ColumnOrName): Column =>
   callSql("tuple_sketch_theta_integer", colArg(child));
@@ -423,7 +423,7 @@ export const tupleSketchThetaInteger = (child: ColumnOrName): Column =>
  * @param tupleSketch2 column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleUnionDouble = (
   tupleSketch1: ColumnOrName,
@@ -447,7 +447,7 @@ export const tupleUnionDouble = (
  * @param tupleSketch2 column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleUnionInteger = (
   tupleSketch1: ColumnOrName,
@@ -471,7 +471,7 @@ export const tupleUnionInteger = (
  * @param thetaSketch column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleUnionThetaDouble = (
   tupleSketch: ColumnOrName,
@@ -495,7 +495,7 @@ export const tupleUnionThetaDouble = (
  * @param thetaSketch column (a Column or a column name)
  * @param lgNomEntries literal (a JS value or a Column)
  * @param mode literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DOUBLE in Spark's own examples.
  */
 export const tupleUnionThetaInteger = (
   tupleSketch: ColumnOrName,

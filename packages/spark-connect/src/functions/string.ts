@@ -11,7 +11,7 @@ import { type ColumnOrLiteral, callSql, colArg, litArg, optLit } from "./args.js
  *
  * Spark SQL: `bit_length(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const bitLength = (expr: ColumnOrName): Column => callSql("bit_length", colArg(expr));
 
@@ -21,7 +21,7 @@ export const bitLength = (expr: ColumnOrName): Column => callSql("bit_length", c
  * Spark SQL: `btrim(str, trimStr?)`, since Spark 3.2.0.
  * @param str column (a Column or a column name) — a string expression
  * @param trimStr literal (a JS value or a Column) — the trim string characters to trim, the default value is a single space
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const btrim = (str: ColumnOrName, trimStr?: ColumnOrLiteral): Column =>
   callSql("btrim", colArg(str), optLit(trimStr));
@@ -31,7 +31,7 @@ export const btrim = (str: ColumnOrName, trimStr?: ColumnOrLiteral): Column =>
  *
  * Spark SQL: `char(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const char = (expr: ColumnOrName): Column => callSql("char", colArg(expr));
 
@@ -40,7 +40,7 @@ export const char = (expr: ColumnOrName): Column => callSql("char", colArg(expr)
  *
  * Spark SQL: `char_length(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const charLength = (expr: ColumnOrName): Column => callSql("char_length", colArg(expr));
 
@@ -49,7 +49,7 @@ export const charLength = (expr: ColumnOrName): Column => callSql("char_length",
  *
  * Spark SQL: `character_length(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const characterLength = (expr: ColumnOrName): Column => callSql("character_length", colArg(expr));
 
@@ -58,7 +58,7 @@ export const characterLength = (expr: ColumnOrName): Column => callSql("characte
  *
  * Spark SQL: `chr(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const chr = (expr: ColumnOrName): Column => callSql("chr", colArg(expr));
 
@@ -68,7 +68,7 @@ export const chr = (expr: ColumnOrName): Column => callSql("chr", colArg(expr));
  * Spark SQL: `collate(expr, collationName)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name) — String expression to perform collation on.
  * @param collationName literal (a JS value or a Column) — Foldable string expression that specifies the collation name.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const collate = (expr: ColumnOrName, collationName: ColumnOrLiteral): Column =>
   callSql("collate", colArg(expr), litArg(collationName));
@@ -78,7 +78,7 @@ export const collate = (expr: ColumnOrName, collationName: ColumnOrLiteral): Col
  *
  * Spark SQL: `collation(expr)`, since Spark 4.0.0.
  * @param expr column (a Column or a column name) — String expression to perform collation on.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const collation = (expr: ColumnOrName): Column => callSql("collation", colArg(expr));
 
@@ -88,7 +88,7 @@ export const collation = (expr: ColumnOrName): Column => callSql("collation", co
  * Spark SQL: `contains(left, right)`, since Spark 3.3.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const contains = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("contains", colArg(left), colArg(right));
@@ -99,7 +99,7 @@ export const contains = (left: ColumnOrName, right: ColumnOrName): Column =>
  * Spark SQL: `decode(expr, ...charsetOrSearchesAndResults)`, since Spark 1.5.0.
  * @param expr column (a Column or a column name)
  * @param charsetOrSearchesAndResults literal (a JS value or a Column), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const decode = (expr: ColumnOrName, ...charsetOrSearchesAndResults: ColumnOrLiteral[]): Column =>
   callSql("decode", colArg(expr), ...charsetOrSearchesAndResults.map(litArg));
@@ -110,7 +110,7 @@ export const decode = (expr: ColumnOrName, ...charsetOrSearchesAndResults: Colum
  * Spark SQL: `elt(n, input1, input2, ...)`, since Spark 2.0.0.
  * @param n literal (a JS value or a Column)
  * @param inputs column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const elt = (n: ColumnOrLiteral, ...inputs: ColumnOrName[]): Column =>
   callSql("elt", litArg(n), ...inputs.map(colArg));
@@ -121,7 +121,7 @@ export const elt = (n: ColumnOrLiteral, ...inputs: ColumnOrName[]): Column =>
  * Spark SQL: `encode(str, charset)`, since Spark 1.5.0.
  * @param str column (a Column or a column name) — a string expression
  * @param charset literal (a JS value or a Column) — one of the charsets 'US-ASCII', 'ISO-8859-1', 'UTF-8', 'UTF-16BE', 'UTF-16LE', 'UTF-16', 'UTF-32' to encode `str` into a BINARY. It is case insensitive.
- * @returns a Column.
+ * @returns a Column of type BINARY in Spark's own examples.
  */
 export const encode = (str: ColumnOrName, charset: ColumnOrLiteral): Column =>
   callSql("encode", colArg(str), litArg(charset));
@@ -132,7 +132,7 @@ export const encode = (str: ColumnOrName, charset: ColumnOrLiteral): Column =>
  * Spark SQL: `endswith(left, right)`, since Spark 3.3.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const endswith = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("endswith", colArg(left), colArg(right));
@@ -143,7 +143,7 @@ export const endswith = (left: ColumnOrName, right: ColumnOrName): Column =>
  * Spark SQL: `find_in_set(str, str_array)`, since Spark 1.5.0.
  * @param str column (a Column or a column name)
  * @param strArray column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const findInSet = (str: ColumnOrName, strArray: ColumnOrName): Column =>
   callSql("find_in_set", colArg(str), colArg(strArray));
@@ -153,7 +153,7 @@ export const findInSet = (str: ColumnOrName, strArray: ColumnOrName): Column =>
  *
  * Spark SQL: `is_valid_utf8(str)`, since Spark 4.0.0.
  * @param str column (a Column or a column name) — a string expression
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const isValidUtf8 = (str: ColumnOrName): Column => callSql("is_valid_utf8", colArg(str));
 
@@ -162,7 +162,7 @@ export const isValidUtf8 = (str: ColumnOrName): Column => callSql("is_valid_utf8
  *
  * Spark SQL: `lcase(str)`, since Spark 1.0.1.
  * @param str column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const lcase = (str: ColumnOrName): Column => callSql("lcase", colArg(str));
 
@@ -172,7 +172,7 @@ export const lcase = (str: ColumnOrName): Column => callSql("lcase", colArg(str)
  * Spark SQL: `left(str, len)`, since Spark 2.3.0.
  * @param str column (a Column or a column name)
  * @param len literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING or BINARY in Spark's own examples.
  */
 export const left = (str: ColumnOrName, len: ColumnOrLiteral): Column =>
   callSql("left", colArg(str), litArg(len));
@@ -182,7 +182,7 @@ export const left = (str: ColumnOrName, len: ColumnOrLiteral): Column =>
  *
  * Spark SQL: `len(expr)`, since Spark 3.4.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const len = (expr: ColumnOrName): Column => callSql("len", colArg(expr));
 
@@ -191,7 +191,7 @@ export const len = (expr: ColumnOrName): Column => callSql("len", colArg(expr));
  *
  * Spark SQL: `luhn_check(str )`, since Spark 3.5.0.
  * @param str column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const luhnCheck = (str: ColumnOrName): Column => callSql("luhn_check", colArg(str));
 
@@ -200,7 +200,7 @@ export const luhnCheck = (str: ColumnOrName): Column => callSql("luhn_check", co
  *
  * Spark SQL: `make_valid_utf8(str)`, since Spark 4.0.0.
  * @param str column (a Column or a column name) — a string expression
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const makeValidUtf8 = (str: ColumnOrName): Column => callSql("make_valid_utf8", colArg(str));
 
@@ -213,7 +213,7 @@ export const makeValidUtf8 = (str: ColumnOrName): Column => callSql("make_valid_
  * @param lowerChar literal (a JS value or a Column) — character to replace lower-case characters with. Specify NULL to retain original character. Default value: 'x'
  * @param digitChar literal (a JS value or a Column) — character to replace digit characters with. Specify NULL to retain original character. Default value: 'n'
  * @param otherChar literal (a JS value or a Column) — character to replace all other characters with. Specify NULL to retain original character. Default value: NULL
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const mask = (
   input: ColumnOrName,
@@ -229,7 +229,7 @@ export const mask = (
  *
  * Spark SQL: `octet_length(expr)`, since Spark 2.3.0.
  * @param expr column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const octetLength = (expr: ColumnOrName): Column => callSql("octet_length", colArg(expr));
 
@@ -241,7 +241,7 @@ export const octetLength = (expr: ColumnOrName): Column => callSql("octet_length
  * @param replace column (a Column or a column name)
  * @param pos literal (a JS value or a Column)
  * @param len literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING or BINARY in Spark's own examples.
  */
 export const overlay = (
   input: ColumnOrName,
@@ -257,7 +257,7 @@ export const overlay = (
  * @param substr literal (a JS value or a Column)
  * @param str column (a Column or a column name)
  * @param pos literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const position = (substr: ColumnOrLiteral, str: ColumnOrName, pos?: ColumnOrLiteral): Column =>
   callSql("position", litArg(substr), colArg(str), optLit(pos));
@@ -268,7 +268,7 @@ export const position = (substr: ColumnOrLiteral, str: ColumnOrName, pos?: Colum
  * Spark SQL: `printf(strfmt, obj, ...)`, since Spark 1.5.0.
  * @param strfmt literal (a JS value or a Column)
  * @param objs column (a Column or a column name), any number
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const printf = (strfmt: ColumnOrLiteral, ...objs: ColumnOrName[]): Column =>
   callSql("printf", litArg(strfmt), ...objs.map(colArg));
@@ -278,7 +278,7 @@ export const printf = (strfmt: ColumnOrLiteral, ...objs: ColumnOrName[]): Column
  *
  * Spark SQL: `quote(str)`, since Spark 4.1.0.
  * @param str column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const quote = (str: ColumnOrName): Column => callSql("quote", colArg(str));
 
@@ -288,7 +288,7 @@ export const quote = (str: ColumnOrName): Column => callSql("quote", colArg(str)
  * Spark SQL: `randstr(length[, seed])`, since Spark 4.0.0.
  * @param length literal (a JS value or a Column)
  * @param seed literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const randstr = (length: ColumnOrLiteral, seed?: ColumnOrLiteral): Column =>
   callSql("randstr", litArg(length), optLit(seed));
@@ -299,7 +299,7 @@ export const randstr = (length: ColumnOrLiteral, seed?: ColumnOrLiteral): Column
  * Spark SQL: `regexp_count(str, regexp)`, since Spark 3.4.0.
  * @param str column (a Column or a column name) — a string expression.
  * @param regexp literal (a JS value or a Column) — a string representing a regular expression. The regex string should be a
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const regexpCount = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
   callSql("regexp_count", colArg(str), litArg(regexp));
@@ -311,7 +311,7 @@ export const regexpCount = (str: ColumnOrName, regexp: ColumnOrLiteral): Column 
  * @param str column (a Column or a column name) — a string expression.
  * @param regexp literal (a JS value or a Column) — a string representing a regular expression. The regex string should be a
  * @param idx literal (a JS value or a Column) — an integer expression that representing the group index. The regex may contains
- * @returns a Column.
+ * @returns a Column of type ARRAY<STRING> in Spark's own examples.
  */
 export const regexpExtractAll = (str: ColumnOrName, regexp: ColumnOrLiteral, idx?: ColumnOrLiteral): Column =>
   callSql("regexp_extract_all", colArg(str), litArg(regexp), optLit(idx));
@@ -322,7 +322,7 @@ export const regexpExtractAll = (str: ColumnOrName, regexp: ColumnOrLiteral, idx
  * Spark SQL: `regexp_instr(str, regexp)`, since Spark 3.4.0.
  * @param str column (a Column or a column name) — a string expression.
  * @param regexp literal (a JS value or a Column) — a string representing a regular expression. The regex string should be a
- * @returns a Column.
+ * @returns a Column of type INT in Spark's own examples.
  */
 export const regexpInstr = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
   callSql("regexp_instr", colArg(str), litArg(regexp));
@@ -333,7 +333,7 @@ export const regexpInstr = (str: ColumnOrName, regexp: ColumnOrLiteral): Column 
  * Spark SQL: `regexp_substr(str, regexp)`, since Spark 3.4.0.
  * @param str column (a Column or a column name) — a string expression.
  * @param regexp literal (a JS value or a Column) — a string representing a regular expression. The regex string should be a Java regular expression.
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const regexpSubstr = (str: ColumnOrName, regexp: ColumnOrLiteral): Column =>
   callSql("regexp_substr", colArg(str), litArg(regexp));
@@ -345,7 +345,7 @@ export const regexpSubstr = (str: ColumnOrName, regexp: ColumnOrLiteral): Column
  * @param str column (a Column or a column name) — a string expression
  * @param search literal (a JS value or a Column) — a string expression. If `search` is not found in `str`, `str` is returned unchanged.
  * @param replace literal (a JS value or a Column) — a string expression. If `replace` is not specified or is an empty string, nothing replaces
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const replace = (str: ColumnOrName, search: ColumnOrLiteral, replace?: ColumnOrLiteral): Column =>
   callSql("replace", colArg(str), litArg(search), optLit(replace));
@@ -356,7 +356,7 @@ export const replace = (str: ColumnOrName, search: ColumnOrLiteral, replace?: Co
  * Spark SQL: `right(str, len)`, since Spark 2.3.0.
  * @param str column (a Column or a column name)
  * @param len literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const right = (str: ColumnOrName, len: ColumnOrLiteral): Column =>
   callSql("right", colArg(str), litArg(len));
@@ -368,7 +368,7 @@ export const right = (str: ColumnOrName, len: ColumnOrLiteral): Column =>
  * @param str column (a Column or a column name) — A STRING expression to be parsed.
  * @param lang literal (a JS value or a Column) — An optional STRING expression with a language code from ISO 639 Alpha-2 (e.g. 'DE'),
  * @param country literal (a JS value or a Column) — An optional STRING expression with a country code from ISO 3166 alpha-2 country
- * @returns a Column.
+ * @returns a Column of type ARRAY<ARRAY<STRING>> in Spark's own examples.
  */
 export const sentences = (str: ColumnOrName, lang?: ColumnOrLiteral, country?: ColumnOrLiteral): Column =>
   callSql("sentences", colArg(str), optLit(lang), optLit(country));
@@ -378,7 +378,7 @@ export const sentences = (str: ColumnOrName, lang?: ColumnOrLiteral, country?: C
  *
  * Spark SQL: `space(n)`, since Spark 1.5.0.
  * @param n literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const space = (n: ColumnOrLiteral): Column => callSql("space", litArg(n));
 
@@ -389,7 +389,7 @@ export const space = (n: ColumnOrLiteral): Column => callSql("space", litArg(n))
  * @param str column (a Column or a column name)
  * @param delimiter literal (a JS value or a Column)
  * @param partNum literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const splitPart = (str: ColumnOrName, delimiter: ColumnOrLiteral, partNum: ColumnOrLiteral): Column =>
   callSql("split_part", colArg(str), litArg(delimiter), litArg(partNum));
@@ -400,7 +400,7 @@ export const splitPart = (str: ColumnOrName, delimiter: ColumnOrLiteral, partNum
  * Spark SQL: `startswith(left, right)`, since Spark 3.3.0.
  * @param left column (a Column or a column name)
  * @param right column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type BOOLEAN in Spark's own examples.
  */
 export const startswith = (left: ColumnOrName, right: ColumnOrName): Column =>
   callSql("startswith", colArg(left), colArg(right));
@@ -412,7 +412,7 @@ export const startswith = (left: ColumnOrName, right: ColumnOrName): Column =>
  * @param str column (a Column or a column name)
  * @param pos literal (a JS value or a Column)
  * @param len literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING or BINARY in Spark's own examples.
  */
 export const substr = (str: ColumnOrName, pos?: ColumnOrLiteral, len?: ColumnOrLiteral): Column =>
   callSql("substr", colArg(str), optLit(pos), optLit(len));
@@ -423,7 +423,7 @@ export const substr = (str: ColumnOrName, pos?: ColumnOrLiteral, len?: ColumnOrL
  * Spark SQL: `to_binary(str[, fmt])`, since Spark 3.3.0.
  * @param str column (a Column or a column name)
  * @param fmt literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BINARY in Spark's own examples.
  */
 export const toBinary = (str: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("to_binary", colArg(str), optLit(fmt));
@@ -434,7 +434,7 @@ export const toBinary = (str: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
  * Spark SQL: `to_char(expr, format)`, since Spark 3.4.0.
  * @param expr column (a Column or a column name)
  * @param format literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const toChar = (expr: ColumnOrName, format: ColumnOrLiteral): Column =>
   callSql("to_char", colArg(expr), litArg(format));
@@ -445,7 +445,7 @@ export const toChar = (expr: ColumnOrName, format: ColumnOrLiteral): Column =>
  * Spark SQL: `to_number(expr, fmt)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
  * @param fmt literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DECIMAL(3,0) or DECIMAL(5,2) or DECIMAL(5,0) or DECIMAL(4,2) or DECIMAL(6,1) in Spark's own examples.
  */
 export const toNumber = (expr: ColumnOrName, fmt: ColumnOrLiteral): Column =>
   callSql("to_number", colArg(expr), litArg(fmt));
@@ -456,7 +456,7 @@ export const toNumber = (expr: ColumnOrName, fmt: ColumnOrLiteral): Column =>
  * Spark SQL: `to_varchar(expr, format)`, since Spark 3.5.0.
  * @param expr column (a Column or a column name)
  * @param format literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const toVarchar = (expr: ColumnOrName, format: ColumnOrLiteral): Column =>
   callSql("to_varchar", colArg(expr), litArg(format));
@@ -467,7 +467,7 @@ export const toVarchar = (expr: ColumnOrName, format: ColumnOrLiteral): Column =
  * Spark SQL: `try_to_binary(str[, fmt])`, since Spark 3.3.0.
  * @param str column (a Column or a column name)
  * @param fmt literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type BINARY in Spark's own examples.
  */
 export const tryToBinary = (str: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
   callSql("try_to_binary", colArg(str), optLit(fmt));
@@ -478,7 +478,7 @@ export const tryToBinary = (str: ColumnOrName, fmt?: ColumnOrLiteral): Column =>
  * Spark SQL: `try_to_number(expr, fmt)`, since Spark 3.3.0.
  * @param expr column (a Column or a column name)
  * @param fmt literal (a JS value or a Column)
- * @returns a Column.
+ * @returns a Column of type DECIMAL(3,0) or DECIMAL(5,2) or DECIMAL(5,0) or DECIMAL(4,2) or DECIMAL(6,1) in Spark's own examples.
  */
 export const tryToNumber = (expr: ColumnOrName, fmt: ColumnOrLiteral): Column =>
   callSql("try_to_number", colArg(expr), litArg(fmt));
@@ -488,7 +488,7 @@ export const tryToNumber = (expr: ColumnOrName, fmt: ColumnOrLiteral): Column =>
  *
  * Spark SQL: `try_validate_utf8(str)`, since Spark 4.0.0.
  * @param str column (a Column or a column name) — a string expression
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const tryValidateUtf8 = (str: ColumnOrName): Column => callSql("try_validate_utf8", colArg(str));
 
@@ -497,7 +497,7 @@ export const tryValidateUtf8 = (str: ColumnOrName): Column => callSql("try_valid
  *
  * Spark SQL: `ucase(str)`, since Spark 1.0.1.
  * @param str column (a Column or a column name)
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const ucase = (str: ColumnOrName): Column => callSql("ucase", colArg(str));
 
@@ -506,6 +506,6 @@ export const ucase = (str: ColumnOrName): Column => callSql("ucase", colArg(str)
  *
  * Spark SQL: `validate_utf8(str)`, since Spark 4.0.0.
  * @param str column (a Column or a column name) — a string expression
- * @returns a Column.
+ * @returns a Column of type STRING in Spark's own examples.
  */
 export const validateUtf8 = (str: ColumnOrName): Column => callSql("validate_utf8", colArg(str));
