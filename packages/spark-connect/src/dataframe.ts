@@ -25,6 +25,7 @@ import * as E from "./plan/expressions.js";
 import * as R from "./plan/relations.js";
 import type { SparkSession } from "./session.js";
 import { DataFrameStatFunctions } from "./stat.js";
+import { DataStreamWriter } from "./streaming.js";
 import { fromProtoDataType, type StructType, simpleString, treeString } from "./types.js";
 import { DataFrameWriter } from "./writer.js";
 import { DataFrameWriterV2 } from "./writer-v2.js";
@@ -526,6 +527,10 @@ export class DataFrame {
   /** Statistics: `df.stat.corr("a", "b")`, `crosstab`, `freqItems`, `approxQuantile`, `sampleBy`. */
   get stat(): DataFrameStatFunctions {
     return new DataFrameStatFunctions(this);
+  }
+  /** Starts a streaming query from a streaming DataFrame: `df.writeStream.format("parquet")…start(dir)`. */
+  get writeStream(): DataStreamWriter {
+    return new DataStreamWriter(this);
   }
   /** A V2 writer for catalog table `table`: `df.writeTo("db.t").using("parquet").create()`. */
   writeTo(table: string): DataFrameWriterV2 {

@@ -50,6 +50,14 @@ export { DataFrameReader, type ParseMode } from "./reader.js";
 export { RuntimeConfig, SparkSession, SparkSessionBuilder } from "./session.js";
 export { DataFrameStatFunctions } from "./stat.js";
 export {
+  DataStreamReader,
+  DataStreamWriter,
+  StreamingQuery,
+  StreamingQueryManager,
+  type StreamingQueryStatus,
+  type Trigger,
+} from "./streaming.js";
+export {
   type DataType,
   DataTypes,
   type StructField,

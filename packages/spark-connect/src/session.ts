@@ -14,6 +14,7 @@ import { type LocalServer, type LocalServerOptions, startLocalServer } from "./l
 import * as E from "./plan/expressions.js";
 import * as R from "./plan/relations.js";
 import { DataFrameReader } from "./reader.js";
+import { DataStreamReader, StreamingQueryManager } from "./streaming.js";
 import { type StructType, toDDL } from "./types.js";
 
 /** Runtime configuration of a session (`spark.conf`). */
@@ -104,6 +105,15 @@ export class SparkSession {
   ): DataFrame {
     const [s, e] = end === undefined ? [0n, BigInt(start)] : [BigInt(start), BigInt(end)];
     return new DataFrame(this, R.range(s, e, BigInt(step), numPartitions));
+  }
+
+  /** Streaming sources: `spark.readStream.format("json").schema(ddl).load(dir)`. */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+  /** The session's streaming queries: `active()`, `get(id)`, `awaitAnyTermination()`, `resetTerminated()`. */
+  get streams(): StreamingQueryManager {
+    return new StreamingQueryManager(this);
   }
 
   /** The catalog: databases, tables, functions, columns, cache (`spark.catalog.listTables()`). */

@@ -116,3 +116,28 @@ export const sampleBounds = (input: Relation, lowerBound: number, upperBound: nu
 
 export const cachedRemote = (relationId: string) =>
   relation({ case: "cachedRemoteRelation", value: { relationId } });
+
+/** A streaming read (`spark.readStream`): a data source, or a table when `table` is given. */
+export const streamingRead = (
+  source:
+    | { format?: string; paths: string[]; schema?: string; options: Record<string, string> }
+    | { table: string },
+) =>
+  relation({
+    case: "read",
+    value: {
+      isStreaming: true,
+      readType:
+        "table" in source
+          ? { case: "namedTable", value: { unparsedIdentifier: source.table, options: {} } }
+          : {
+              case: "dataSource",
+              value: {
+                ...(source.format ? { format: source.format } : {}),
+                paths: source.paths,
+                ...(source.schema ? { schema: source.schema } : {}),
+                options: source.options,
+              },
+            },
+    },
+  });
