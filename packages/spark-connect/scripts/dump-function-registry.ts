@@ -61,7 +61,8 @@ async function returnTypesOf(spark: SparkSession, describe: string): Promise<str
   const scalar = selects.filter((q) => !/\bFROM\b/i.test(q));
   const types = new Set<string>();
   if (scalar.length) for (const t of await typesOf(spark, scalar)) types.add(t);
-  for (const q of selects.filter((x) => /\bFROM\b/i.test(x))) for (const t of await typesOf(spark, [q])) types.add(t);
+  for (const q of selects.filter((x) => /\bFROM\b/i.test(x)))
+    for (const t of await typesOf(spark, [q])) types.add(t);
   return [...types];
 }
 

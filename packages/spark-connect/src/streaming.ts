@@ -213,7 +213,7 @@ export interface StreamingQueryStatus {
 /**
  * A running (or finished) streaming query on the server. `id` survives restarts from the same
  * checkpoint; `runId` is new for each start. Progress objects are Spark's StreamingQueryProgress
- * JSON, parsed (`batchId`, `numInputRows`, `sources`, `sink`, …).
+ * JSON, parsed (`batchId`, `durationMs`, `sources[].numInputRows`, `sink`, …).
  */
 export class StreamingQuery {
   constructor(

@@ -134,7 +134,12 @@ describe("spark.catalog and df.writeTo", () => {
   it("writeTo: create gives the exact rows and properties; V1 tables refuse append/overwrite/replace", async () => {
     const t = `${db}.w`;
     const ids = async () => (await spark.table(t).orderBy("id").collect()).map((r) => Number(r.id));
-    await spark.range(3).writeTo(t).using("parquet").tableProperty("kindling.purpose", "parity-test").create();
+    await spark
+      .range(3)
+      .writeTo(t)
+      .using("parquet")
+      .tableProperty("kindling.purpose", "parity-test")
+      .create();
     expect(await ids()).toEqual([0, 1, 2]);
     await expect(spark.range(1).writeTo(t).using("parquet").create()).rejects.toSatisfy(
       (e) => e instanceof SparkConnectError && e.errorClass === "TABLE_OR_VIEW_ALREADY_EXISTS",
