@@ -39,30 +39,55 @@ function columnArg(text: string, hasFrom: boolean): unknown {
   return F.expr(text);
 }
 
-/** `x -> body` or `(a, b) -> body` as a JS lambda building `expr(body)` over renamed variables. */
+type Lambda = (...vars: Column[]) => Column;
+const w = F.when;
+/**
+ * The lambdas of Spark's higher-order-function examples, written with Column methods (SQL text
+ * cannot be the body: Spark Connect does not resolve a name inside `expr(...)` to a lambda
+ * variable). Keyed by the example's lambda text.
+ */
+const LAMBDAS: Record<string, Lambda> = {
+  "(acc, x) -> acc + x": (acc, x) => acc!.plus(x),
+  "acc -> acc * 10": (acc) => acc!.multiply(10),
+  "(left, right) -> case when left < right then -1 when left > right then 1 else 0 end": (l, r) =>
+    w(l!.lt(r), -1).when(l!.gt(r), 1).otherwise(0),
+  "(left, right) -> case when left is null and right is null then 0 when left is null then -1 when right is null then 1 when left < right then 1 when left > right then -1 else 0 end":
+    (l, r) =>
+      w(l!.isNull().and(r!.isNull()), 0)
+        .when(l!.isNull(), -1)
+        .when(r!.isNull(), 1)
+        .when(l!.lt(r), 1)
+        .when(l!.gt(r), -1)
+        .otherwise(0),
+  "x -> x % 2 == 0": (x) => x!.mod(2).eq(0),
+  "x -> x % 2 == 10": (x) => x!.mod(2).eq(10),
+  "x -> x % 2 == 1": (x) => x!.mod(2).eq(1),
+  "x -> x IS NULL": (x) => x!.isNull(),
+  "x -> x IS NOT NULL": (x) => x!.isNotNull(),
+  "(x, i) -> x > i": (x, i) => x!.gt(i),
+  "(k, v) -> k > v": (k, v) => k!.gt(v),
+  "(k, v1, v2) -> concat(v1, v2)": (_k, a, b) => F.concat(a!, b!),
+  "(k, v1, v2) -> coalesce(v1, 0) + coalesce(v2, 0)": (_k, a, b) =>
+    F.coalesce(a!, F.lit(0)).plus(F.coalesce(b!, F.lit(0))),
+  "x -> x + 1": (x) => x!.plus(1),
+  "(x, i) -> x + i": (x, i) => x!.plus(i),
+  "(k, v) -> k + 1": (k) => k!.plus(1),
+  "(k, v) -> k + v": (k, v) => k!.plus(v),
+  "(k, v) -> v + 1": (_k, v) => v!.plus(1),
+  "(x, y) -> (y, x)": (x, y) => F.struct(y!.alias("y"), x!.alias("x")),
+  "(x, y) -> x + y": (x, y) => x!.plus(y),
+  "(x, y) -> concat(x, y)": (x, y) => F.concat(x!, y!),
+};
+
+/** The JS lambda for an example's lambda text, with as many parameters as the SQL lambda has. */
 function lambdaArg(text: string): unknown {
-  const m = /^\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)?\s*->\s*([\s\S]+)$/.exec(text);
-  if (!m) return undefined;
-  const vars = (m[1] as string).split(",").map((v) => v.trim());
-  const body = m[2] as string;
-  const make = (cols: Column[]) => {
-    let out = body;
-    vars.forEach((v, i) => {
-      const expr = cols[i]?.expr;
-      const name =
-        expr?.exprType.case === "unresolvedNamedLambdaVariable" ? expr.exprType.value.nameParts[0] : v;
-      // Only outside quotes: split on quoted parts and rename in the unquoted ones.
-      out = out
-        .split(/('(?:[^'\\]|\\.)*')/)
-        .map((part, j) => (j % 2 === 1 ? part : part.replace(new RegExp(`\\b${v}\\b`, "g"), name ?? v)))
-        .join("");
-    });
-    return F.expr(out);
-  };
-  if (vars.length === 1) return (a: Column) => make([a]);
-  if (vars.length === 2) return (a: Column, b: Column) => make([a, b]);
-  if (vars.length === 3) return (a: Column, b: Column, c: Column) => make([a, b, c]);
-  return undefined;
+  const body = LAMBDAS[text.trim()];
+  const m = /^\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)?\s*->/.exec(text);
+  if (!body || !m) return undefined;
+  const arity = (m[1] as string).split(",").length;
+  if (arity === 1) return (a: Column) => body(a);
+  if (arity === 2) return (a: Column, b: Column) => body(a, b);
+  return (a: Column, b: Column, c: Column) => body(a, b, c);
 }
 
 function convert(p: Param, text: string, hasFrom: boolean): unknown {
@@ -84,6 +109,9 @@ export function translateExample(
   if (after && !/^FROM\b/i.test(after)) return "the call is inside a larger expression";
   if (/\b(GROUP BY|ORDER BY|HAVING|WINDOW|WHERE|JOIN|LIMIT)\b/i.test(after))
     return "the example needs clauses beyond FROM";
+  if (call.args.some((a) => /^[A-Za-z_]\w*\s*=>/.test(a))) return "named arguments (`name => value`)";
+  if (call.args.some((a) => /^(DISTINCT|ALL|BOTH|LEADING|TRAILING)\b|\s(FROM|FOR|AS)\s/i.test(a)))
+    return "SQL syntax inside the call (DISTINCT, FROM, FOR, AS, BOTH…)";
   const params = parseCompact(signature);
   const hasFrom = after.length > 0;
   const args: unknown[] = [];
@@ -98,7 +126,7 @@ export function translateExample(
       return `the example passes ${call.args.length} arguments; the wrapper requires more`;
     }
     const value = convert(p, call.args[i++] as string, hasFrom);
-    if (value === undefined) return "a lambda argument that is not `x -> body` or `(a, b) -> body`";
+    if (value === undefined) return "a lambda whose Column form is not in the test's table";
     args.push(value);
   }
   if (i < call.args.length)
