@@ -95,6 +95,16 @@ function convert(p: Param, text: string, hasFrom: boolean): unknown {
   return p.kind === "lit" ? literalArg(text) : columnArg(text, hasFrom);
 }
 
+/** An argument's text with nested parentheses emptied (`cast(x AS int)` → `cast()`). */
+function topLevel(text: string): string {
+  let out = text;
+  for (let prev = ""; prev !== out; ) {
+    prev = out;
+    out = out.replace(/\([^()]*\)/g, "()");
+  }
+  return out;
+}
+
 /** The wrapper call for an example, or the reason it cannot be written as one. */
 export function translateExample(
   fn: string,
@@ -110,7 +120,11 @@ export function translateExample(
   if (/\b(GROUP BY|ORDER BY|HAVING|WINDOW|WHERE|JOIN|LIMIT)\b/i.test(after))
     return "the example needs clauses beyond FROM";
   if (call.args.some((a) => /^[A-Za-z_]\w*\s*=>/.test(a))) return "named arguments (`name => value`)";
-  if (call.args.some((a) => /^(DISTINCT|ALL|BOTH|LEADING|TRAILING)\b|\s(FROM|FOR|AS)\s/i.test(a)))
+  if (
+    call.args.some((a) =>
+      /^(DISTINCT|ALL|BOTH|LEADING|TRAILING)\b|\s(FROM|FOR|AS|PLACING)\s/i.test(topLevel(a)),
+    )
+  )
     return "SQL syntax inside the call (DISTINCT, FROM, FOR, AS, BOTH…)";
   const params = parseCompact(signature);
   const hasFrom = after.length > 0;
