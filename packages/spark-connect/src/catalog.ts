@@ -2,7 +2,7 @@ import type { Row } from "./arrow/decode.js";
 import { DataFrame, STORAGE_LEVELS, type StorageLevelName } from "./dataframe.js";
 import * as A from "./plan/analysis.js";
 import type { SparkSession } from "./session.js";
-import { type StructType, toProtoDataType } from "./types.js";
+import { type StructType, toDDL } from "./types.js";
 
 /** A catalog (`listCatalogs`). */
 export interface CatalogMetadata {
@@ -180,10 +180,13 @@ export class Catalog {
    * DataFrame. Throws SparkConnectError (`TABLE_OR_VIEW_ALREADY_EXISTS`) when it exists.
    */
   async createTable(tableName: string, options: CreateTableOptions = {}): Promise<DataFrame> {
+    // The protocol wants a DataType message; the server parses the DDL text into one.
     const schema =
-      typeof options.schema === "string"
-        ? await this.session.parseDDL(options.schema)
-        : options.schema && toProtoDataType(options.schema);
+      options.schema === undefined
+        ? undefined
+        : await this.session.parseDDL(
+            typeof options.schema === "string" ? options.schema : toDDL(options.schema),
+          );
     const relation = A.catalog({
       case: "createTable",
       value: {

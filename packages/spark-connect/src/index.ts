@@ -1,5 +1,5 @@
 /** The public surface of @kindling/spark-connect. Everything else is internal. */
-export type { Row } from "./arrow/decode.js";
+export type { CalendarInterval, DecodeOptions, Row, TimestampMode } from "./arrow/decode.js";
 export {
   Catalog,
   type CatalogColumn,
@@ -26,6 +26,7 @@ export {
   SparkConnectError,
   type SparkErrorCode,
   SparkProvisionError,
+  type SparkRootCause,
   SparkServerStartError,
 } from "./errors.js";
 export * as functions from "./functions/index.js";
