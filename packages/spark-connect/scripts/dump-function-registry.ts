@@ -1,8 +1,11 @@
 /**
  * Build step (run by hand when the pinned Spark changes): starts the pinned Spark's Connect server,
- * lists its function registry (`SHOW FUNCTIONS`) and describes each function
- * (`DESCRIBE FUNCTION EXTENDED`), and writes the result to functions/registry.json. The wrapper
- * generator (generate-functions.ts) and the coverage/conformance tests read that file.
+ * lists its function registry (`SHOW FUNCTIONS`), describes each function
+ * (`DESCRIBE FUNCTION EXTENDED`) and writes the FACTS derived from that text to
+ * functions/registry.json (group, since, parameter names and kinds, result types of the examples,
+ * whether there are examples; see functions/facts.ts). Spark's prose and example SQL are not
+ * written: the project copies no text from Spark, and the conformance test reads the examples live.
+ * The wrapper generator (generate-functions.ts) and the coverage test read that file.
  *
  *   node --import tsx packages/spark-connect/scripts/dump-function-registry.ts
  */
@@ -14,6 +17,7 @@ import { SparkSession, simpleString } from "../src/index.js";
 import { ensureSpark, javaExecutable } from "../src/local/provision.js";
 import { startLocalServer } from "../src/local/server.js";
 import { examplesOf } from "./functions/examples.js";
+import { type FunctionFacts, factsOf, type Registry } from "./functions/facts.js";
 
 const here = join(dirname(fileURLToPath(import.meta.url)), "functions");
 const outFile = join(here, "registry.json");
@@ -75,18 +79,21 @@ try {
     .getOrCreate();
   const names = (await (await spark.sql("SHOW FUNCTIONS")).collect()).map((r) => String(r.function));
   const groups = groupsOf((await ensureSpark()).jarsDir);
-  const described: Record<string, { group: string; returnTypes: string[]; describe: string }> = {};
+  const facts: Record<string, FunctionFacts> = {};
   for (const name of names) {
     // Operators like `!` or `<=>` need backquotes; DESCRIBE takes the name as an identifier.
     const rows = await (await spark.sql(`DESCRIBE FUNCTION EXTENDED \`${name}\``)).collect();
     // Table-valued and syntax-only entries (range, case, ||) are not in the built-in registry.
     const group = groups.get(name)?.[0] ?? (/^[a-z_]+$/.test(name) ? "table_or_syntax_funcs" : "operators");
     const describe = rows.map((r) => String(r.function_desc)).join("\n");
-    described[name] = { group, returnTypes: await returnTypesOf(spark, describe), describe };
+    facts[name] = factsOf(name, group, describe, await returnTypesOf(spark, describe));
   }
   const version = await spark.version();
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, `${JSON.stringify({ sparkVersion: version, functions: described }, null, 1)}\n`);
+  const registry: Registry = { sparkVersion: version, functions: facts };
+  writeFileSync(outFile, JSON.stringify(registry));
+  // Formatted as the rest of the tree (biome, repository settings): one short line per function.
+  execFileSync("npx", ["biome", "format", "--write", outFile], { stdio: "inherit" });
   console.log(`${names.length} functions of Spark ${version} → ${outFile}`);
   await spark.stop();
 } finally {

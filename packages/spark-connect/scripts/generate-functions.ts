@@ -1,8 +1,9 @@
 /**
  * Build step (run when the pinned Spark or the overrides below change; the output is committed
  * and reviewed): writes one typed camelCase wrapper per named function of the pinned Spark's
- * registry (scripts/functions/registry.json, made by dump-function-registry.ts) into
- * src/functions/<family>.ts, and the SQL-name → wrapper table into src/functions/coverage.ts.
+ * registry (scripts/functions/registry.json: facts only, made by dump-function-registry.ts) into
+ * src/functions/<family>.ts, and the SQL-name → wrapper table into src/functions/coverage.ts. The
+ * doc comments are written here from those facts and the summaries in choices.ts; no Spark text.
  * Functions already written by hand in src/functions/core.ts are not generated again.
  *
  *   node --import tsx packages/spark-connect/scripts/generate-functions.ts
@@ -16,32 +17,26 @@ import {
   CORE_SIGNATURES,
   FAMILY_FILES,
   familyOf,
+  GROUP_WORDS,
   HAND_WRITTEN_ALIASES,
   NOT_WRAPPED,
   OVERRIDES,
+  SUMMARIES,
 } from "./functions/choices.js";
-import { callIn, examplesOf } from "./functions/examples.js";
-import {
-  camelName,
-  type Param,
-  parseCompact,
-  RESERVED,
-  type Signature,
-  signatureOf,
-} from "./functions/signatures.js";
+import { compactOf, type FunctionFacts, type Registry } from "./functions/facts.js";
+import { camelName, type Param, parseCompact, RESERVED } from "./functions/signatures.js";
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(pkgDir, "src", "functions");
-const registry = JSON.parse(readFileSync(join(pkgDir, "scripts", "functions", "registry.json"), "utf8")) as {
-  sparkVersion: string;
-  functions: Record<string, { group: string; returnTypes: string[]; describe: string }>;
-};
+const registry = JSON.parse(
+  readFileSync(join(pkgDir, "scripts", "functions", "registry.json"), "utf8"),
+) as Registry;
 
 interface Wrapper {
   sqlName: string;
   exportName: string;
   family: string;
-  signature: Signature;
+  params: Param[];
   doc: string;
 }
 
@@ -59,38 +54,33 @@ function handWritten(): Map<string, string> {
   return covered;
 }
 
-const section = (describe: string, head: string) => describe.split(`\n${head}`)[1] ?? "";
+const PARAM_WORDS = {
+  col: "a Column or column name",
+  lit: "a literal (JS value) or Column",
+  fn: "a JS function over Columns, the body of the lambda",
+};
 
-/** The doc comment: what it computes, arguments, result types seen in Spark's examples, SQL name, since. */
-function docOf(sqlName: string, sig: Signature, describe: string, returnTypes: string[]): string {
-  const usage = section(describe, "Usage:").split("\nExtended Usage:")[0] ?? "";
-  const descMatch = /\)\s+-\s+([\s\S]*?)(?:\n\s*\n|$)/.exec(usage);
-  const what = (descMatch?.[1] ?? `Spark SQL function \`${sqlName}\`.`).replace(/\s+/g, " ").trim();
-  const argsText = section(describe, "    Arguments:").split(/\n\s*\n|\n\s+Examples:/)[0] ?? "";
-  const argDocs = new Map<string, string>();
-  for (const m of argsText.matchAll(/\*\s+([A-Za-z_0-9]+)\s+-\s+([^\n]*)/g))
-    argDocs.set(camelName(m[1] as string), (m[2] as string).trim());
-  const since = /Since:\s*([0-9.]+)/.exec(describe)?.[1];
-  const kindText = {
-    col: "column (a Column or a column name)",
-    lit: "literal (a JS value or a Column)",
-    fn: "lambda",
-  };
-  const lines = [what, "", `Spark SQL: \`${sig.usage}\`${since ? `, since Spark ${since}` : ""}.`];
-  for (const p of sig.params)
+/**
+ * The doc comment, in the project's own words from the registry's facts (no Spark text is
+ * copied): the reviewed summary where choices.ts has one, the call shape, family, version,
+ * parameter kinds and the result types Spark's examples produced.
+ */
+function docOf(sqlName: string, params: Param[], facts: FunctionFacts): string {
+  const shape = params.map((p) => `${p.rest ? "..." : ""}${p.name}${p.optional ? "?" : ""}`).join(", ");
+  const family = GROUP_WORDS[facts.group] ?? "a function";
+  const lines = [
+    ...(SUMMARIES[sqlName] ? [SUMMARIES[sqlName]] : []),
+    `\`${sqlName}(${shape})\`: ${family} of Spark SQL${facts.since ? ` (since ${facts.since})` : ""}.`,
+    "",
+  ];
+  for (const p of params)
     lines.push(
-      `@param ${p.rest ? "" : ""}${p.name} ${kindText[p.kind]}${p.rest ? ", any number" : ""}${
-        argDocs.get(p.name) ? ` — ${argDocs.get(p.name)}` : ""
-      }`,
+      `@param ${p.name} ${p.rest ? `any number of arguments, each ${PARAM_WORDS[p.kind]}` : PARAM_WORDS[p.kind]}`,
     );
-  lines.push(
-    `@returns a Column${returnTypes.length ? ` of type ${returnTypes.join(" or ")} in Spark's own examples` : ""}.`,
-  );
+  const types = facts.returnTypes.join(" or ");
+  lines.push(`@returns a Column${types ? ` (${types} in Spark's examples)` : ""}`);
   return ["/**", ...lines.map((l) => ` * ${l.replace(/\*\//g, "*\\/")}`.trimEnd()), " */"].join("\n");
 }
-
-const compactOf = (params: Param[]) =>
-  params.map((p) => `${p.rest ? "..." : ""}${p.name}${p.optional ? "?" : ""}:${p.kind}`).join(", ");
 
 function tsParam(p: Param): string {
   const type = { col: "ColumnOrName", lit: "ColumnOrLiteral", fn: "LambdaFunction" }[p.kind];
@@ -102,14 +92,6 @@ function tsArg(p: Param): string {
   if (p.rest) return `...${p.name}.map(${conv})`;
   if (p.optional) return `${{ col: "optCol", lit: "optLit", fn: "optLambda" }[p.kind]}(${p.name})`;
   return `${conv}(${p.name})`;
-}
-
-/** How many arguments each of Spark's own examples passes to the function. */
-function exampleArities(sqlName: string, describe: string): number[] {
-  return examplesOf(describe).flatMap((e) => {
-    const call = callIn(e.sql, sqlName);
-    return call ? [call.args.length] : [];
-  });
 }
 
 function exportNameOf(sqlName: string, taken: Set<string>): string {
@@ -130,29 +112,25 @@ function plan(): { wrappers: Wrapper[]; covered: Map<string, string>; unwrapped:
       unwrapped.push(sqlName);
       continue;
     }
-    const usageText = section(info.describe, "Usage:").split("\nExtended Usage:")[0] ?? "";
-    const override = OVERRIDES[sqlName];
-    const signature =
-      override !== undefined
-        ? { params: parseCompact(override), usage: `${sqlName}(${override.replace(/:(col|lit|fn)/g, "")})` }
-        : signatureOf(sqlName, usageText, exampleArities(sqlName, info.describe));
-    if (!signature) {
+    const spec = OVERRIDES[sqlName] ?? info.params;
+    if (spec === null) {
       unwrapped.push(sqlName);
       continue;
     }
     const exportName = exportNameOf(sqlName, taken);
     taken.add(exportName);
     covered.set(sqlName, exportName);
-    const doc = docOf(sqlName, signature, info.describe, info.returnTypes);
-    wrappers.push({ sqlName, exportName, family: familyOf(sqlName, info.group), signature, doc });
+    const params = parseCompact(spec);
+    const doc = docOf(sqlName, params, info);
+    wrappers.push({ sqlName, exportName, family: familyOf(sqlName, info.group), params, doc });
   }
   return { wrappers, covered, unwrapped };
 }
 
 function render(family: string, wrappers: Wrapper[]): string {
   const body = wrappers.map((w) => {
-    const params = w.signature.params.map(tsParam).join(", ");
-    const args = [JSON.stringify(w.sqlName), ...w.signature.params.map(tsArg)].join(", ");
+    const params = w.params.map(tsParam).join(", ");
+    const args = [JSON.stringify(w.sqlName), ...w.params.map(tsArg)].join(", ");
     return `${w.doc}\nexport const ${w.exportName} = (${params}): Column => callSql(${args});\n`;
   });
   const code = body.join("\n");
@@ -162,8 +140,8 @@ function render(family: string, wrappers: Wrapper[]): string {
   const imports = [...values, ...types];
   const head = [
     `/**`,
-    ` * ${FAMILY_FILES[family]} — generated by scripts/generate-functions.ts from the function registry of`,
-    ` * Spark ${registry.sparkVersion} (\`SHOW FUNCTIONS\`, \`DESCRIBE FUNCTION EXTENDED\`). Do not edit by hand: change the`,
+    ` * ${FAMILY_FILES[family]} — generated by scripts/generate-functions.ts from the facts of the function`,
+    ` * registry of Spark ${registry.sparkVersion} (scripts/functions/registry.json). Do not edit by hand: change the`,
     ` * generator's choices (scripts/functions/choices.ts) and run it again.`,
     ` */`,
     `import type { Column${uses("ColumnOrName") ? ", ColumnOrName" : ""} } from "../column.js";`,
@@ -196,7 +174,7 @@ const coverage = [
     Object.fromEntries(
       [
         ...Object.entries(CORE_SIGNATURES).filter(([sql]) => covered.has(sql)),
-        ...wrappers.map((w) => [w.sqlName, compactOf(w.signature.params)]),
+        ...wrappers.map((w) => [w.sqlName, compactOf(w.params)]),
       ].sort(([a], [b]) => (a as string).localeCompare(b as string)),
     ),
     null,

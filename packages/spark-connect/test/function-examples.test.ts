@@ -1,34 +1,37 @@
 /**
- * Spark's own examples as the oracle: each `DESCRIBE FUNCTION EXTENDED` example of the pinned
- * Spark (scripts/functions/registry.json) runs as SQL text and as the equivalent wrapper call
- * through the same server; the results (or the error classes) must be equal. Functions whose
- * examples cannot be compared are listed with a reason in support/example-exclusions.ts, and that
- * list is checked both ways (an excluded function that now agrees must leave the list).
+ * Spark's own examples as the oracle: each `DESCRIBE FUNCTION EXTENDED` example, read live from
+ * the test server (the repository keeps no Spark text), runs as SQL text and as the equivalent
+ * wrapper call through the same server; the results (or the error classes) must be equal.
+ * Functions whose examples cannot be compared are listed with a reason in
+ * support/example-exclusions.ts, and that list is checked both ways (an excluded function that now
+ * agrees must leave the list). The same DESCRIBE texts check the committed registry snapshot's
+ * facts and that no generated doc comment repeats Spark's text.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { examplesOf } from "../scripts/functions/examples.js";
+import { factsOf, type Registry } from "../scripts/functions/facts.js";
 import { sqlFunctionWrappers, wrapperSignatures } from "../src/functions/coverage.js";
 import { type DataFrame, SparkConnectError, type SparkSession } from "../src/index.js";
 import { type TranslatedExample, translateExample } from "./support/example-calls.js";
 import { EXAMPLE_EXCLUSIONS, NONDETERMINISTIC } from "./support/example-exclusions.js";
+import { describeFunctions } from "./support/function-describe.js";
 import { canonical, testSession } from "./support/session.js";
-
-const registry = JSON.parse(
-  readFileSync(new URL("../scripts/functions/registry.json", import.meta.url), "utf8"),
-) as {
-  functions: Record<string, { describe: string }>;
-};
 
 type Outcome = { values: string[] } | { error: string };
 
 let spark: SparkSession;
 /** One row in one partition, as SQL's `SELECT f(...)` without FROM has (partition-dependent functions agree). */
 let oneRow: DataFrame;
+/** SQL name → the live server's DESCRIBE FUNCTION EXTENDED text, for every function it lists. */
+let described: Map<string, string>;
+const examplesOfFn = (fn: string) => examplesOf(described.get(fn) ?? "");
 beforeAll(async () => {
   spark = await testSession();
   oneRow = await spark.sql("SELECT 1 AS one");
-});
+  const names = (await (await spark.sql("SHOW FUNCTIONS")).collect()).map((r) => String(r.function));
+  described = await describeFunctions(spark, names);
+}, 600_000);
 
 async function outcome(df: () => Promise<DataFrame> | DataFrame, column?: string): Promise<Outcome> {
   try {
@@ -83,9 +86,8 @@ describe("Spark's function examples: SQL text vs wrapper call", () => {
     const untranslatable = new Map<string, string[]>();
     for (const [fn, exportName] of Object.entries(sqlFunctionWrappers)) {
       const signature = wrapperSignatures[fn];
-      const info = registry.functions[fn];
-      if (signature === undefined || !info) continue;
-      for (const example of examplesOf(info.describe)) {
+      if (signature === undefined || !described.has(fn)) continue;
+      for (const example of examplesOfFn(fn)) {
         const t = translateExample(fn, exportName, signature, example);
         if (typeof t === "string")
           untranslatable.set(fn, [...(untranslatable.get(fn) ?? []), `${example.sql}: ${t}`]);
@@ -122,11 +124,9 @@ describe("Spark's function examples: SQL text vs wrapper call", () => {
       return r && r.differ.length === 0 && r.agree > 0;
     });
     const agreeing = [...byFn].filter(([, r]) => r.differ.length === 0).length;
-    const withExamples = Object.keys(sqlFunctionWrappers).filter(
-      (fn) => examplesOf(registry.functions[fn]?.describe ?? "").length > 0,
-    ).length;
+    const withExamples = Object.keys(sqlFunctionWrappers).filter((fn) => examplesOfFn(fn).length > 0).length;
     const untested = Object.keys(sqlFunctionWrappers).filter(
-      (fn) => !byFn.has(fn) && examplesOf(registry.functions[fn]?.describe ?? "").length > 0,
+      (fn) => !byFn.has(fn) && examplesOfFn(fn).length > 0,
     );
     console.log(
       `examples run ${results.length} (agree ${results.filter((r) => same(r.sql, r.api)).length}); ` +
@@ -138,4 +138,40 @@ describe("Spark's function examples: SQL text vs wrapper call", () => {
     expect(staleExclusions).toEqual([]);
     for (const fn of untested) expect(EXAMPLE_EXCLUSIONS[fn], `${fn} has no comparable example`).toBeTruthy();
   }, 1_800_000);
+});
+
+describe("the committed function registry holds facts that match the live server, and no Spark text", () => {
+  const registry = JSON.parse(
+    readFileSync(new URL("../scripts/functions/registry.json", import.meta.url), "utf8"),
+  ) as Registry;
+
+  it("each function's since, parameters and has-examples equal what the live DESCRIBE text gives", () => {
+    const differ = [...described]
+      .filter(([fn]) => registry.functions[fn])
+      .flatMap(([fn, text]) => {
+        const snap = registry.functions[fn];
+        const live = factsOf(fn, snap?.group ?? "", text, snap?.returnTypes ?? []);
+        return JSON.stringify(live) === JSON.stringify(snap)
+          ? []
+          : [`${fn}: committed ${JSON.stringify(snap)} vs live ${JSON.stringify(live)}`];
+      });
+    expect(differ).toEqual([]);
+    expect(described.size).toBeGreaterThan(500);
+  });
+
+  it("no doc comment line of src/functions appears in Spark's DESCRIBE text", () => {
+    const dir = new URL("../src/functions/", import.meta.url);
+    const spark = [...described.values()].join("\n");
+    const lines = new Set<string>();
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts")))
+      for (const comment of readFileSync(new URL(file, dir), "utf8").match(/\/\*\*[\s\S]*?\*\//g) ?? [])
+        for (const line of comment.split("\n")) {
+          const text = line.replace(/^\s*\/?\*+\/?\s?/, "").trim();
+          if (text && text !== "/") lines.add(text);
+        }
+    const copied = [...lines].filter((l) => spark.includes(l));
+    console.log(`doc comment lines checked ${lines.size}, found in DESCRIBE text ${copied.length}`);
+    expect(copied).toEqual([]);
+    expect(lines.size).toBeGreaterThan(500);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * The examples in a function's `DESCRIBE FUNCTION EXTENDED` text: each `> SELECT …;` line with
- * the result lines printed under it. Pure; shared by the registry dump, the wrapper generator and
- * the conformance test.
+ * the result lines printed under it. Pure; shared by the registry dump (which keeps only facts
+ * derived from them) and the conformance test (which reads them live from the server).
  */
 export interface Example {
   /** The SQL statement without its trailing `;`. */

@@ -1,7 +1,8 @@
 /**
  * Reads a function's signature out of the pinned Spark's `DESCRIBE FUNCTION EXTENDED` text and
- * decides, per parameter, whether it is a column, a literal or a lambda. Pure; used by
- * generate-functions.ts and by the conformance test (which needs the same parameter kinds).
+ * decides, per parameter, whether it is a column, a literal or a lambda. Pure; used by the registry
+ * dump (facts.ts, which commits the result), the generator (hand-written signatures) and the
+ * conformance test (which needs the same parameter kinds).
  */
 
 /** How a wrapper takes one argument. */
@@ -18,8 +19,6 @@ export interface Param {
 
 export interface Signature {
   params: Param[];
-  /** The `name(args)` usage text the signature was read from, for the doc comment. */
-  usage: string;
 }
 
 /**
@@ -121,10 +120,10 @@ export function signatureOf(
   exampleArities: number[] = [],
 ): Signature | null {
   const re = new RegExp(`${fnName.replace(/[^a-z0-9_]/g, "\\$&")}\\(((?:[^()]|\\([^()]*\\))*)\\)\\s*-`, "g");
-  const parsed: { params: Param[]; usage: string }[] = [];
+  const parsed: { params: Param[] }[] = [];
   for (const m of usageText.matchAll(re)) {
     const params = parseUsage(m[1] ?? "");
-    if (params) parsed.push({ params, usage: `${fnName}(${m[1]})` });
+    if (params) parsed.push({ params });
   }
   if (parsed.length === 0) return null;
   const longest = parsed.reduce((a, b) => (b.params.length > a.params.length ? b : a));
@@ -140,7 +139,7 @@ export function signatureOf(
       const p = params[i];
       if (p && !p.rest) p.optional = true;
     }
-  return { params, usage: longest.usage };
+  return { params };
 }
 
 /** Reads a compact hand-written signature: `"str:col, pos:lit, len?:lit, ...cols:col, f:fn"`. */
