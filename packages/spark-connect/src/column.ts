@@ -206,6 +206,32 @@ export class Column {
     );
   }
 
+  // ── bitwise, struct fields, aliases (PySpark's Column names) ─────────────
+  /** Bitwise AND of two integral columns (SQL `&`). */
+  bitwiseAND(other: ColumnOrValue): Column {
+    return binary("&", this, other);
+  }
+  /** Bitwise OR (SQL `|`). */
+  bitwiseOR(other: ColumnOrValue): Column {
+    return binary("|", this, other);
+  }
+  /** Bitwise XOR (SQL `^`). */
+  bitwiseXOR(other: ColumnOrValue): Column {
+    return binary("^", this, other);
+  }
+  /** A struct with field `fieldName` (dotted for nested fields) added or replaced by `value`. */
+  withField(fieldName: string, value: Column): Column {
+    return new Column(E.updateFields(this.expr, fieldName, value.expr));
+  }
+  /** A struct without the named fields (dotted names reach nested fields). */
+  dropFields(...fieldNames: string[]): Column {
+    return new Column(fieldNames.reduce((e, f) => E.updateFields(e, f), this.expr));
+  }
+  /** Same as {@link Column.cast}. */
+  astype(to: string | DataType): Column {
+    return this.cast(to);
+  }
+
   toString(): string {
     return `Column<${JSON.stringify(this.expr.exprType.case)}>`;
   }

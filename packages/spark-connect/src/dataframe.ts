@@ -11,6 +11,7 @@ import {
   progressOf,
 } from "./client/results.js";
 import { Column, type ColumnOrName, toColumn, toExpr } from "./column.js";
+import * as Ops from "./dataframe-ops.js";
 import { SparkConnectError } from "./errors.js";
 import {
   AnalyzePlanRequest_Explain_ExplainMode,
@@ -19,11 +20,15 @@ import {
 } from "./gen/spark/connect/base_pb.js";
 import type { Expression } from "./gen/spark/connect/expressions_pb.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
+import * as A from "./plan/analysis.js";
 import * as E from "./plan/expressions.js";
 import * as R from "./plan/relations.js";
 import type { SparkSession } from "./session.js";
+import { DataFrameStatFunctions } from "./stat.js";
+import { DataStreamWriter } from "./streaming.js";
 import { fromProtoDataType, type StructType, simpleString, treeString } from "./types.js";
 import { DataFrameWriter } from "./writer.js";
+import { DataFrameWriterV2 } from "./writer-v2.js";
 
 /** Options every action accepts; those that return rows also take the decode options (`timestamps`). */
 export interface ActionOptions extends DecodeOptions {
@@ -53,7 +58,7 @@ export type StorageLevelName =
   | "MEMORY_AND_DISK_DESER"
   | "OFF_HEAP";
 
-const STORAGE_LEVELS: Record<
+export const STORAGE_LEVELS: Record<
   StorageLevelName,
   { useDisk: boolean; useMemory: boolean; useOffHeap: boolean; deserialized: boolean }
 > = {
@@ -519,6 +524,112 @@ export class DataFrame {
   get write(): DataFrameWriter {
     return new DataFrameWriter(this);
   }
+
+  // ── PySpark Connect methods beyond the core set (implemented in dataframe-ops.ts) ──
+  /** Statistics: `df.stat.corr("a", "b")`, `crosstab`, `freqItems`, `approxQuantile`, `sampleBy`. */
+  get stat(): DataFrameStatFunctions {
+    return new DataFrameStatFunctions(this);
+  }
+  /** Starts a streaming query from a streaming DataFrame: `df.writeStream.format("parquet")…start(dir)`. */
+  get writeStream(): DataStreamWriter {
+    return new DataStreamWriter(this);
+  }
+  /** A V2 writer for catalog table `table`: `df.writeTo("db.t").using("parquet").create()`. */
+  writeTo(table: string): DataFrameWriterV2 {
+    return new DataFrameWriterV2(this, table);
+  }
+  /**
+   * Wide to long: one row per (id columns, value column) pair, with the value column's name in
+   * `variableColumnName` and its value in `valueColumnName` (SQL UNPIVOT). `values` defaults to
+   * every non-id column; the value columns must share a type.
+   */
+  unpivot(
+    ids: ColumnOrName[],
+    values: ColumnOrName[] | undefined,
+    variableColumnName: string,
+    valueColumnName: string,
+  ) {
+    return Ops.unpivot(this, ids, values, variableColumnName, valueColumnName);
+  }
+  /** Same as {@link DataFrame.unpivot}. */
+  melt(
+    ids: ColumnOrName[],
+    values: ColumnOrName[] | undefined,
+    variableColumnName: string,
+    valueColumnName: string,
+  ) {
+    return Ops.unpivot(this, ids, values, variableColumnName, valueColumnName);
+  }
+  /** Disjoint random splits in proportion to `weights` (normalised); same seed, same splits. */
+  randomSplit(weights: number[], seed?: number | bigint): DataFrame[] {
+    return Ops.randomSplit(this, weights, seed);
+  }
+  /** The last `n` rows (Spark's `Tail`: all rows pass through the driver's memory). */
+  tail(n: number): Promise<Row[]> {
+    return Ops.tail(this, n);
+  }
+  /** `f(this)`, for chaining reusable steps: `df.transform(cleanNames).transform(addTotals)`. */
+  transform<A extends unknown[]>(f: (df: DataFrame, ...args: A) => DataFrame, ...args: A): DataFrame {
+    return f(this, ...args);
+  }
+  /** Range-partitions by the given sort columns (sampled bounds) into `numPartitions`. */
+  repartitionByRange(numPartitions: number | ColumnOrName, ...cols: ColumnOrName[]): DataFrame {
+    const [n, all] =
+      typeof numPartitions === "number" ? [numPartitions, cols] : [undefined, [numPartitions, ...cols]];
+    return this.wrap(
+      A.repartitionByExpression(
+        this.relation,
+        all.map((c) => {
+          const e = toColumn(c).expr;
+          return e.exprType.case === "sortOrder" ? e : E.sortOrderExpr(e, "asc", undefined);
+        }),
+        n,
+      ),
+    );
+  }
+  /** Checkpoints to the checkpoint directory (`spark.checkpoint.dir`), truncating the plan. */
+  checkpoint(eager = true): Promise<DataFrame> {
+    return Ops.checkpoint(this, false, eager);
+  }
+  /** Checkpoints into executors' storage (fast, lost with an executor), truncating the plan. */
+  localCheckpoint(eager = true, storageLevel?: StorageLevelName): Promise<DataFrame> {
+    return Ops.checkpoint(this, true, eager, storageLevel);
+  }
+  /** Aggregation over several grouping sets at once (SQL `GROUPING SETS`); `cols` are the grouping columns. */
+  groupingSets(sets: ColumnOrName[][], ...cols: ColumnOrName[]): GroupedData {
+    const toExprs = (cs: ColumnOrName[]) => cs.map((c) => toColumn(c).expr);
+    return new GroupedData(this, "groupby", toExprs(cols), undefined, sets.map(toExprs));
+  }
+  /** One string column `value` holding each row as a JSON object. */
+  toJSON(): DataFrame {
+    return Ops.toJSON(this);
+  }
+  /** The columns whose names match a Java regex in backquotes, e.g. ``df.colRegex("`(id|name)`")``. */
+  colRegex(colName: string): Column {
+    return Ops.colRegex(this, colName);
+  }
+  /** Streaming: rows later than the max event time minus `delayThreshold` (`"10 minutes"`) may be dropped. */
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    return this.wrap(A.withWatermark(this.relation, eventTime, delayThreshold));
+  }
+  /** Streaming: drops duplicates seen within the watermark delay. */
+  dropDuplicatesWithinWatermark(cols?: string[]): DataFrame {
+    return this.wrap(A.deduplicateWithinWatermark(this.relation, cols));
+  }
+  /** Rows become columns: the first column (or `indexColumn`) supplies the new column names. */
+  transpose(indexColumn?: ColumnOrName): DataFrame {
+    return this.wrap(
+      A.transpose(this.relation, indexColumn === undefined ? [] : [toColumn(indexColumn).expr]),
+    );
+  }
+  /** True when both plans compute the same result (AnalyzePlan `SameSemantics`). */
+  sameSemantics(other: DataFrame): Promise<boolean> {
+    return Ops.sameSemantics(this, other);
+  }
+  /** A hash of the analysed plan, equal for plans with the same semantics (AnalyzePlan `SemanticHash`). */
+  semanticHash(): Promise<number> {
+    return Ops.semanticHash(this);
+  }
 }
 
 /** Aggregation over groups: `df.groupBy("k").agg(sum("v").alias("total"))`. */
@@ -528,6 +639,7 @@ export class GroupedData {
     private readonly groupType: R.GroupType,
     private readonly grouping: Expression[],
     private readonly pivotSpec?: { col: Expression; values: unknown[] },
+    private readonly sets?: Expression[][],
   ) {}
 
   /** Aggregate columns, or a map column name → function name (`{ amount: "sum" }`). */
@@ -539,6 +651,8 @@ export class GroupedData {
         for (const [c, f] of Object.entries(e))
           cols.push(E.alias(E.call(f, [toColumn(c).expr]), [`${f}(${c})`]));
     }
+    if (this.sets)
+      return new DataFrame(this.df.session, A.groupingSets(this.df.relation, this.sets, this.grouping, cols));
     return new DataFrame(
       this.df.session,
       R.aggregate(

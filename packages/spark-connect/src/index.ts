@@ -1,5 +1,14 @@
 /** The public surface of @kindling/spark-connect. Everything else is internal. */
 export type { CalendarInterval, DecodeOptions, Row, TimestampMode } from "./arrow/decode.js";
+export {
+  Catalog,
+  type CatalogColumn,
+  type CatalogFunction,
+  type CatalogMetadata,
+  type CreateTableOptions,
+  type Database,
+  type Table as CatalogTable,
+} from "./catalog.js";
 export type { RetryPolicy } from "./client/client.js";
 export type { ExecutionInfo, ExecutionProgress, PlanMetric } from "./client/results.js";
 export { type ConnectionSpec, parseConnectUrl } from "./client/url.js";
@@ -20,7 +29,7 @@ export {
   type SparkRootCause,
   SparkServerStartError,
 } from "./errors.js";
-export * as functions from "./functions.js";
+export * as functions from "./functions/index.js";
 export { type AddOnJars, addOnVersion, ensureAddOnJars } from "./local/add-ons.js";
 export { SPARK_JAVA_OPTIONS } from "./local/jvm.js";
 export { cacheRoot, pinnedProperty, pinnedVersions } from "./local/paths.js";
@@ -41,6 +50,15 @@ export {
 } from "./local/server.js";
 export { DataFrameReader, type ParseMode } from "./reader.js";
 export { RuntimeConfig, SparkSession, SparkSessionBuilder } from "./session.js";
+export { DataFrameStatFunctions } from "./stat.js";
+export {
+  DataStreamReader,
+  DataStreamWriter,
+  StreamingQuery,
+  StreamingQueryManager,
+  type StreamingQueryStatus,
+  type Trigger,
+} from "./streaming.js";
 export {
   type DataType,
   DataTypes,
@@ -52,3 +70,4 @@ export {
 } from "./types.js";
 export { Window, WindowSpec } from "./window.js";
 export { DataFrameWriter, type SaveMode } from "./writer.js";
+export { DataFrameWriterV2 } from "./writer-v2.js";

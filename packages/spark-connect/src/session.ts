@@ -1,5 +1,6 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
+import { Catalog } from "./catalog.js";
 import { DEFAULT_RETRY, type RetryPolicy, SparkConnectClient } from "./client/client.js";
 import { absorb, type ExecutionInfo, emptyInfo, progressOf } from "./client/results.js";
 import { parseConnectUrl } from "./client/url.js";
@@ -13,6 +14,7 @@ import { type LocalServer, type LocalServerOptions, startLocalServer } from "./l
 import * as E from "./plan/expressions.js";
 import * as R from "./plan/relations.js";
 import { DataFrameReader } from "./reader.js";
+import { DataStreamReader, StreamingQueryManager } from "./streaming.js";
 import { type StructType, toDDL } from "./types.js";
 
 /** Runtime configuration of a session (`spark.conf`). */
@@ -109,6 +111,20 @@ export class SparkSession {
         ? [0n, rangeBound("end", start)]
         : [rangeBound("start", start), rangeBound("end", end)];
     return new DataFrame(this, R.range(s, e, rangeBound("step", step), numPartitions));
+  }
+
+  /** Streaming sources: `spark.readStream.format("json").schema(ddl).load(dir)`. */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+  /** The session's streaming queries: `active()`, `get(id)`, `awaitAnyTermination()`, `resetTerminated()`. */
+  get streams(): StreamingQueryManager {
+    return new StreamingQueryManager(this);
+  }
+
+  /** The catalog: databases, tables, functions, columns, cache (`spark.catalog.listTables()`). */
+  get catalog(): Catalog {
+    return new Catalog(this);
   }
 
   table(name: string): DataFrame {

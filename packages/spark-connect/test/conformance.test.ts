@@ -427,7 +427,7 @@ const cases: Case[] = [
   ],
   [
     "callFunction",
-    () => people.select(F.callFunction("reverse", "name").alias("r")),
+    () => people.select(F.callFunction("reverse", F.col("name")).alias("r")),
     "SELECT reverse(name) AS r FROM people",
   ],
   [

@@ -166,3 +166,20 @@ export function lambdaVariable(name: string): Expression {
     exprType: { case: "unresolvedNamedLambdaVariable", value: { nameParts: [name] } },
   });
 }
+
+/** Columns whose names match a Java regex (`df.colRegex("`(a|b)_.*`")`). */
+export function unresolvedRegex(colName: string, planId?: bigint): Expression {
+  return create(ExpressionSchema, {
+    exprType: { case: "unresolvedRegex", value: { colName, ...(planId !== undefined ? { planId } : {}) } },
+  });
+}
+
+/** Adds or replaces (with a value) or drops (without) a nested struct field by dotted name. */
+export function updateFields(struct: Expression, fieldName: string, value?: Expression): Expression {
+  return create(ExpressionSchema, {
+    exprType: {
+      case: "updateFields",
+      value: { structExpression: struct, fieldName, ...(value ? { valueExpression: value } : {}) },
+    },
+  });
+}

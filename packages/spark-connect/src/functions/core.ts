@@ -3,8 +3,10 @@
  * `ColumnOrName` take a Column or a column name; `ColumnOrValue` takes a Column or a JS value.
  * Anything not wrapped here is reachable with {@link callFunction} or {@link expr}.
  */
-import { Column, type ColumnOrName, type ColumnOrValue, Decimal, toColumn, toExpr } from "./column.js";
-import * as E from "./plan/expressions.js";
+import { Column, type ColumnOrName, type ColumnOrValue, Decimal, toColumn, toExpr } from "../column.js";
+import * as E from "../plan/expressions.js";
+import type { DataType } from "../types.js";
+import { type LambdaFunction, lambdaArg } from "./args.js";
 
 const c = (x: ColumnOrName) => toColumn(x).expr;
 const fn = (name: string, ...args: ColumnOrName[]) => new Column(E.call(name, args.map(c)));
@@ -19,14 +21,18 @@ export const lit = (value: unknown): Column => (value instanceof Column ? value 
 export const decimalLit = (value: string): Column => lit(new Decimal(value));
 /** A column from Spark SQL expression text, e.g. `expr("price * qty AS revenue")`. */
 export const expr = (sql: string): Column => new Column(E.sqlExpression(sql));
-/** Calls any Spark SQL function by name (for functions not wrapped here). */
+/**
+ * Calls any Spark SQL function by name, e.g. `callFunction("date_trunc", "month", col("ts"))`.
+ * Arguments are literals unless they are Columns: a string is text, not a column name (pass
+ * `col(name)` for a column). Throws SparkConnectError at execution if the function is unknown.
+ */
 export const callFunction = (name: string, ...args: ColumnOrValue[]): Column =>
-  new Column(
-    E.call(
-      name,
-      args.map((a) => (typeof a === "string" ? c(a) : toExpr(a))),
-    ),
-  );
+  new Column(E.call(name, args.map(toExpr)));
+/**
+ * Converts `x` to a type given as DDL text (`"decimal(10,2)"`) or a DataType (SQL
+ * `CAST(x AS type)`); ANSI rules of the session apply. Same as `Column.cast`.
+ */
+export const cast = (x: ColumnOrName, to: string | DataType): Column => toColumn(x).cast(to);
 /** Starts a conditional expression; chain `.when(...)` and `.otherwise(...)`. */
 export const when = (condition: Column, value: ColumnOrValue): Column =>
   new Column(E.call("when", [condition.expr, toExpr(value)]));
@@ -194,7 +200,16 @@ export const abs = (x: ColumnOrName) => fn("abs", x);
 export const sqrt = (x: ColumnOrName) => fn("sqrt", x);
 export const cbrt = (x: ColumnOrName) => fn("cbrt", x);
 export const exp = (x: ColumnOrName) => fn("exp", x);
-export const log = (x: ColumnOrName) => fn("ln", x);
+/**
+ * The natural logarithm of `x` (SQL `ln`), or with two arguments the logarithm of `x` to `base`
+ * (SQL `log(base, x)`), as PySpark's `log(arg1, arg2)`.
+ */
+export function log(x: ColumnOrName): Column;
+export function log(base: number | Column, x: ColumnOrName): Column;
+export function log(a: ColumnOrName | number, b?: ColumnOrName): Column {
+  if (b === undefined) return fn("ln", a as ColumnOrName);
+  return new Column(E.call("log", [toExpr(a), c(b)]));
+}
 export const log10 = (x: ColumnOrName) => fn("log10", x);
 export const log2 = (x: ColumnOrName) => fn("log2", x);
 export const pow = (a: ColumnOrName, b: ColumnOrValue) => new Column(E.call("power", [c(a), toExpr(b)]));
@@ -229,8 +244,12 @@ export const fromJson = (x: ColumnOrName, schema: string) =>
   new Column(E.call("from_json", [c(x), toExpr(schema)]));
 export const getJsonObject = (x: ColumnOrName, path: string) =>
   new Column(E.call("get_json_object", [c(x), toExpr(path)]));
-/** Applies a JS-built lambda to each array element: `transform("xs", (x) => x.plus(1))`. */
-export const transform = (x: ColumnOrName, f: (x: Column) => Column) =>
-  new Column(E.call("transform", [c(x), E.lambda(f(new Column(E.lambdaVariable("x_0"))).expr, ["x_0"])]));
-export const filter = (x: ColumnOrName, f: (x: Column) => Column) =>
-  new Column(E.call("filter", [c(x), E.lambda(f(new Column(E.lambdaVariable("x_0"))).expr, ["x_0"])]));
+/**
+ * Applies a JS-built lambda to each array element: `transform("xs", (x) => x.plus(1))`; a
+ * two-parameter lambda also gets the element's 0-based index (SQL `transform(expr, func)`).
+ */
+export const transform = (x: ColumnOrName, f: LambdaFunction) =>
+  new Column(E.call("transform", [c(x), lambdaArg(f)]));
+/** The elements for which the lambda is true; a two-parameter lambda also gets the index (SQL `filter`). */
+export const filter = (x: ColumnOrName, f: LambdaFunction) =>
+  new Column(E.call("filter", [c(x), lambdaArg(f)]));
