@@ -5,8 +5,9 @@ import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
 import { liveState } from "../../cluster/state.js";
 import { resolvePath } from "../../compile/read.js";
 import { KindlingError } from "../../errors.js";
+import { fanOut, LiveRun } from "../../metrics/live-run.js";
 import { PUSHGATEWAY_ENV } from "../../metrics/names.js";
-import { pushAfterRun } from "../../metrics/push.js";
+import { pushAfterRun, pushgatewayUrl } from "../../metrics/push.js";
 import { type ReportFormat, writeReports } from "../../report/index.js";
 import { isS3Path, outputS3Client, parseS3 } from "../../run/publish-s3.js";
 import { type RunResult, runPipeline } from "../../run/runner.js";
@@ -35,14 +36,26 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once("SIGINT", onSigint);
+    const ui =
+      sparkUiFor(opts) ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
+    // Live figures every 2 s while the run works; stopped before the final push below.
+    const gateway = pushgatewayUrl(opts.pushgateway);
+    const live = gateway
+      ? new LiveRun({
+          pushgateway: gateway,
+          ...(ui ? { sparkUi: ui } : {}),
+          warn: (l) => process.stderr.write(`${l}\n`),
+        })
+      : undefined;
     try {
       result = await runPipeline(spark, loaded, {
-        onProgress: progressPrinter(!opts.json),
+        onProgress: fanOut(progressPrinter(!opts.json), (e) => live?.onEvent(e)),
         signal: ac.signal,
         ...(sparkUiFor(opts) ? { sparkUi: sparkUiFor(opts)! } : {}),
       });
     } finally {
       process.off("SIGINT", onSigint);
+      await live?.stop();
     }
   } finally {
     await spark.stop();
