@@ -48,6 +48,7 @@ export class LiveRun {
   private stopped = false;
   private wake: (() => void) | undefined;
   private lastWarning = "";
+  private reading: Promise<void> | undefined;
 
   constructor(private readonly options: LiveRunOptions = {}) {
     this.registry = options.target?.registry ?? new Registry();
@@ -113,6 +114,7 @@ export class LiveRun {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    // A Spark UI read still in flight only updates figures nobody pushes any more: not awaited.
   }
 
   private async run(): Promise<void> {
@@ -129,22 +131,23 @@ export class LiveRun {
     }
   }
 
-  /** Reads the Spark UI (if any), updates the registry and pushes (if a Pushgateway is set). */
+  /**
+   * Updates the registry from the figures as they are now and pushes them (if a Pushgateway is
+   * set). The Spark UI is read in the background: a busy driver's REST API can take seconds, and
+   * the progress figures should not wait for it (records read arrive with the next push).
+   */
   async tick(): Promise<void> {
     const f = this.figures;
     if (!f) return;
-    if (this.options.sparkUi) {
-      const stats = await sparkRunStats(this.options.sparkUi, this.runTag, f.startedAt);
-      if (stats) {
-        f.applicationId = stats.applicationId;
-        f.rowsIn = stats.stages.reduce((a, s) => a + s.inputRecords, 0);
-      }
+    if (this.options.sparkUi && !this.reading) {
+      this.reading = this.readSparkUi(this.options.sparkUi, f).finally(() => {
+        this.reading = undefined;
+      });
     }
-    if (this.stopped) return;
     this.metrics.reset();
     this.metrics.observeLive(f);
     const url = this.options.pushgateway;
-    if (!url) return;
+    if (!url || this.stopped) return;
     const gateway = new Pushgateway(url.replace(/\/+$/, ""), { timeout: 5000 }, this.registry);
     try {
       await gateway.push({
@@ -156,6 +159,14 @@ export class LiveRun {
       if (line !== this.lastWarning) this.options.warn?.(line);
       this.lastWarning = line;
     }
+  }
+
+  /** Records read so far by the run's stages, and the application id, from the Spark UI. */
+  private async readSparkUi(ui: string, f: LiveRunFigures): Promise<void> {
+    const stats = await sparkRunStats(ui, this.runTag, f.startedAt);
+    if (!stats) return;
+    f.applicationId = stats.applicationId;
+    f.rowsIn = stats.stages.reduce((a, s) => a + s.inputRecords, 0);
   }
 }
 
