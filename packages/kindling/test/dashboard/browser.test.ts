@@ -148,7 +148,8 @@ beforeAll(async () => {
     workers: 2,
     coresPerWorker: 1,
     memoryPerWorker: "512m",
-    conf: { ...metrics.conf, "spark.sql.shuffle.partitions": "4" },
+    // One orders file per task (files are ~0.4 MB): rows read grow task by task, not in 4 jumps.
+    conf: { ...metrics.conf, "spark.sql.shuffle.partitions": "4", "spark.sql.files.maxPartitionBytes": "1m" },
   });
   await stack.addSpark({ uiUrl: cluster.connectUiUrl, executorJmx: metrics.executorJmx });
   server = await startDashboardServer({
@@ -157,8 +158,7 @@ beforeAll(async () => {
     scrapeIntervalSeconds: 1,
     reportDirs: [join(outDirs.slow, "reports"), join(outDirs.small, "reports")],
   });
-  // One orders file per task: many small tasks make the rows read grow step by step.
-  await generate({ outDir: join(work, "slow", "raw"), rows: 240_000, files: 48, seed: 5 });
+  await generate({ outDir: join(work, "slow", "raw"), rows: 120_000, files: 24, seed: 5 });
   await generate({ outDir: join(work, "small", "raw"), rows: 4_000, files: 2, seed: 9 });
   context = await chromium.launchPersistentContext(join(work, "chromium-profile"), {
     executablePath: "/usr/bin/chromium",
@@ -189,7 +189,8 @@ afterAll(async () => {
 describe("the web dashboard in Chromium", () => {
   it("shows a run in progress on the Runs page: current step, rows read growing, at most 5 s behind Spark", async () => {
     const run = kindlingRun(join(work, "slow"), outDirs.slow);
-    const page = await openPage("/runs?from=now-30m&to=now&refresh=");
+    // Auto-refresh on: the page must notice the run start (while one is live it asks every 2 s).
+    const page = await openPage("/runs?from=now-30m&to=now&refresh=5s");
     const card = page.locator("[data-live-run]").first();
     await card.waitFor({ timeout: 300_000 });
     const runId = (await card.getAttribute("data-live-run"))!;
@@ -213,7 +214,8 @@ describe("the web dashboard in Chromium", () => {
       return { at: Date.now(), rows, step };
     };
     let screenshot = false;
-    while (looks.length < 10 && run.child.exitCode === null) {
+    // A look every ~1.5 s for as long as the run is live (at least 10 are needed).
+    while (run.child.exitCode === null) {
       await new Promise((r) => setTimeout(r, 1500));
       if (!(await card.isVisible())) break;
       const look = await read().catch(() => undefined);
@@ -240,7 +242,7 @@ describe("the web dashboard in Chromium", () => {
     );
 
     expect(runs.slow.status).toBe("succeeded");
-    expect(looks.length, "looks at the live card while the run worked").toBe(10);
+    expect(looks.length, "looks at the live card while the run worked").toBeGreaterThanOrEqual(10);
     expect(
       looks.some((l) => /writing \w+/.test(l.step)),
       "current step shown",
@@ -249,7 +251,7 @@ describe("the web dashboard in Chromium", () => {
     expect(grew, `rows read grew between two looks: ${looks.map((l) => l.rows).join(", ")}`).toBe(true);
     expect(median).toBeLessThanOrEqual(5000);
     await page.close();
-  }, 900_000);
+  }, 1_800_000);
 
   it("draws at least one series in every panel after a run", async () => {
     runs.small = await kindlingRun(join(work, "small"), outDirs.small).done;
@@ -277,7 +279,14 @@ describe("the web dashboard in Chromium", () => {
     const charts = await page.$$eval("section.panel-timeseries", (els) =>
       els.map((e) => [e.querySelectorAll("canvas").length, e.querySelectorAll(".u-legend .u-series").length]),
     );
-    expect(charts.length).toBe(6);
+    expect(charts.length).toBe(
+      ids.filter(
+        (id) =>
+          webDashboard()
+            .rows.flatMap((r) => r.panels)
+            .find((p) => p.id === id)?.type === "timeseries",
+      ).length,
+    );
     for (const [canvas, legend] of charts) {
       expect(canvas).toBeGreaterThanOrEqual(1);
       expect(legend).toBeGreaterThanOrEqual(2); // the time column and ≥ 1 series
