@@ -33,9 +33,16 @@ function seconds(v: number): string {
   return `${round(v / 3600)} h`;
 }
 
-/** A value in a Grafana unit: `s`, `bytes`, `Bps`, `ops`, `percentunit`, `short`. */
+/** Grafana's custom unit `suffix:<text>`: the text, or undefined for another unit. */
+function suffix(unit: string): string | undefined {
+  return unit.startsWith("suffix:") ? unit.slice(7).trim() : undefined;
+}
+
+/** A value in a Grafana unit: `s`, `bytes`, `Bps`, `ops`, `percentunit`, `short`, `suffix:<text>`. */
 export function formatValue(v: number | null | undefined, unit: string): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
+  const text = suffix(unit);
+  if (text) return `${short(v)} ${text}`;
   switch (unit) {
     case "s":
       return seconds(v);
@@ -55,13 +62,15 @@ export function formatValue(v: number | null | undefined, unit: string): string 
 /** The y axis label of a unit. */
 export function axisLabel(unit: string): string {
   return (
+    suffix(unit) ??
     {
       s: "seconds",
       bytes: "bytes",
       Bps: "bytes per second",
       ops: "per second",
       percentunit: "share of time",
-    }[unit] ?? ""
+    }[unit] ??
+    ""
   );
 }
 

@@ -35,6 +35,7 @@ export interface PanelSpec {
   title: string;
   description: string;
   type: "timeseries" | "stat" | "bargauge" | "table";
+  /** Grafana unit id (`s`, `bytes`, `Bps`, `ops`, `percentunit`, `short`) or `suffix: <text>`. */
   unit: string;
   queries: Query[];
   /** Width in grid columns (of 24). Default 8. */
@@ -97,7 +98,7 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
         description:
           "CPU used by each executor JVM (cores), from the JMX exporter agent, and the part spent running tasks (Spark's executor cpuTime).",
         type: "timeseries",
-        unit: "short",
+        unit: "suffix: cores",
         queries: [
           {
             expr: `sum by (${LABELS.executor}) (rate(process_cpu_seconds_total{${JVM}}[$__rate_interval]))`,
@@ -239,7 +240,7 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
         description:
           "Rows read per second of the run's wall time, and rows written per second for each output.",
         type: "bargauge",
-        unit: "short",
+        unit: "suffix: rows/s",
         queries: [
           { expr: `${k("run_throughput_rows_per_second")}{${KINDLING}}`, legend: "run {{run_id}}" },
           { expr: `${k("output_throughput_rows_per_second")}{${KINDLING}}`, legend: "{{output}}" },

@@ -32,11 +32,6 @@ export function rateInterval(stepSeconds: number, scrapeIntervalSeconds: number)
   return `${Math.ceil(Math.max(4 * scrapeIntervalSeconds, stepSeconds + scrapeIntervalSeconds))}s`;
 }
 
-/** A variable value as a regex that matches exactly that value (Grafana's regex escaping). */
-export function exactValue(value: string): string {
-  return value.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-}
-
 /** Splits `label_values(<selector>, <label>)` into its selector and label; undefined otherwise. */
 export function parseLabelValues(query: string): { selector: string; label: string } | undefined {
   const m = /^label_values\((.*), (\w+)\)$/.exec(query);
