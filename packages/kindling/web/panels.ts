@@ -152,7 +152,7 @@ function drawTimeSeries(
       {
         stroke: "#555",
         label: axisLabel(panel.unit),
-        size: 72,
+        size: 86,
         values: (_u, vals) => vals.map((v) => fmt(v)),
       },
     ],
