@@ -3,8 +3,11 @@
  * `/metrics` (a real HTTP server): current action, actions, stages and tasks done, bytes read,
  * rows written so far; the finished run's figures replace them.
  */
+
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fanOut } from "../../src/metrics/live-run.js";
+import { fanOut, LiveRun } from "../../src/metrics/live-run.js";
+import { startPrometheus } from "../../src/metrics/prometheus.js";
 import { processMetrics, serveMetrics } from "../../src/metrics/serve.js";
 import type { RunEvent, RunResult } from "../../src/run/runner.js";
 
@@ -86,6 +89,44 @@ describe("live run figures", () => {
       await server.close();
     }
   });
+
+  it("pushes live figures to a real Pushgateway, and a new stack's Pushgateway starts without them", async () => {
+    const runId = `live-${process.pid}`;
+    const first = await startPrometheus({ scrapeIntervalSeconds: 1 });
+    try {
+      const live = new LiveRun({ pushgateway: first.pushgatewayUrl, intervalMs: 200, instance: "test" });
+      live.onEvent({
+        type: "start",
+        runId,
+        runTag: `kindling-run-${runId}`,
+        pipeline: "p",
+        startedAt: new Date().toISOString(),
+      });
+      live.onEvent({ type: "action", name: "daily", index: 1, total: 1 });
+      // The loop pushes every 200 ms: the figures with the current action arrive by themselves.
+      let text = "";
+      const deadline = Date.now() + 30_000;
+      while (value(text, "kindling_run_current_action", { run_id: runId, action: "daily" }) !== 1) {
+        expect(Date.now(), `live push not seen:\n${text}`).toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 200));
+        text = await (await fetch(`${first.pushgatewayUrl}/metrics`)).text();
+      }
+      await live.stop();
+      expect(value(text, "kindling_run_active", { run_id: runId, instance: "test" })).toBe(1);
+      expect(value(text, "kindling_run_actions_total", { run_id: runId })).toBe(1);
+    } finally {
+      await first.stop();
+      rmSync(first.dir, { recursive: true, force: true });
+    }
+    const second = await startPrometheus({ scrapeIntervalSeconds: 1 });
+    try {
+      const text = await (await fetch(`${second.pushgatewayUrl}/metrics`)).text();
+      expect(text).not.toContain(runId);
+    } finally {
+      await second.stop();
+      rmSync(second.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it("hands every event to every handler, in order", () => {
     const seen: string[] = [];
