@@ -18,8 +18,8 @@ interface Config extends WebDashboard {
   prometheus: string;
 }
 
-/** While a run is live the Runs page asks every 2 s, whatever the auto-refresh says (≤ 5 s old). */
-const LIVE_POLL_MS = 2000;
+/** While a run is live the Runs page asks every second, whatever the auto-refresh says (≤ 5 s old). */
+const LIVE_POLL_MS = 1000;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,

@@ -22,7 +22,10 @@ export interface LiveRunOptions {
   target?: { registry: Registry; metrics: RunMetrics };
   /** Spark UI base URL: records read so far and the application id come from its REST API. */
   sparkUi?: string;
-  /** Push (and Spark UI poll) period. Default 2000 ms: with a 1–2 s scrape, figures ≤ 5 s old. */
+  /**
+   * Push period. Default 1000 ms: the 5 s budget from Spark to the page is this, plus a scrape
+   * interval, plus the Runs page's own 1 s poll, plus the Spark UI's answer time.
+   */
   intervalMs?: number;
   /** Grouping key `instance` (default: this host's name, as the final push). */
   instance?: string;
@@ -118,7 +121,7 @@ export class LiveRun {
   }
 
   private async run(): Promise<void> {
-    const interval = this.options.intervalMs ?? 2000;
+    const interval = this.options.intervalMs ?? 1000;
     while (!this.stopped) {
       await this.tick();
       await new Promise<void>((resolve) => {

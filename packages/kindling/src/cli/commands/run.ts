@@ -38,7 +38,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     process.once("SIGINT", onSigint);
     const ui =
       sparkUiFor(opts) ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
-    // Live figures every 2 s while the run works; stopped before the final push below.
+    // Live figures every second while the run works; stopped before the final push below.
     const gateway = pushgatewayUrl(opts.pushgateway);
     const live = gateway
       ? new LiveRun({
