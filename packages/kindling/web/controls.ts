@@ -62,6 +62,10 @@ export async function variableOptions(
 export interface ControlsHandlers {
   onChange(next: ViewState): void;
   onRefreshNow(): void;
+  /** The user opened the custom range inputs (kept open when the bar is drawn again). */
+  onCustomOpen(): void;
+  /** Whether the custom range inputs are open. */
+  customOpen: boolean;
 }
 
 /** Renders the bar into `root` for `state`; every change calls `onChange` with the new state. */
@@ -72,6 +76,10 @@ export function renderControls(
   state: ViewState,
   handlers: ControlsHandlers,
 ): void {
+  // Drawn again while the user types a custom range: keep what was typed.
+  const typed = handlers.customOpen
+    ? [...root.querySelectorAll<HTMLInputElement>(".custom-range input")].map((i) => i.value)
+    : [];
   root.replaceChildren();
   for (const v of variables) {
     const { wrap, select: s } = select(
@@ -103,8 +111,8 @@ export function renderControls(
   const now = Date.now();
   const fromInput = el("input", { type: "datetime-local", name: "from" });
   const toInput = el("input", { type: "datetime-local", name: "to" });
-  fromInput.value = toLocal(resolveTime(state.from, now) * 1000);
-  toInput.value = toLocal(resolveTime(state.to, now) * 1000);
+  fromInput.value = typed[0] || toLocal(resolveTime(state.from, now) * 1000);
+  toInput.value = typed[1] || toLocal(resolveTime(state.to, now) * 1000);
   const apply = el("button", { type: "button" }, "Apply");
   apply.addEventListener("click", () => {
     const from = new Date(fromInput.value).getTime();
@@ -113,10 +121,13 @@ export function renderControls(
       handlers.onChange({ ...state, from: String(from), to: String(to) });
   });
   customBox.append(fromInput, " to ", toInput, apply);
-  customBox.hidden = !custom;
+  customBox.hidden = !custom && !handlers.customOpen;
+  if (handlers.customOpen) range.value = "custom";
   range.addEventListener("change", () => {
-    if (range.value === "custom") customBox.hidden = false;
-    else handlers.onChange({ ...state, from: range.value, to: "now" });
+    if (range.value === "custom") {
+      customBox.hidden = false;
+      handlers.onCustomOpen();
+    } else handlers.onChange({ ...state, from: range.value, to: "now" });
   });
   root.append(customBox);
   const { wrap: refreshWrap, select: refresh } = select("refresh", "Auto-refresh", REFRESHES, state.refresh);

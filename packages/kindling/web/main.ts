@@ -56,9 +56,11 @@ async function main(): Promise<void> {
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
+  let customOpen = false;
 
   const setState = (next: ViewState) => {
     state = next;
+    customOpen = false;
     history.replaceState(null, "", location.pathname + writeState(state));
     for (const a of nav.querySelectorAll("a")) a.href = a.pathname + writeState(state);
     void refresh(true);
@@ -91,12 +93,17 @@ async function main(): Promise<void> {
     try {
       const start = resolveTime(state.from, now);
       const end = resolveTime(state.to, now);
-      if (controlsToo || !runsPage) {
+      // Variable options follow the time range (Grafana's "on time range change"), not every refresh.
+      if (controlsToo) {
         const options = await variableOptions(config.variables, state, now);
         if (mine !== generation) return;
         renderControls(controls, config.variables, options, state, {
           onChange: setState,
           onRefreshNow: () => void refresh(true),
+          onCustomOpen: () => {
+            customOpen = true;
+          },
+          customOpen,
         });
       }
       const filter = { namespace: state.vars.namespace, application: state.vars.application };
