@@ -1,15 +1,15 @@
 /**
  * Pipeline benchmark: the example pipeline (Kindling's runner) beside the same job written by
- * hand in Spark SQL, alternating on one Spark server over the same generated input.
+ * hand in Spark SQL and the Spark floor (read the raw orders, write Parquet: see
+ * pipeline-floor.ts), alternating on one Spark server over the same generated input.
  */
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { loadPipeline, runPipeline, ensureDataset as sharedEnsureDataset } from "@kindling/kindling";
 import type { SparkSession } from "@kindling/spark-connect";
-import { ensureDataset as sharedEnsureDataset } from "../packages/kindling/src/datagen/index.js";
-import { runPipeline } from "../packages/kindling/src/run/runner.js";
-import { loadPipeline } from "../packages/kindling/src/spec/index.js";
 import type { CaseResult } from "./client.js";
+import { sparkFloor } from "./pipeline-floor.js";
 import { handWrittenSql } from "./pipeline-sql.js";
 import { median } from "./stats.js";
 
@@ -38,6 +38,7 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
   const cores = cpus().length;
   const kindling: number[] = [];
   const sql: number[] = [];
+  const floor: number[] = [];
   const loaded = await loadPipeline("pipelines/example.yaml", {
     set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
     env: {},
@@ -45,6 +46,7 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
   // A discarded warm-up round for both (cold JVM: JIT, file listing), as in runPaired.
   await runPipeline(spark, loaded);
   await handWrittenSql(spark, dir, join(dir, "out-sql"));
+  await sparkFloor(spark, dir, join(dir, "out-floor"));
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
     const r = await runPipeline(spark, loaded);
@@ -53,12 +55,17 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
     t = performance.now();
     await handWrittenSql(spark, dir, join(dir, "out-sql"));
     sql.push(performance.now() - t);
+    t = performance.now();
+    await sparkFloor(spark, dir, join(dir, "out-floor"));
+    floor.push(performance.now() - t);
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     console.log(
-      `  round ${i + 1}: kindling ${(kindling[i]! / 1000).toFixed(1)} s, hand-written SQL ${(sql[i]! / 1000).toFixed(1)} s`,
+      `  round ${i + 1}: kindling ${s(kindling[i]!)}, hand-written SQL ${s(sql[i]!)}, Spark floor ${s(floor[i]!)}`,
     );
   }
   const mk = median(kindling);
   const ms = median(sql);
+  const mf = median(floor);
   const node = Math.round(process.resourceUsage().maxRSS / 1024);
   const jvm = jvmPeakRssMb(spark.localServer?.pid);
   return [
@@ -70,6 +77,7 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
       extra: {
         inputMB: Math.round(mb),
         mbPerSecPerCore: +(mb / (mk / 1000) / cores).toFixed(2),
+        ratioToFloor: +(mk / mf).toFixed(3),
         nodePeakRssMB: node,
         jvmPeakRssMB: jvm,
       },
@@ -82,7 +90,15 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
       extra: {
         mbPerSecPerCore: +(mb / (ms / 1000) / cores).toFixed(2),
         ratioKindlingToSql: +(mk / ms).toFixed(3),
+        ratioToFloor: +(ms / mf).toFixed(3),
       },
+    },
+    {
+      name: `Spark floor (read the orders CSV, write Parquet), ${size} input`,
+      unit: "ms",
+      runs: floor,
+      median: mf,
+      extra: { mbPerSecPerCore: +(mb / (mf / 1000) / cores).toFixed(2) },
     },
   ];
 }

@@ -10,10 +10,8 @@
  * runs and for the hand-written job alike (to compare tunings).
  */
 import { join } from "node:path";
+import { loadPipeline, runPipeline, type StageStats, sparkRunStats } from "@kindling/kindling";
 import { SparkSession } from "@kindling/spark-connect";
-import { runPipeline } from "../packages/kindling/src/run/runner.js";
-import { type StageStats, sparkRunStats } from "../packages/kindling/src/run/spark-ui.js";
-import { loadPipeline } from "../packages/kindling/src/spec/index.js";
 import { ensureDataset } from "./pipeline.js";
 import { handWrittenSql } from "./pipeline-sql.js";
 

@@ -148,7 +148,7 @@ file and \`results/latest.svg\`. No timing is asserted anywhere.
 
 Environment: \`BENCH_CASES\` (default \`client,pipeline,pyspark\`; drop \`pyspark\` for Kindling
 only), \`BENCH_RUNS\` (5), \`BENCH_BIG_RUNS\` (3, the 10M-row cases), \`BENCH_BIG_ROWS\`
-(10000000), \`BENCH_PIPELINE_SIZE\` (\`1GB,5GB\`: comma-separated input sizes, each generated once
+(10000000), \`BENCH_PIPELINE_SIZE\` (\`10MB,1GB,5GB\`: comma-separated input sizes, each generated once
 under \`data/bench-<size>\`; on 2 cores the 5 GB rounds take hours), \`BENCH_PIPELINE_RUNS\` (5),
 \`BENCH_PIPELINE_WARMUP\` (1 discarded round per client before them). \`BENCH_ONLY\` (e.g.
 \`arrow1M,select1\`) runs only the named client cases. \`KINDLING_DRIVER_MEMORY\` (6g) sizes the

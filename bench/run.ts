@@ -7,7 +7,7 @@
  * cases run alternately for Kindling and for PySpark's Connect client on the same server
  * (bench/compare.ts); the venv is made by bench/pyspark/setup.sh, and if it cannot be made the
  * cases run for Kindling only. BENCH_RUNS (5), BENCH_BIG_RUNS (3, 10M-row cases), BENCH_BIG_ROWS
- * (10000000), BENCH_PIPELINE_SIZE (1GB,5GB), BENCH_PIPELINE_RUNS (5), BENCH_PIPELINE_WARMUP (1
+ * (10000000), BENCH_PIPELINE_SIZE (10MB,1GB,5GB), BENCH_PIPELINE_RUNS (5), BENCH_PIPELINE_WARMUP (1
  * discarded round per client before them).
  * BENCH_ONLY=key,… runs only the named client cases (coldStart, stream, select1, arrow1M,
  * collect1M, arrowBig, collectBig, countCsv, withColumn200), e.g. to profile one of them.
@@ -30,7 +30,7 @@ const BIG_ROWS = env("BENCH_BIG_ROWS", 10_000_000);
 const PIPELINE_RUNS = env("BENCH_PIPELINE_RUNS", 5);
 const PIPELINE_WARMUP = env("BENCH_PIPELINE_WARMUP", 1);
 // Comma-separated sizes; each is generated once into data/bench-<size> and then reused.
-const PIPELINE_SIZES = (process.env.BENCH_PIPELINE_SIZE ?? "1GB,5GB").split(",").map((x) => x.trim());
+const PIPELINE_SIZES = (process.env.BENCH_PIPELINE_SIZE ?? "10MB,1GB,5GB").split(",").map((x) => x.trim());
 
 const results: (CaseResult | ComparedResult)[] = [];
 const show = (ms: number) => `${ms.toFixed(1)} ms`;

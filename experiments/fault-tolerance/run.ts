@@ -6,10 +6,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { killExecutor } from "../../packages/kindling/src/cluster/index.js";
-import { executors, stages } from "../../packages/kindling/src/cluster/rest.js";
-import { runPipeline } from "../../packages/kindling/src/run/runner.js";
-import { loadPipeline } from "../../packages/kindling/src/spec/index.js";
+import {
+  sparkExecutors as executors,
+  killExecutor,
+  loadPipeline,
+  runPipeline,
+  sparkStages as stages,
+} from "@kindling/kindling";
 import { checksum, clusterSession, dataset, root } from "../lib/common.js";
 
 const { values } = parseArgs({ options: { size: { type: "string", default: "200MB" } } });

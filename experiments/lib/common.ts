@@ -1,9 +1,7 @@
 /** Shared helpers of the experiments: datasets, a cluster session, checksums, a bar chart. */
 import { join } from "node:path";
+import { ensureDataset, outputChecksum, startCluster } from "@kindling/kindling";
 import { SparkSession } from "@kindling/spark-connect";
-import { startCluster } from "../../packages/kindling/src/cluster/index.js";
-import { ensureDataset } from "../../packages/kindling/src/datagen/index.js";
-import { outputChecksum } from "../../packages/kindling/src/run/checksum.js";
 
 export const root = join(import.meta.dirname, "..", "..");
 

@@ -6,8 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { runPipeline } from "../../packages/kindling/src/run/runner.js";
-import { loadPipeline } from "../../packages/kindling/src/spec/index.js";
+import { loadPipeline, runPipeline } from "@kindling/kindling";
 import { barChartSvg, clusterSession, dataset, root } from "../lib/common.js";
 
 const { values } = parseArgs({

@@ -61,6 +61,10 @@ cleanup() {
     echo "images: stopping the dockerd this script started (pid $started_dockerd)"
     kill "$started_dockerd" 2>/dev/null || true
     for _ in $(seq 30); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 1; done
+    # dockerd bind-mounts its default network namespace and leaves the mount behind when stopped.
+    if mountpoint -q /run/docker/netns/default 2>/dev/null && ! pgrep -x dockerd >/dev/null; then
+      umount /run/docker/netns/default 2>/dev/null && echo "images: unmounted /run/docker/netns/default (left by that dockerd)"
+    fi
   fi
 }
 trap cleanup EXIT
@@ -110,11 +114,11 @@ context() {
   cp "$here/$name/Dockerfile" "$ctx/"
   case "$name" in
     pause | coredns)
-      bash "$here/../k8s/build.sh" "$name" | sed 's/^/      /'
+      bash "$here/../k8s/build.sh" "$name" | sed -u 's/^/      /'
       cp "$K8S_BIN/$name" "$ctx/"
       ;;
     s3-store)
-      bash "$repo/infra/storage/build.sh" | sed 's/^/      /'
+      bash "$repo/infra/storage/build.sh" | sed -u 's/^/      /'
       cp "$(bash "$repo/infra/storage/build.sh" --print)" "$ctx/weed"
       mkdir -p "$ctx/tmp"
       ;;

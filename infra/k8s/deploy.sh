@@ -16,17 +16,17 @@ source "$here/lib.sh"
 
 is_running kube-apiserver || die "the local cluster is not running: kindling k8s up"
 total=$SECONDS
-echo "[1/3] images (infra/images/build.sh; cached in $IMAGE_CACHE)"
-bash "$repo/infra/images/build.sh" spark kindling s3-store prometheus | sed 's/^/      /'
-bash "$here/load-images.sh" "$IMAGE_CACHE"/{spark-*,kindling,s3-store,prometheus}.tar | sed 's/^/      /'
+phase "[1/3] images (infra/images/build.sh; cached in $IMAGE_CACHE)"
+bash "$repo/infra/images/build.sh" spark kindling s3-store prometheus | indent
+bash "$here/load-images.sh" "$IMAGE_CACHE"/{spark-*,kindling,s3-store,prometheus}.tar | indent
 
-echo "[2/3] kubectl apply -k k8s/overlays/local"
-kctl apply -k "$repo/k8s/overlays/local" | sed 's/^/      /'
+phase "[2/3] kubectl apply -k k8s/overlays/local"
+kctl apply -k "$repo/k8s/overlays/local" | indent
 
-echo "[3/3] waiting for the platform"
-kctl -n kindling rollout status statefulset/s3-store --timeout=300s | sed 's/^/      /'
+phase "[3/3] waiting for the platform"
+kctl -n kindling rollout status statefulset/s3-store --timeout=300s | indent
 for d in spark-connect prometheus pushgateway dashboard; do
-  kctl -n kindling rollout status "deployment/$d" --timeout=300s | sed 's/^/      /'
+  kctl -n kindling rollout status "deployment/$d" --timeout=300s | indent
 done
 want="$(sed -n 's/^spark.executor.instances=//p' "$repo/k8s/overlays/local/executors.properties")"
 executors() {
@@ -34,6 +34,7 @@ executors() {
 }
 wait_for executors 300 executors || die "the driver did not get $want executor pods running (kubectl -n kindling logs deploy/spark-connect)"
 echo "      $want executor pod(s) running"
+phase_summary "$K8S_STATE/logs/phase-times.txt" "kindling k8s deploy: phase times" $((SECONDS - total))
 cat <<MSG
 Kindling is deployed in namespace kindling ($((SECONDS - total)) s). Next:
   kubectl apply -k k8s/overlays/local/jobs -l app.kubernetes.io/name=data-load   # the dataset, once

@@ -138,6 +138,11 @@ if $purge; then
   echo "  purged $K8S_STATE (credentials, etcd data, images)"
 fi
 
+# A dockerd stopped after an image build leaves its namespace mount; with no dockerd left, it is ours.
+if mountpoint -q /run/docker/netns/default 2>/dev/null && ! pgrep -x dockerd >/dev/null; then
+  umount /run/docker/netns/default 2>/dev/null && echo "  unmounted /run/docker/netns/default (left by the image build's dockerd)"
+fi
+
 # Look for leftovers: this is what `down` promises.
 left=()
 [[ -n "$(our_pids)" ]] && left+=("processes: $(our_pids | tr '\n' ' ')")
@@ -145,6 +150,9 @@ mounts="$(findmnt -rn -o TARGET | grep -cE "^($K8S_STATE|$K8S_RUN)" || true)"
 ((mounts > 0)) && left+=("$mounts mount(s) under $K8S_STATE")
 ip link show "$CNI_BRIDGE" >/dev/null 2>&1 && left+=("interface $CNI_BRIDGE")
 ls /run/netns/cni-* >/dev/null 2>&1 && left+=("network namespaces /run/netns/cni-*")
+if mountpoint -q /run/docker/netns/default 2>/dev/null && ! pgrep -x dockerd >/dev/null; then
+  left+=("mount /run/docker/netns/default (umount it: no dockerd uses it)")
+fi
 rules="$({ iptables-save; ip6tables-save; } 2>/dev/null | grep -cE 'KUBE-|CNI-|kindling' || true)"
 ((rules > 0)) && left+=("$rules iptables line(s) mentioning KUBE-/CNI-/kindling")
 if ((${#left[@]})); then

@@ -65,3 +65,33 @@ wait_for() {
   done
   return 0
 }
+
+# Indents a child's output line by line. `sed -u`: a plain sed block-buffers when its output is a
+# pipe or a file, so a log (CI, `| tee`) saw nothing for half an hour during a cold build.
+indent() { sed -u 's/^/      /'; }
+
+# Phases with a start line, an end line and a duration, whether or not stdout is a terminal.
+# `phase NAME` ends the running phase (if any) and starts NAME; `phase_summary FILE` ends the last
+# one and prints the table of phase times (also written to FILE).
+PHASE_NAME="" PHASE_T0=0 PHASE_ROWS=()
+phase_end() {
+  [[ -n "$PHASE_NAME" ]] || return 0
+  local d=$((SECONDS - PHASE_T0))
+  printf '[%s] done  %s (%d s)\n' "$(date -u +%H:%M:%S)" "$PHASE_NAME" "$d"
+  PHASE_ROWS+=("$(printf '%-58s %6d s' "$PHASE_NAME" "$d")")
+  PHASE_NAME=""
+}
+phase() {
+  phase_end
+  PHASE_NAME="$1" PHASE_T0=$SECONDS
+  printf '[%s] start %s\n' "$(date -u +%H:%M:%S)" "$1"
+}
+phase_summary() {
+  local file="$1" title="$2" total="$3"
+  phase_end
+  {
+    echo "$title ($(date -u +%FT%TZ))"
+    printf '%s\n' "${PHASE_ROWS[@]}"
+    printf '%-58s %6d s\n' "total" "$total"
+  } | tee -a "$file"
+}

@@ -24,6 +24,6 @@ if [ ! -x "$dir/venv/bin/python" ] || ! "$dir/venv/bin/python" -c "import kubefl
     "kubeflow-spark-api==$SPARK_OPERATOR_API_VERSION" >&2
 fi
 rm -rf "$dir/crds"
-"$dir/venv/bin/python" "$here/spark-operator-crds.py" "$dir/crds" | sed 's/^/spark-operator-crds: /' >&2
+"$dir/venv/bin/python" "$here/spark-operator-crds.py" "$dir/crds" | sed -u 's/^/spark-operator-crds: /' >&2
 touch "$dir/crds/.ready-$script_sum"
 echo "$dir/crds"

@@ -12,6 +12,14 @@ source "$here/versions.env"
 source "$here/lib.sh"
 
 up=0 down=0
+any_running=false
+for name in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy; do
+  is_running "$name" && any_running=true
+done
+if ! $any_running; then
+  echo "Local Kubernetes $K8S_VERSION: not running (start it with: kindling k8s up)"
+  exit 1
+fi
 echo "Kubernetes $K8S_VERSION (local, built from upstream); state $K8S_STATE"
 for name in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy; do
   if is_running "$name"; then
@@ -22,10 +30,6 @@ for name in etcd kube-apiserver kube-controller-manager kube-scheduler container
     down=$((down + 1))
   fi
 done
-if ((up == 0)); then
-  echo "The cluster is not running; start it with: kindling k8s up"
-  exit 1
-fi
 if is_running kube-apiserver; then
   echo
   kctl get nodes -o wide 2>&1 | sed 's/^/  /' || true
@@ -33,5 +37,5 @@ if is_running kube-apiserver; then
   kctl get pods -A -o wide 2>&1 | sed 's/^/  /' || true
 fi
 echo
-echo "  export KUBECONFIG=$ADMIN_KUBECONFIG PATH=$K8S_BIN:\$PATH"
+echo '  eval "$(kindling k8s env)"   # KUBECONFIG and PATH for kubectl in this shell'
 ((down == 0))

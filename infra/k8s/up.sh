@@ -16,13 +16,18 @@ source "$here/versions.env"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-((EUID == 0)) || die "the local cluster needs root (containerd, kubelet and iptables)"
-for tool in iptables ip openssl conntrack; do
-  command -v "$tool" >/dev/null || die "'$tool' is missing: apt-get install -y iptables iproute2 openssl conntrack"
+# Every prerequisite is checked before anything starts; all missing ones are named at once.
+prereq_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --install-prereqs) prereq_args+=(--install) ;;
+    *) die "up.sh: unknown argument '$arg' (only --install-prereqs)" ;;
+  esac
 done
+bash "$here/prereqs.sh" "${prereq_args[@]}" || exit 1
 
 total=$SECONDS
-step() { printf '[%s] %s\n' "$1" "$2"; }
+step() { phase "[$1] $2"; }
 PKI="$K8S_STATE/pki"
 RUNDIR="$K8S_STATE/run"
 LOGS="$K8S_STATE/logs"
@@ -30,7 +35,7 @@ CONF="$K8S_STATE/config"
 mkdir -p "$PKI" "$RUNDIR" "$LOGS" "$CONF" "$K8S_RUN"
 
 step 1/9 "binaries ($K8S_BIN)"
-bash "$here/build.sh" all | sed 's/^/      /'
+bash "$here/build.sh" all | indent
 
 step 2/9 "host: IP forwarding, bridge netfilter, forward rules for $CNI_BRIDGE"
 NODE_IP="$(node_ip)"
@@ -50,7 +55,7 @@ done
 echo "      node $NODE_NAME at $NODE_IP; pods $POD_CIDR; services $SERVICE_CIDR"
 
 step 3/9 "credentials (generated once per cluster in $PKI)"
-bash "$here/pki.sh" "$NODE_IP" | sed 's/^/      /'
+bash "$here/pki.sh" "$NODE_IP" | indent
 
 # Starts <name> as a detached process with its own log, unless it already runs.
 start_proc() {
@@ -135,10 +140,10 @@ for image in pause "coredns-$COREDNS_VERSION"; do
   tarball="$IMAGE_CACHE/$image.tar"
   if [[ ! -f "$tarball" ]]; then
     echo "      $image image not built yet: running infra/images/build.sh --system (needs docker)"
-    bash "$here/../images/build.sh" --system | sed 's/^/      /'
+    bash "$here/../images/build.sh" --system | indent
   fi
 done
-bash "$here/load-images.sh" "$IMAGE_CACHE/pause.tar" "$IMAGE_CACHE/coredns-$COREDNS_VERSION.tar" | sed 's/^/      /'
+bash "$here/load-images.sh" "$IMAGE_CACHE/pause.tar" "$IMAGE_CACHE/coredns-$COREDNS_VERSION.tar" | indent
 
 step 8/9 "kubelet, kube-proxy (node $NODE_NAME)"
 start_proc kubelet "$K8S_BIN/kubelet" --config "$CONF/kubelet.yaml" \
@@ -153,7 +158,7 @@ await kube-proxy 60 curl -fsS http://127.0.0.1:10256/healthz
 
 step 9/9 "CoreDNS $COREDNS_VERSION (cluster DNS at $DNS_SERVICE_IP)"
 sed -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" -e "s|@DNS_SERVICE_IP@|$DNS_SERVICE_IP|g" \
-  "$here/addons/coredns.yaml" | kctl apply -f - | sed 's/^/      /'
+  "$here/addons/coredns.yaml" | kctl apply -f - | indent
 dns_ready() { kctl -n kube-system rollout status deployment/coredns --timeout=5s; }
 t=$SECONDS
 wait_for coredns 180 dns_ready || {
@@ -163,9 +168,10 @@ wait_for coredns 180 dns_ready || {
 }
 echo "      coredns ready ($((SECONDS - t)) s)"
 
+phase_summary "$LOGS/phase-times.txt" "kindling k8s up: phase times" $((SECONDS - total))
 cat <<EOF
 Kubernetes $K8S_VERSION is up in $((SECONDS - total)) s: node $NODE_NAME ($NODE_IP), API https://$NODE_IP:$API_PORT
-  export KUBECONFIG=$ADMIN_KUBECONFIG
-  export PATH=$K8S_BIN:\$PATH      # kubectl, crictl, ctr
-  logs: $LOGS   stop: kindling k8s down
+  eval "\$(kindling k8s env)"      # KUBECONFIG and PATH (kubectl, crictl, ctr) for this shell
+  kindling k8s kubectl get pods -A  # or this, with no environment change
+  logs: $LOGS (phase times: $LOGS/phase-times.txt)   stop: kindling k8s down
 EOF

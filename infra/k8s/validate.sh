@@ -21,11 +21,11 @@ source "$here/lib.sh"
 
 total=$SECONDS
 echo "[1/5] binaries: etcd, kube-apiserver, kubectl, kubeconform; spark-operator CRDs"
-bash "$here/build.sh" etcd kube-apiserver kubectl kubeconform | sed 's/^/      /'
+bash "$here/build.sh" etcd kube-apiserver kubectl kubeconform | sed -u 's/^/      /'
 # The operator's own CRD folder when given; else CRDs made from its published API models.
 crds=""
 if [[ "${SPARK_OPERATOR_CRDS:-}" != none ]]; then
-  crds="${SPARK_OPERATOR_CRDS:-$(bash "$here/spark-operator-crds.sh" 2> >(sed 's/^/      /' >&2))}"
+  crds="${SPARK_OPERATOR_CRDS:-$(bash "$here/spark-operator-crds.sh" 2> >(sed -u 's/^/      /' >&2))}"
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kindling-validate.XXXXXX")"
@@ -91,7 +91,7 @@ done
 echo "      ready in $((SECONDS - t)) s"
 k() { "$K8S_BIN/kubectl" --server "$api" --token "$token" --insecure-skip-tls-verify "$@"; }
 if [[ -n "$crds" ]]; then
-  k apply --server-side -f "$crds" | sed 's/^/      /'
+  k apply --server-side -f "$crds" | sed -u 's/^/      /'
   k wait --for condition=established --timeout 60s crd --all >/dev/null
   # The API server publishes a CRD's OpenAPI a few seconds after it is established.
   t=$SECONDS
@@ -107,7 +107,7 @@ else
 fi
 
 echo "[4/5] kubeconform (strict, schemas from the API server's OpenAPI v3)"
-node "$here/openapi-schemas.mjs" "$api" "$token" "$work/schemas" | sed 's/^/      /'
+node "$here/openapi-schemas.mjs" "$api" "$token" "$work/schemas" | sed -u 's/^/      /'
 # Self-check: the schemas must reject an unknown field, or "valid" would mean nothing.
 cat >"$work/typo.yaml" <<'YAML'
 apiVersion: v1
@@ -125,7 +125,7 @@ targets=("$work"/rendered/*.yaml)
 $have_crds && targets+=("${examples[@]}")
 "$K8S_BIN/kubeconform" -strict -summary -output text \
   -schema-location "$work/schemas/{{ .ResourceKind }}_{{ .Group }}_{{ .ResourceAPIVersion }}.json" \
-  "${targets[@]}" | sed 's/^/      /'
+  "${targets[@]}" | sed -u 's/^/      /'
 if ! $have_crds; then
   # Without the CRDs: at least well-formed YAML with apiVersion and kind (the repo's yaml package).
   (cd "$repo/packages/kindling" && node --input-type=module -e '

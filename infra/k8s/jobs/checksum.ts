@@ -7,8 +7,8 @@
  *   node --import tsx infra/k8s/jobs/checksum.ts <sc://host:port | local[*]> <path>...
  * Prints one JSON line per path: {"path", "rows", "checksum"}. Exits 1 when a path cannot be read.
  */
-import { outputChecksum } from "../../../packages/kindling/src/run/checksum.js";
-import { SparkSession } from "../../../packages/spark-connect/src/index.js";
+import { outputChecksum } from "@kindling/kindling";
+import { SparkSession } from "@kindling/spark-connect";
 
 const [url, ...paths] = process.argv.slice(2);
 if (!url || paths.length === 0) {

@@ -14,11 +14,11 @@ import type { Dashboard } from "@grafana/schema";
 import {
   type DashboardVariables,
   evaluateDashboard,
+  instantQuery,
   MATCH_ALL,
   panelVerdicts,
   type QueryResult,
-} from "../../../packages/kindling/src/metrics/evaluate.js";
-import { instantQuery } from "../../../packages/kindling/src/metrics/prometheus.js";
+} from "@kindling/kindling";
 
 const [prometheus, namespace, application] = process.argv.slice(2);
 if (!prometheus || !namespace || !application) {

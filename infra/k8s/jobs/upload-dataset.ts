@@ -10,12 +10,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import {
-  createBucket,
-  credentialsFromEnv,
-  putObject,
-  s3Client,
-} from "../../../packages/kindling/src/storage/index.js";
+import { createBucket, credentialsFromEnv, putObject, s3Client } from "@kindling/kindling";
 
 async function* files(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -1,3 +1,5 @@
+import { isPlainRecord } from "./arrow/rows.js";
+import { SparkConnectError } from "./errors.js";
 import type { Expression } from "./gen/spark/connect/expressions_pb.js";
 import * as E from "./plan/expressions.js";
 import { Decimal, isScalar, scalarLiteralExpr } from "./plan/literals.js";
@@ -147,10 +149,10 @@ export class Column {
       this.expr.exprType.case !== "unresolvedFunction" ||
       this.expr.exprType.value.functionName !== "when"
     ) {
-      throw new TypeError("when() can only be chained on a column made by functions.when()");
+      throw invalid("when() can only be chained on a column made by functions.when()");
     }
     const args = this.expr.exprType.value.arguments;
-    if (args.length % 2 === 1) throw new TypeError("when() cannot follow otherwise()");
+    if (args.length % 2 === 1) throw invalid("when() cannot follow otherwise()");
     return new Column(E.call("when", [...args, condition.expr, toExpr(value)]));
   }
   /** The value when no `when` branch matched. */
@@ -159,10 +161,10 @@ export class Column {
       this.expr.exprType.case !== "unresolvedFunction" ||
       this.expr.exprType.value.functionName !== "when"
     ) {
-      throw new TypeError("otherwise() can only be chained on a column made by functions.when()");
+      throw invalid("otherwise() can only be chained on a column made by functions.when()");
     }
     const args = this.expr.exprType.value.arguments;
-    if (args.length % 2 === 1) throw new TypeError("otherwise() can only be called once");
+    if (args.length % 2 === 1) throw invalid("otherwise() can only be called once");
     return new Column(E.call("when", [...args, toExpr(value)]));
   }
 
@@ -234,7 +236,7 @@ export function toExpr(value: ColumnOrValue): Expression {
     for (const [k, v] of value) args.push(toExpr(k), toExpr(v));
     return E.call("map", args);
   }
-  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+  if (isPlainRecord(value)) {
     const args: Expression[] = [];
     for (const [k, v] of Object.entries(value)) args.push(scalarLiteralExpr(k), toExpr(v));
     return E.call("named_struct", args);
@@ -243,3 +245,8 @@ export function toExpr(value: ColumnOrValue): Expression {
 }
 
 export { Decimal };
+
+/** The error for a Column method called out of order (a user mistake, not a server error). */
+function invalid(message: string): SparkConnectError {
+  return new SparkConnectError("INVALID_ARGUMENT", message);
+}

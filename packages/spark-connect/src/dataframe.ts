@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { RecordBatch, Table } from "apache-arrow";
 import { Table as ArrowTable } from "apache-arrow";
-import type { Row } from "./arrow/decode.js";
+import type { DecodeOptions, Row } from "./arrow/decode.js";
 import { batchToRows } from "./arrow/decode.js";
 import {
   absorb,
@@ -25,8 +25,8 @@ import type { SparkSession } from "./session.js";
 import { fromProtoDataType, type StructType, simpleString, treeString } from "./types.js";
 import { DataFrameWriter } from "./writer.js";
 
-/** Options every action accepts. */
-export interface ActionOptions {
+/** Options every action accepts; those that return rows also take the decode options (`timestamps`). */
+export interface ActionOptions extends DecodeOptions {
   /** Called with server progress (stages, tasks, bytes read) while the query runs. */
   onProgress?: (p: ExecutionProgress) => void;
   /** Aborting interrupts the operation on the server. */
@@ -162,7 +162,9 @@ export class DataFrame {
   // ── joins and set operations ────────────────────────────────────────────────
   /**
    * Joins with another DataFrame on column names (`"id"` or `["a","b"]`, kept once in the result)
-   * or on a condition Column. `how`: inner (default), left, right, full, left_semi, left_anti, cross…
+   * or on a condition Column. `how`: inner (default) or any name Spark's JoinType accepts (left,
+   * leftouter, full_outer, semi, left_anti, cross…; case and underscores ignored). Throws
+   * SparkConnectError INVALID_ARGUMENT for any other name.
    */
   join(other: DataFrame, on?: string | string[] | Column, how = "inner"): DataFrame {
     const spec =
@@ -406,7 +408,7 @@ export class DataFrame {
         yield { type: "progress", progress: p };
         continue;
       }
-      for (const b of absorb(r, info)) yield { type: "rows", rows: batchToRows(b) };
+      for (const b of absorb(r, info)) yield { type: "rows", rows: batchToRows(b, options) };
     }
     yield { type: "done", info };
   }
@@ -438,7 +440,7 @@ export class DataFrame {
     const { batches, info } = await this.collectBatches(options);
     const rows: Row[] = [];
     for (const b of batches) {
-      const part = batchToRows(b);
+      const part = batchToRows(b, options);
       for (let i = 0; i < part.length; i++) rows.push(part[i]!);
     }
     return { ...info, rows };
@@ -571,7 +573,11 @@ export class GroupedData {
   }
   /** Turns the distinct values of `col` into columns (give `values` to skip a pass computing them). */
   pivot(col: ColumnOrName, values?: unknown[]): GroupedData {
-    if (this.groupType !== "groupby") throw new TypeError("pivot() follows groupBy()");
+    if (this.groupType !== "groupby")
+      throw new SparkConnectError(
+        "INVALID_ARGUMENT",
+        "pivot() can only follow groupBy(), not rollup() or cube().",
+      );
     return new GroupedData(this.df, "pivot", this.grouping, {
       col: toColumn(col).expr,
       values: values ?? [],

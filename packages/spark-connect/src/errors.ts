@@ -11,7 +11,16 @@ export type SparkErrorCode =
   | "PROVISION" // Spark could not be provisioned (Java/Maven missing, download failed)
   | "SERVER_START" // the local server did not start
   | "PROTOCOL" // the server sent something the client does not understand
+  | "DECODE" // a result value has no faithful JS value under the chosen decode options
   | "INTERNAL";
+
+/** The innermost error of Spark's cause chain: the Java/Scala exception that started the failure. */
+export interface SparkRootCause {
+  /** Fully qualified class, e.g. `org.apache.hadoop.fs.FileAlreadyExistsException`. */
+  className: string;
+  /** Its message as one line (whitespace collapsed, cut at 500 characters). */
+  message: string;
+}
 
 export interface SparkErrorDetails {
   errorClass?: string;
@@ -21,7 +30,18 @@ export interface SparkErrorDetails {
   hint?: string;
   /** The server's stack trace, when it sent one; never part of `message`. */
   serverStackTrace?: string;
+  /** The innermost cause Spark reported (via FetchErrorDetails), when the error had one. */
+  rootCause?: SparkRootCause;
   cause?: unknown;
+}
+
+/** Text from the server as one line: whitespace collapsed, control characters escaped, cut at `max`. */
+export function oneLine(text: string, max = 500): string {
+  const flat = text
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/\p{Cc}/gu, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** The base of every error the client throws. `message` is one readable paragraph. */
@@ -32,6 +52,11 @@ export class SparkConnectError extends Error {
   readonly messageParameters: Record<string, string>;
   readonly hint: string | undefined;
   readonly serverStackTrace: string | undefined;
+  /**
+   * The innermost exception of Spark's cause chain when the top error wraps others (e.g. the
+   * `FileAlreadyExistsException` under `TASK_WRITE_FAILED`); it is also named in `message`.
+   */
+  readonly rootCause: SparkRootCause | undefined;
 
   constructor(code: SparkErrorCode, message: string, details: SparkErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -42,6 +67,7 @@ export class SparkConnectError extends Error {
     this.messageParameters = details.messageParameters ?? {};
     this.hint = details.hint;
     this.serverStackTrace = details.serverStackTrace;
+    this.rootCause = details.rootCause;
   }
 }
 

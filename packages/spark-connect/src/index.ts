@@ -1,5 +1,5 @@
 /** The public surface of @kindling/spark-connect. Everything else is internal. */
-export type { Row } from "./arrow/decode.js";
+export type { CalendarInterval, DecodeOptions, Row, TimestampMode } from "./arrow/decode.js";
 export type { RetryPolicy } from "./client/client.js";
 export type { ExecutionInfo, ExecutionProgress, PlanMetric } from "./client/results.js";
 export { type ConnectionSpec, parseConnectUrl } from "./client/url.js";
@@ -17,6 +17,7 @@ export {
   SparkConnectError,
   type SparkErrorCode,
   SparkProvisionError,
+  type SparkRootCause,
   SparkServerStartError,
 } from "./errors.js";
 export * as functions from "./functions.js";

@@ -94,15 +94,21 @@ export class SparkSession {
     return new DataFrame(this, info.sqlRelation ?? relation);
   }
 
-  /** A DataFrame of bigint `id` values in [start, end) by step. `range(n)` is [0, n). */
+  /**
+   * A DataFrame of bigint `id` values in [start, end) by step. `range(n)` is [0, n). Throws
+   * SparkConnectError INVALID_ARGUMENT for a bound or step that is not an integer.
+   */
   range(
     start: number | bigint,
     end?: number | bigint,
     step: number | bigint = 1,
     numPartitions?: number,
   ): DataFrame {
-    const [s, e] = end === undefined ? [0n, BigInt(start)] : [BigInt(start), BigInt(end)];
-    return new DataFrame(this, R.range(s, e, BigInt(step), numPartitions));
+    const [s, e] =
+      end === undefined
+        ? [0n, rangeBound("end", start)]
+        : [rangeBound("start", start), rangeBound("end", end)];
+    return new DataFrame(this, R.range(s, e, rangeBound("step", step), numPartitions));
   }
 
   table(name: string): DataFrame {
@@ -272,4 +278,14 @@ function arrayRowToObject(row: unknown[], names: string[] | undefined): Record<s
     );
   }
   return Object.fromEntries(names.map((n, i) => [n, row[i]]));
+}
+
+/** A range() argument as a bigint; a fraction, NaN or non-number is the caller's mistake. */
+function rangeBound(name: string, v: number | bigint): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+  throw new SparkConnectError(
+    "INVALID_ARGUMENT",
+    `range(): ${name} must be an integer, got ${String(v).slice(0, 40)}.`,
+  );
 }

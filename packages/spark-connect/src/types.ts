@@ -1,5 +1,4 @@
-import { create } from "@bufbuild/protobuf";
-import { DataTypeSchema, type DataType as ProtoDataType } from "./gen/spark/connect/types_pb.js";
+import type { DataType as ProtoDataType } from "./gen/spark/connect/types_pb.js";
 
 /**
  * Spark SQL data types as plain, immutable JS values. `typeName` follows Spark's simple type
@@ -239,9 +238,4 @@ export function fromProtoDataType(p: ProtoDataType | undefined): DataType {
     default:
       return { typeName: "other", name: String(k?.case ?? "unknown") };
   }
-}
-
-/** The protocol's DataType for a client type (used for typed null literals and casts). */
-export function toProtoDataType(t: DataType): ProtoDataType {
-  return create(DataTypeSchema, { kind: { case: "unparsed", value: { dataTypeString: simpleString(t) } } });
 }

@@ -43,8 +43,8 @@ export class DataFrameWriter {
     return this.with({ source });
   }
   mode(mode: SaveMode): DataFrameWriter {
-    const m = mode.toLowerCase() as SaveMode;
-    if (!(m in MODES))
+    const m = String(mode).toLowerCase() as SaveMode;
+    if (!Object.hasOwn(MODES, m))
       throw new SparkConnectError(
         "INVALID_ARGUMENT",
         `Unknown save mode "${mode}"; use error, overwrite, append or ignore.`,

@@ -1,4 +1,7 @@
 /** Errors read as one clear paragraph, carry Spark's error class, and failures of the server or network are handled. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { functions as F, freePort, type SparkConnectError, SparkSession } from "../src/index.js";
 import { type DroppingProxy, startProxy } from "./support/proxy.js";
@@ -70,6 +73,75 @@ describe("query errors", () => {
     expect(e.code).toBe("EXECUTION");
     expect(e.errorClass).toBe("DIVIDE_BY_ZERO");
     isOneParagraph(e.message);
+  });
+
+  it("a failed partitioned write names its root cause (a value colliding with __HIVE_DEFAULT_PARTITION__)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kindling-collide-"));
+    try {
+      // A null and the text __HIVE_DEFAULT_PARTITION__ both go to folder p=__HIVE_DEFAULT_PARTITION__;
+      // written by one task, the second file gets the same name as the first.
+      const df = (
+        await spark.sql(
+          "SELECT * FROM VALUES (1, CAST(NULL AS STRING)), (2, '__HIVE_DEFAULT_PARTITION__'), (3, 'x') AS t(id, p)",
+        )
+      ).coalesce(1);
+      const e = await failure(df.write.mode("overwrite").partitionBy("p").parquet(join(dir, "out")));
+      expect(e.code).toBe("EXECUTION");
+      expect(e.errorClass).toBe("TASK_WRITE_FAILED");
+      expect(e.rootCause?.className).toBe("org.apache.hadoop.fs.FileAlreadyExistsException");
+      expect(e.rootCause?.message).toMatch(/p=__HIVE_DEFAULT_PARTITION__\/part-00000-.*\.parquet/);
+      expect(e.message).toMatch(/^\[TASK_WRITE_FAILED\] /);
+      expect(e.message).toContain(
+        `Root cause: org.apache.hadoop.fs.FileAlreadyExistsException: ${e.rootCause?.message}`,
+      );
+      isOneParagraph(e.message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an error without a wrapped cause has no rootCause", async () => {
+    const e = await failure(spark.range(3).select(F.col("idd")).collect());
+    expect(e.rootCause).toBeUndefined();
+    expect(e.message).not.toContain("Root cause");
+  });
+
+  it("client-side mistakes are INVALID_ARGUMENT errors, not TypeErrors", async () => {
+    const df = spark.range(3);
+    const invalid = expect.objectContaining({ name: "SparkConnectError", code: "INVALID_ARGUMENT" });
+    expect(() => df.join(spark.range(2), "id", "sideways")).toThrow(invalid);
+    expect(() => df.rollup("id").pivot("id")).toThrow(invalid);
+    expect(() => spark.range(1.5)).toThrow(invalid);
+    expect(() => spark.range(0, 10, Number.NaN)).toThrow(invalid);
+    expect(() => df.write.mode("constructor" as "append")).toThrow(invalid); // not an inherited key
+    // every spelling Spark's JoinType accepts runs on the server
+    const left = await spark.sql("SELECT * FROM VALUES (1, 'a'), (2, 'b') AS t(id, v)");
+    const right = await spark.sql("SELECT * FROM VALUES (2, 'B'), (3, 'C') AS t(id, w)");
+    const counts: Record<string, number> = {};
+    for (const how of [
+      "fullouter",
+      "full_outer",
+      "outer",
+      "leftouter",
+      "rightouter",
+      "leftsemi",
+      "semi",
+      "leftanti",
+      "anti",
+    ]) {
+      counts[how] = await left.join(right, "id", how).count();
+    }
+    expect(counts).toEqual({
+      fullouter: 3,
+      full_outer: 3,
+      outer: 3,
+      leftouter: 2,
+      rightouter: 2,
+      leftsemi: 1,
+      semi: 1,
+      leftanti: 1,
+      anti: 1,
+    });
   });
 
   it("the server's stack trace is kept apart from the message", async () => {

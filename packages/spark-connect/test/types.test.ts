@@ -63,6 +63,57 @@ describe("Arrow results become faithful JS values", () => {
     expect(r.ym).toBe(27);
   });
 
+  it("calendar intervals decode field for field", async () => {
+    const rows = await (
+      await spark.sql(
+        "SELECT id, make_interval(0, id, 0, id * 10, 0, 0, 0) i, make_interval(-1, 2, 3, -4, 5, 6, 7.000008) j FROM range(-1, 3)",
+      )
+    ).collect();
+    const expected = (id: number) => ({ months: id, days: id * 10, microseconds: 0n });
+    // make_interval(years, months, weeks, days, hours, mins, secs): -1y+2m = -10 months, 3w-4d = 17 days
+    const j = { months: -10, days: 17, microseconds: ((5n * 60n + 6n) * 60n + 7n) * 1_000_000n + 8n };
+    expect(rows).toEqual([-1, 0, 1, 2].map((id) => ({ id: BigInt(id), i: expected(id), j })));
+  });
+
+  it("every instant Spark holds decodes exactly to the millisecond, truncated", async () => {
+    const cases: [string, string][] = [
+      ["9999-12-31 23:59:59.999999", "9999-12-31T23:59:59.999Z"],
+      ["2300-01-01 00:00:00.999999", "2300-01-01T00:00:00.999Z"],
+      ["1600-01-01 00:00:00.000999", "1600-01-01T00:00:00.000Z"],
+      ["0001-01-01 00:00:00", "0001-01-01T00:00:00.000Z"],
+      ["0001-01-01 00:00:00.000001", "0001-01-01T00:00:00.000Z"],
+      ["1969-12-31 23:59:59.999999", "1969-12-31T23:59:59.999Z"],
+      ["1970-01-01 00:00:00.000999", "1970-01-01T00:00:00.000Z"],
+    ];
+    const sql = cases
+      .map(([t], i) => `TIMESTAMP '${t}' ts${i}, TIMESTAMP_NTZ '${t}' ntz${i}, array(TIMESTAMP '${t}') a${i}`)
+      .join(", ");
+    const r = await one(`SELECT ${sql}`);
+    cases.forEach(([, iso], i) => {
+      expect((r[`ts${i}`] as Date).toISOString(), `ts${i}`).toBe(iso);
+      expect((r[`ntz${i}`] as Date).toISOString(), `ntz${i}`).toBe(iso);
+      expect((r[`a${i}`] as Date[])[0]!.toISOString(), `a${i}`).toBe(iso);
+    });
+  });
+
+  it('timestamps: "microseconds" gives the exact bigint microseconds, nested ones too', async () => {
+    const df = await spark.sql(
+      "SELECT TIMESTAMP '9999-12-31 23:59:59.999999' hi, TIMESTAMP_NTZ '0001-01-01 00:00:00.000001' lo, " +
+        "named_struct('t', TIMESTAMP '1969-12-31 23:59:59.999999') st, to_variant_object(named_struct('t', TIMESTAMP '1600-01-01 00:00:00.000999')) v, CAST(NULL AS TIMESTAMP) n",
+    );
+    const [r] = await df.collect({ timestamps: "microseconds" });
+    expect(r).toEqual({
+      hi: 253402300799999999n,
+      lo: -62135596799999999n,
+      st: { t: -1n },
+      v: { t: -11676096000000000n + 999n },
+      n: null,
+    });
+    const streamed = [];
+    for await (const row of df.toLocalIterator({ timestamps: "microseconds" })) streamed.push(row);
+    expect(streamed).toEqual([r]);
+  });
+
   it("nested struct, array and map", async () => {
     const r = await one(
       "SELECT named_struct('a', 1, 'b', array(named_struct('x', 'p', 'y', 2.5BD)), 'c', map('k1', array(1L, NULL), 'k2', NULL)) v, array(array(1,2), NULL, array()) aa, CAST(NULL AS STRUCT<a:INT>) ns",
@@ -106,6 +157,46 @@ describe("Arrow results become faithful JS values", () => {
   it("duplicate column names are kept as name, name_2", async () => {
     const r = await one("SELECT 1 AS x, 2 AS x");
     expect(r).toEqual({ x: 1, x_2: 2 });
+  });
+
+  it("a renamed duplicate never collides with another column's name", async () => {
+    const r = await one("SELECT 1 AS k, 2 AS k, 3 AS k_2");
+    expect(Object.entries(r)).toEqual([
+      ["k", 1],
+      ["k_3", 2],
+      ["k_2", 3],
+    ]);
+    // Spark itself renames repeated struct fields to a_0, a_1 when it writes Arrow.
+    const s = await one("SELECT named_struct('a', 1, 'a', 2, 'a_2', 3) st");
+    expect(Object.entries(s.st as object)).toEqual([
+      ["a_0", 1],
+      ["a_1", 2],
+      ["a_2", 3],
+    ]);
+  });
+
+  it("a struct whose renamed fields collide on the server is a clear error, not a wrong value", async () => {
+    // Spark renames a, a → a_0, a_1 next to an existing a_1, and its Arrow writer then sends two
+    // child vectors for three fields (seen in the bytes): the value is gone before the client.
+    const e = await (await spark.sql("SELECT named_struct('a', 1, 'a', 2, 'a_1', 3) st"))
+      .collect()
+      .catch((x) => x);
+    expect(e).toMatchObject({ name: "SparkConnectError", code: "PROTOCOL" });
+    expect(e.message).toContain("struct field names repeat (struct st: a_1)");
+  });
+
+  it("columns named __proto__, constructor, toString survive in rows, structs and variants", async () => {
+    const r = await one(
+      "SELECT 1 AS `__proto__`, 2 AS `constructor`, 3 AS `toString`, named_struct('__proto__', 4) st, parse_json('{\"__proto__\": 5}') v",
+    );
+    expect(Object.keys(r)).toEqual(["__proto__", "constructor", "toString", "st", "v"]);
+    const own = (o: unknown, k: string) => Object.getOwnPropertyDescriptor(o, k)?.value;
+    expect([own(r, "__proto__"), own(r, "constructor"), own(r, "toString")]).toEqual([1, 2, 3]);
+    expect(own(r.st, "__proto__")).toBe(4);
+    expect(own(r.v, "__proto__")).toBe(5);
+    expect(JSON.stringify(r)).toBe(
+      '{"__proto__":1,"constructor":2,"toString":3,"st":{"__proto__":4},"v":{"__proto__":5}}',
+    );
   });
 
   it("schema() gives a typed StructType", async () => {

@@ -1,6 +1,8 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SparkSession as Session, type SparkSession } from "@kindling/spark-connect";
 import { clusterConnectUrl } from "../cluster/index.js";
 import { credentialsFromEnv } from "../storage/credentials.js";
+import { s3Client } from "../storage/objects.js";
 import { sparkS3ServerOptions } from "../storage/spark-s3.js";
 
 /** Where a command's Spark runs: `--remote sc://…`, `--cluster [name]`, or a local server (default). */
@@ -12,6 +14,12 @@ export interface EngineOptions {
   quiet?: boolean;
   /** S3 endpoint for s3a:// paths (default KINDLING_S3_ENDPOINT). */
   s3Endpoint?: string;
+}
+
+/** An S3 client for listing s3a:// inputs before Spark starts, when an endpoint is configured. */
+export function inputS3Client(opts: EngineOptions): (() => S3Client) | undefined {
+  const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT;
+  return endpoint ? () => s3Client(endpoint, credentialsFromEnv()) : undefined;
 }
 
 /**

@@ -12,5 +12,12 @@ export {
 export { CLUSTER_DEFAULTS, type ClusterOptions, DEFAULT_CLUSTER_NAME } from "./options.js";
 export { clusterDir, clusterLogDir, clusterStateFile } from "./paths.js";
 export { allClusterJvms, clusterJvms } from "./procs.js";
+export {
+  applicationId,
+  type ExecutorJson,
+  executors as sparkExecutors,
+  type StageJson,
+  stages as sparkStages,
+} from "./rest.js";
 export { type ClusterHandle, startCluster } from "./start.js";
 export { type ClusterState, clusterConnectUrl } from "./state.js";

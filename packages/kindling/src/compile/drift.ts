@@ -1,8 +1,8 @@
 /**
  * Schema drift: how the columns of the files differ from the declared schema.
- *  - CSV with a header: every file's header line is read (directly for local files, through Spark
- *    otherwise) and files are grouped by header, so a column added, missing or reordered in any file
- *    is seen — per file, before any data is read.
+ *  - CSV with a header: every file's header record is read through Spark with the source's options
+ *    (csv-header.ts) and files are grouped by header, so a column added, missing, reordered or
+ *    repeated in any file is seen — per file, before any data is read.
  *  - JSON lines: the fields of the first 1,000 records of every file are compared with the declared
  *    ones (a field that first appears later in a file is not seen; documented).
  *  - Parquet: every file's own schema (its footer, through Spark; no data read). Parquet columns
@@ -11,6 +11,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type SparkSession, simpleString } from "@kindling/spark-connect";
+import { csvFirstRecord, repeatedNames, safeHeaderNames } from "./csv-header.js";
 
 export interface FileGroupDrift {
   /** Column names in the files' order. */
@@ -19,6 +20,10 @@ export interface FileGroupDrift {
   added: string[];
   missing: string[];
   reordered: boolean;
+  /** Header names that occur more than once (ignoring case), with their 1-based positions. */
+  repeated?: { name: string; positions: number[] }[];
+  /** Files with no header and no rows (0 bytes): nothing to compare, nothing to read. */
+  empty?: boolean;
 }
 
 export function driftOf(found: string[], declared: string[]): Omit<FileGroupDrift, "files" | "columns"> {
@@ -30,31 +35,7 @@ export function driftOf(found: string[], declared: string[]): Omit<FileGroupDrif
 }
 
 export function hasDrift(d: Omit<FileGroupDrift, "files" | "columns">): boolean {
-  return d.added.length > 0 || d.missing.length > 0 || d.reordered;
-}
-
-/** Splits one CSV header line on the delimiter, honouring quotes. */
-export function parseHeader(line: string, delimiter = ",", quote = '"'): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let inQuote = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (inQuote) {
-      if (ch === quote && line[i + 1] === quote) {
-        cur += quote;
-        i++;
-      } else if (ch === quote) inQuote = false;
-      else cur += ch;
-    } else if (ch === quote) inQuote = true;
-    else if (line.startsWith(delimiter, i)) {
-      out.push(cur.trim());
-      cur = "";
-      i += delimiter.length - 1;
-    } else cur += ch;
-  }
-  out.push(cur.trim());
-  return out.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, "") : c));
+  return d.added.length > 0 || d.missing.length > 0 || d.reordered || Boolean(d.repeated?.length);
 }
 
 /** The first `count` complete lines of a local file, read from at most its first `maxBytes`. */
@@ -98,21 +79,57 @@ async function groupFiles<G extends FileGroupDrift>(
   return [...groups.values()];
 }
 
-/** Header columns of every file matched by `paths`, grouped by identical header. */
+/**
+ * How one CSV header differs from the declared columns, and the names its columns are read with
+ * (by position, so Spark never matches header names itself).
+ *  - By name (the default): a header name matches a declared one ignoring case, as Spark resolves
+ *    columns; the declared spelling is used. A name that repeats is drift (`repeated`, with its
+ *    positions): its columns are read under Spark's safe names (`amount3`, `amount4`) and counted
+ *    as added, so no value is lost and no duplicate column is made.
+ *  - By position (`enforceSchema: true`, as Spark documents it): the declared columns apply to the
+ *    first positions whatever the header says; only a different column count is drift (extra
+ *    positions are added under their header names, missing ones read as null).
+ */
+export function csvHeaderDrift(
+  header: (string | null)[],
+  declared: string[],
+  byPosition: boolean,
+): Omit<FileGroupDrift, "files"> {
+  const safe = safeHeaderNames(header);
+  if (byPosition) {
+    const taken = new Set(declared.map((d) => d.toLowerCase()));
+    const extra = safe.slice(declared.length).map((n, i) => {
+      const name = taken.has(n.toLowerCase()) ? `${n}${declared.length + i}` : n;
+      taken.add(name.toLowerCase());
+      return name;
+    });
+    const columns = [...declared.slice(0, header.length), ...extra];
+    return { columns, added: extra, missing: declared.slice(header.length), reordered: false };
+  }
+  const repeated = repeatedNames(header);
+  const lower = new Map(declared.map((d) => [d.toLowerCase(), d]));
+  const columns = safe.map((n) => lower.get(n.toLowerCase()) ?? n);
+  return { columns, ...driftOf(columns, declared), ...(repeated.length ? { repeated } : {}) };
+}
+
+/**
+ * Header columns of every file matched by `paths`, grouped by identical header (see
+ * {@link csvHeaderDrift}). Files with no record at all (0 bytes, an empty compressed stream) form a
+ * group marked `empty`: no header, no rows, no drift.
+ */
 export async function csvHeaderGroups(
   spark: SparkSession,
   paths: string[],
   declared: string[],
   options: Record<string, string>,
+  byPosition: boolean,
 ): Promise<FileGroupDrift[]> {
   const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
   return groupFiles(files, async (f) => {
-    const local = localPath(f);
-    const line = local
-      ? (firstLinesLocal(local, 1, 64 * 1024)[0] ?? "")
-      : String((await spark.read.text(f).limit(1).collect())[0]?.value ?? "");
-    const columns = parseHeader(line, options.delimiter ?? options.sep ?? ",", options.quote ?? '"');
-    return { key: JSON.stringify(columns), group: { columns, ...driftOf(columns, declared) } };
+    const header = await csvFirstRecord(spark, f, options, localPath(f));
+    if (!header)
+      return { key: "empty", group: { columns: [], added: [], missing: [], reordered: false, empty: true } };
+    return { key: JSON.stringify(header), group: csvHeaderDrift(header, declared, byPosition) };
   });
 }
 

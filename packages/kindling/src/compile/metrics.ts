@@ -11,22 +11,6 @@ export const dedupeMetric = (step: string) => `dedupe__${step}`;
 export const sinkMetric = (sink: string) => `sink__${sink}`;
 export const QUARANTINE_METRIC = "quarantine__all";
 
-/** What each clean/enrich/filter step reports through its observation. */
-export interface StepCounts {
-  rowsIn: bigint;
-  rowsOut: bigint;
-  quarantined: bigint;
-  dropped: bigint;
-  failed: bigint;
-  duplicates: bigint;
-  filtered: bigint;
-  unmatched: bigint;
-  /** Violations per rule name (all severities, first-failing rule only for quarantine/drop/fail). */
-  byRule: Record<string, bigint>;
-  /** Rows that broke a warn-severity rule, per rule. */
-  warnings: Record<string, bigint>;
-}
-
 /**
  * The number of rows where `cond` is true, for an observed metric. Written as count(CASE WHEN …)
  * rather than count_if: inside Spark 4.2's CollectMetrics, an observation with three (or ten)

@@ -1,5 +1,11 @@
 import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
-import { type PipelineSpec, type SinkSpec, type StepSpec, stepRunOrder } from "../spec/index.js";
+import {
+  type PipelineGraph,
+  type PipelineSpec,
+  pipelineGraph,
+  type SinkSpec,
+  type StepSpec,
+} from "../spec/index.js";
 import { compileClean, type DatasetCheck, type MalformedInput } from "./clean.js";
 import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
@@ -46,10 +52,10 @@ export interface CompiledPipeline {
   /** Sources whose counts the named clean step observes (`source_rows`, `source_malformed`). */
   sourceCountedBy: Record<string, string>;
   /** Steps in run order. */
-  order: string[];
+  order: readonly string[];
+  /** The spec's graph: lineage, consumers, shared steps, known columns. */
+  graph: PipelineGraph;
 }
-
-const ROW_LEVEL = new Set(["clean", "enrich", "filter", "select"]);
 
 /**
  * Compiles a validated pipeline into DataFrames (plans only; AnalyzePlan calls resolve schemas
@@ -60,25 +66,22 @@ export async function compilePipeline(
   spark: SparkSession,
   spec: PipelineSpec,
   baseDir?: string,
+  graph: PipelineGraph = pipelineGraph(spec),
 ): Promise<CompiledPipeline> {
   const sources = new Map<string, CompiledSource>();
   const nodes = new Map<string, CompiledNode>();
   const quarantines: DataFrame[] = [];
   const datasetChecks: DatasetCheck[] = [];
-  const keepPositions = positionReaders(spec);
+  const keepPositions = graph.positionReaders();
   const prune = (name: string, df: DataFrame) =>
     keepPositions.has(name) ? df : df.drop(...POSITION_COLUMNS);
-  const stepsByName = new Map(spec.steps.map((s) => [s.name, s]));
-  const order = stepRunOrder(spec).filter((n) => stepsByName.has(n));
+  const order = graph.order;
   // A source's malformed rows join the quarantine of the first clean step reading it, so the raw
   // input is scanned once for both; without such a step they are a quarantine branch of their own.
   // When a sink reads that step, the step also counts the source in its own observation.
   const malformedFor = new Map<string, MalformedInput>();
   const sourceCountedBy: Record<string, string> = {};
-  const written = lineage(
-    spec,
-    Object.values(spec.sinks).map((s) => s.input),
-  );
+  const written = graph.written();
   for (const [name, s] of Object.entries(spec.sources)) {
     const cs = await compileSource(spark, name, s, baseDir);
     sources.set(name, cs);
@@ -86,7 +89,7 @@ export async function compilePipeline(
       // Declared columns come first in every read, so no AnalyzePlan is needed to find one.
       const firstColumn = cs.firstDataColumn!;
       const absorber = order.find((n) => {
-        const step = stepsByName.get(n)!;
+        const step = graph.step(n)!;
         return step.kind === "clean" && step.input === name;
       });
       const countsSource = absorber !== undefined && written.has(absorber);
@@ -108,11 +111,11 @@ export async function compilePipeline(
     });
   }
   for (const name of order) {
-    const step = stepsByName.get(name)!;
+    const step = graph.step(name)!;
     const inputName = step.input!;
     const input = nodes.get(inputName);
     if (!input) throw new Error(`step ${name}: input ${inputName} is not compiled yet`);
-    const rowSource = ROW_LEVEL.has(step.kind) ? input.rowSource : undefined;
+    const rowSource = graph.isRowLevel(name) ? input.rowSource : undefined;
     const base = {
       name,
       kind: step.kind,
@@ -183,49 +186,6 @@ export async function compilePipeline(
     datasetChecks,
     sourceCountedBy,
     order,
+    graph,
   };
-}
-
-/**
- * The sources and steps whose output rows must keep their position columns (file, block,
- * sequence): those feeding, row for row, a step that de-duplicates (tie-break on read order) or
- * quarantines (the record names its file). Everywhere else the columns are dropped, so they do
- * not ride through later joins and shuffles or take room in a cached step.
- */
-export function positionReaders(spec: PipelineSpec): Set<string> {
-  const readsPositions = (s: StepSpec): boolean => {
-    if (s.kind === "clean") {
-      const castQuarantine =
-        Boolean(s.casts && Object.keys(s.casts).length) && s.on_cast_error === "quarantine";
-      return Boolean(s.dedupe) || castQuarantine || (s.rules ?? []).some((r) => r.severity === "quarantine");
-    }
-    if (s.kind === "enrich") return (s.joins ?? []).some((j) => j.unmatched === "quarantine");
-    return false;
-  };
-  const keep = new Set<string>();
-  // Steps in reverse run order: a step's consumers are decided before the step itself.
-  const order = stepRunOrder(spec);
-  const steps = new Map(spec.steps.map((s) => [s.name, s]));
-  for (const name of [...order].reverse()) {
-    const step = steps.get(name);
-    if (!step?.input) continue;
-    if (readsPositions(step) || (ROW_LEVEL.has(step.kind) && keep.has(name))) keep.add(step.input);
-  }
-  return keep;
-}
-
-/** `from` and every source and step they read, through inputs and enrich lookups. */
-export function lineage(spec: PipelineSpec, from: string[]): Set<string> {
-  const steps = new Map(spec.steps.map((s) => [s.name, s]));
-  const seen = new Set<string>();
-  const stack = [...from];
-  while (stack.length) {
-    const name = stack.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const step = steps.get(name);
-    if (step?.input) stack.push(step.input);
-    if (step?.kind === "enrich") for (const j of step.joins ?? []) stack.push(j.with);
-  }
-  return seen;
 }

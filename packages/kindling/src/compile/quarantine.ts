@@ -2,15 +2,11 @@ import { type DataFrame, functions as F } from "@kindling/spark-connect";
 import { CORRUPT, FILE } from "./hidden.js";
 
 /**
- * Every quarantined row has the same shape, whatever step sent it there: where it came from, the
- * rule it broke, and its raw record (the unparsed line for malformed input, otherwise the row as
- * the step received it, as JSON).
- */
-export const QUARANTINE_COLUMNS = ["source", "step", "rule", "record", "file"] as const;
-
-/**
- * `anyDataColumn` is referenced on purpose: Spark refuses a scan of raw CSV/JSON that reads only the
- * corrupt-record column (UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN).
+ * Every quarantined row has the same shape, whatever step sent it there: `source`, `step`, `rule`
+ * (the rule it broke), `record` (the unparsed line for malformed input, otherwise the row as the
+ * step received it, as JSON) and `file`. This one gives a raw source's malformed rows that shape.
+ * `anyDataColumn` is referenced on purpose: Spark refuses a scan of raw CSV/JSON that reads only
+ * the corrupt-record column (UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN).
  */
 export function malformedToQuarantine(df: DataFrame, source: string, anyDataColumn: string): DataFrame {
   return df.select(

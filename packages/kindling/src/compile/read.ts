@@ -1,5 +1,13 @@
 import { isAbsolute, resolve } from "node:path";
-import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import { fileURLToPath } from "node:url";
+import {
+  type DataFrame,
+  functions as F,
+  type SparkSession,
+  simpleString,
+  toDDL,
+} from "@kindling/spark-connect";
+import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
 import type { SourceSpec } from "../spec/index.js";
 import {
@@ -9,13 +17,28 @@ import {
   jsonlFieldGroups,
   parquetColumnGroups,
 } from "./drift.js";
+import {
+  escapeInvalidRecord,
+  findInvalidUtf8,
+  firstInvalidLine,
+  invalidEncodingError,
+  readsAsUtf8,
+  recodeLatin1,
+} from "./encoding.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
 
 /** How the columns found in the data differ from the declared schema (only drifting files listed). */
 export interface SchemaDrift {
   policy: "fail" | "accept";
-  groups: { files: string[]; added: string[]; missing: string[]; reordered: boolean }[];
+  groups: {
+    files: string[];
+    added: string[];
+    missing: string[];
+    reordered: boolean;
+    /** Header names that occur more than once (ignoring case), with their 1-based positions. */
+    repeated?: { name: string; positions: number[] }[];
+  }[];
 }
 
 /** A source compiled to DataFrames: every row read, and the split into valid and malformed rows. */
@@ -30,7 +53,7 @@ export interface CompiledSource {
   all: DataFrame;
   /** Rows that parsed, counted as the source's observation; what steps read. */
   valid: DataFrame;
-  /** Rows the reader could not parse (csv/json with a declared schema), raw text in `_k_corrupt`. */
+  /** Rows the reader could not parse (csv/json unless `malformed: fail`), raw text in `_k_corrupt`. */
   malformed: DataFrame | undefined;
   /** A declared column read from the files, when `malformed` is set (see malformedToQuarantine). */
   firstDataColumn: string | undefined;
@@ -63,6 +86,31 @@ function declaredDDL(
   };
 }
 
+/**
+ * The schema Spark infers for a CSV/JSON source read without one (the same inference a read
+ * without a schema does: the header or `_c<n>` names, types only with `inferSchema`), without the
+ * corrupt-record column inference adds when it met malformed records.
+ */
+async function inferredDDL(
+  spark: SparkSession,
+  format: string,
+  paths: string[],
+  options: Record<string, string>,
+): Promise<{ ddl: string; names: string[]; types: Map<string, string> }> {
+  const schema = await spark.read
+    .format(format)
+    .options(options)
+    .mode("PERMISSIVE", CORRUPT)
+    .load(paths)
+    .schema();
+  const fields = schema.fields.filter((f) => f.name !== CORRUPT);
+  return {
+    ddl: toDDL({ ...schema, fields }),
+    names: fields.map((f) => f.name),
+    types: new Map(fields.map((f) => [f.name, simpleString(f.dataType)])),
+  };
+}
+
 /** Splits a DDL column list on the commas that are not inside <>, () or quotes. */
 function splitTopLevel(ddl: string): string[] {
   const out: string[] = [];
@@ -87,8 +135,8 @@ function splitTopLevel(ddl: string): string[] {
 }
 
 /**
- * Compiles a source. CSV and JSON with a declared schema are read PERMISSIVE with a hidden
- * corrupt-record column, so malformed rows are counted and routed by the `malformed` policy
+ * Compiles a source. CSV and JSON are read PERMISSIVE with a hidden corrupt-record column (with the
+ * declared schema, or else the one Spark infers, see inferredDDL), so malformed rows are counted and routed by the `malformed` policy
  * instead of vanishing; `malformed: fail` reads FAILFAST. Schema drift (see drift.ts) follows the
  * source's `drift` policy: `fail` stops before reading data and names the files; `accept` reads each
  * group of files with its own columns, adds missing ones as nulls, keeps added ones, and lists the
@@ -105,71 +153,31 @@ export async function compileSource(
   for (const [k, v] of Object.entries(spec.options ?? {})) options[k] = String(v);
   const format = spec.format === "jsonl" ? "json" : spec.format;
   if (spec.format === "json" && options.multiLine === undefined) options.multiLine = "true";
-  const declared = declaredDDL(spec);
   const textual = format === "csv" || format === "json";
+  const userDeclared = declaredDDL(spec);
+  // Without a declared schema, malformed rows are only seen with a corrupt-record column, which
+  // needs a schema: Spark infers one (as it would for the read), and the read then uses it.
+  const declared =
+    userDeclared ??
+    (textual && spec.malformed !== "fail" ? await inferredDDL(spark, format, paths, options) : undefined);
   const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
-  let drift: SchemaDrift | undefined;
-  let files: string[] | undefined;
-  let parts: { paths: string[]; ddl: string | undefined; missing: string[] }[] = [
-    { paths, ddl: declared?.ddl, missing: [] },
-  ];
+  const {
+    parts: driftParts,
+    drift,
+    files,
+  } = userDeclared
+    ? await declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared)
+    : { parts: undefined, drift: undefined, files: undefined };
+  let parts: ReadPart[] = driftParts ?? [{ paths, ddl: declared?.ddl, missing: [] }];
 
-  // Drift: `fail` throws naming the files; `accept` records every drifting group.
-  const judge = (groups: FileGroupDrift[]) => {
-    files = groups.flatMap((g) => g.files).sort();
-    const drifting = groups.filter(hasDrift);
-    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
-    if (drifting.length)
-      drift = {
-        policy: "accept",
-        groups: drifting.map(({ files, added, missing, reordered }) => ({
-          files,
-          added,
-          missing,
-          reordered,
-        })),
-      };
-    return drifting;
-  };
-  if (declared && format === "csv" && String(options.header ?? "false") === "true") {
-    const groups = await csvHeaderGroups(spark, paths, declared.names, options);
-    judge(groups);
-    parts = groups.map((g) => ({
-      paths: g.files,
-      ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
-      missing: g.missing,
-    }));
-    // Spark checks each file's header against the columns it is read with.
-    options.enforceSchema = "false";
-  } else if (declared && format === "parquet") {
-    const groups = await parquetColumnGroups(spark, paths, declared.names);
-    const drifting = judge(groups) as typeof groups;
-    // Added columns are read with the files' own types, so no value is dropped; files without
-    // a column read it as null (Parquet matches columns by name).
-    const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
-    if (added.size)
-      parts = [
-        {
-          paths,
-          ddl: [declared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
-          missing: [],
-        },
-      ];
-  } else if (declared && spec.format === "jsonl") {
-    // Added fields are read as text (objects keep their JSON), so no value is dropped.
-    const added = [
-      ...new Set(judge(await jsonlFieldGroups(spark, paths, declared.names)).flatMap((g) => g.added)),
-    ];
-    if (added.length)
-      parts = [
-        { paths, ddl: [declared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
-      ];
-  }
+  // Invalid UTF-8 (encoding.ts): fail here, or read the CSV files that hold it byte for byte.
+  const invalid = textual ? await invalidUtf8Files(spark, name, spec, options, parts) : undefined;
+  if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid);
 
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
   const frames: DataFrame[] = [];
   for (const part of parts) {
-    let reader = spark.read.format(format).options(options);
+    let reader = spark.read.format(format).options(part.latin1 ? latin1(options) : options);
     if (part.ddl) reader = reader.schema(withCorrupt ? `${part.ddl}, \`${CORRUPT}\` STRING` : part.ddl);
     if (textual) {
       reader = withCorrupt
@@ -178,6 +186,9 @@ export async function compileSource(
     }
     let df = reader.load(part.paths);
     for (const m of part.missing) df = df.withColumn(m, F.lit(null).cast(typeOfDeclared(m)));
+    if (part.latin1) df = await recodePart(df);
+    if (invalid && format === "json" && withCorrupt)
+      df = df.withColumn(CORRUPT, escapeInvalidRecord(CORRUPT));
     // input_file_name()/input_file_block_start() rather than the _metadata struct: same values,
     // but building the struct for every row cost ~0.7 s per 100 MB of CSV (bench/README.md).
     df = df.withColumns({
@@ -189,7 +200,7 @@ export async function compileSource(
     frames.push(df);
   }
   let all = frames.reduce((a, b) => a.unionByName(b, true));
-  if (parts.length > 1 && declared) {
+  if ((parts.length > 1 || drift) && declared) {
     // Declared columns first, in declared order; columns added by drift after them.
     const cols = await all.columns();
     const extra = cols.filter((c) => !declared.names.includes(c) && !isHidden(c) && c !== CORRUPT);
@@ -205,7 +216,7 @@ export async function compileSource(
     paths,
     all,
     valid: observed.filter(isBad.not()),
-    malformed: withCorrupt ? observed.filter(isBad) : undefined,
+    malformed: withCorrupt ? await withWholeRecord(observed.filter(isBad)) : undefined,
     // A declared column every file has (drift may have filled some in as null literals).
     firstDataColumn: withCorrupt
       ? (declared?.names.find((n) => parts.every((p) => !p.missing.includes(n))) ?? declared?.names[0])
@@ -215,26 +226,216 @@ export async function compileSource(
   };
 }
 
-function driftError(
+/**
+ * Malformed rows whose corrupt-record column is read with every data column. Spark's CSV reader
+ * parses only the columns a query needs (spark.sql.csv.parser.columnPruning.enabled), and a row
+ * with one field too many or too few is only malformed when all columns are parsed: a quarantine
+ * query that reads one column would find no malformed row while the output's query dropped it.
+ */
+async function withWholeRecord(malformed: DataFrame): Promise<DataFrame> {
+  const data = (await malformed.columns()).filter((c) => !isHidden(c) && c !== CORRUPT);
+  const whole = F.toJson(F.struct(...data.map((c) => F.col(`\`${c}\``))));
+  return malformed.withColumn(CORRUPT, F.coalesce(F.col(CORRUPT), whole));
+}
+
+/**
+ * The reads a source with a declared schema needs after its drift check (drift.ts): one per group
+ * of files with the same columns (CSV), or one with added columns (Parquet, JSON lines); undefined
+ * when the format has no check. `fail` throws naming the files; `accept` records every change.
+ */
+async function declaredParts(
+  spark: SparkSession,
+  name: string,
+  spec: SourceSpec,
+  format: string,
+  paths: string[],
+  options: Record<string, string>,
+  declared: { ddl: string; names: string[] },
+  typeOfDeclared: (c: string) => string,
+): Promise<{ parts: ReadPart[] | undefined; drift: SchemaDrift | undefined; files: string[] | undefined }> {
+  let drift: SchemaDrift | undefined;
+  let files: string[] | undefined;
+  let parts: ReadPart[] | undefined;
+
+  // Drift: `fail` throws naming the files; `accept` records every drifting group.
+  const judge = (groups: FileGroupDrift[]) => {
+    files = groups.flatMap((g) => g.files).sort();
+    const drifting = groups.filter(hasDrift);
+    if (drifting.length && spec.drift === "fail") throw driftError(name, drifting);
+    if (drifting.length)
+      drift = {
+        policy: "accept",
+        groups: drifting.map(({ files, added, missing, reordered, repeated }) => ({
+          files,
+          added,
+          missing,
+          reordered,
+          ...(repeated ? { repeated } : {}),
+        })),
+      };
+    return drifting;
+  };
+  if (format === "csv" && optionIs(options, "header", "true")) {
+    const byPosition = optionIs(options, "enforceSchema", "true");
+    const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition);
+    judge(groups);
+    const read = groups.filter((g) => !g.empty);
+    // Files with no header and no rows are not read; if all are such, the declared columns give 0 rows.
+    if (read.length)
+      parts = read.map((g) => ({
+        paths: g.files,
+        ddl: g.columns.map((c) => `\`${c}\` ${typeOfDeclared(c)}`).join(", "),
+        missing: g.missing,
+      }));
+    // Each group's schema names the header's columns by position, as its header was read above.
+    setOption(options, "enforceSchema", "true");
+  } else if (format === "parquet") {
+    const groups = await parquetColumnGroups(spark, paths, declared.names);
+    const drifting = judge(groups) as typeof groups;
+    // Added columns are read with the files' own types, so no value is dropped; files without
+    // a column read it as null (Parquet matches columns by name).
+    const added = new Map(drifting.flatMap((g) => g.added.map((c) => [c, g.types[c]!] as const)));
+    if (added.size)
+      parts = [
+        {
+          paths,
+          ddl: [declared.ddl, ...[...added].map(([c, t]) => `\`${c}\` ${t}`)].join(", "),
+          missing: [],
+        },
+      ];
+  } else if (spec.format === "jsonl") {
+    // Added fields are read as text (objects keep their JSON), so no value is dropped.
+    const added = [
+      ...new Set(judge(await jsonlFieldGroups(spark, paths, declared.names)).flatMap((g) => g.added)),
+    ];
+    if (added.length)
+      parts = [
+        { paths, ddl: [declared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
+      ];
+  }
+  return { parts, drift, files };
+}
+
+/** One read of a source: its files (or globs), schema and the declared columns its files lack. */
+interface ReadPart {
+  paths: string[];
+  ddl: string | undefined;
+  missing: string[];
+  /** Read as ISO-8859-1 and recoded (files with invalid UTF-8, see encoding.ts). */
+  latin1?: boolean;
+}
+
+/**
+ * Files of a UTF-8 source holding invalid UTF-8, per its `invalid_encoding` policy: none checked
+ * under `replace` or another encoding; `fail` (or `malformed: fail`) throws naming file and line.
+ */
+async function invalidUtf8Files(
+  spark: SparkSession,
   source: string,
-  groups: { files: string[]; added: string[]; missing: string[]; reordered: boolean }[],
-): KindlingError {
+  spec: SourceSpec,
+  options: Record<string, string>,
+  parts: ReadPart[],
+): Promise<Set<string> | undefined> {
+  const policy = spec.invalid_encoding ?? "quarantine";
+  if (policy === "replace" || !readsAsUtf8(options)) return undefined;
+  const found = await findInvalidUtf8(
+    spark,
+    parts.flatMap((p) => p.paths),
+  );
+  if (!found.length) return undefined;
+  if (policy === "fail" || spec.malformed === "fail")
+    throw invalidEncodingError(source, found, (f) => {
+      const local = localFile(f);
+      return local ? firstInvalidLine(local) : undefined;
+    });
+  return new Set(found.map((f) => f.file));
+}
+
+/** Each part split into its files without and with invalid UTF-8; the latter read as ISO-8859-1. */
+async function splitLatin1(
+  spark: SparkSession,
+  parts: ReadPart[],
+  invalid: Set<string>,
+): Promise<ReadPart[]> {
+  const out: ReadPart[] = [];
+  for (const part of parts) {
+    const files = await spark.read.format("text").load(part.paths).inputFiles();
+    const good = files.filter((f) => !invalid.has(f));
+    const bad = files.filter((f) => invalid.has(f));
+    if (!bad.length) out.push(part);
+    else {
+      if (good.length) out.push({ ...part, paths: good });
+      out.push({ ...part, paths: bad, latin1: true });
+    }
+  }
+  return out;
+}
+
+const latin1 = (options: Record<string, string>) => {
+  const o = { ...options };
+  for (const k of Object.keys(o)) if (["encoding", "charset"].includes(k.toLowerCase())) delete o[k];
+  return { ...o, encoding: "ISO-8859-1" };
+};
+
+async function recodePart(df: DataFrame): Promise<DataFrame> {
+  const fields = (await df.schema()).fields.filter((f) => f.name !== CORRUPT);
+  const strings = fields.filter((f) => f.dataType.typeName === "string").map((f) => f.name);
+  return recodeLatin1(
+    df,
+    fields.map((f) => f.name),
+    strings,
+    CORRUPT,
+  );
+}
+
+const localFile = (f: string) =>
+  f.startsWith("file:")
+    ? fileURLToPath(f.startsWith("file:///") ? f : f.replace(/^file:/, "file://"))
+    : undefined;
+
+/** Spark matches reader option names ignoring case; so does this lookup. */
+function optionIs(options: Record<string, string>, key: string, value: string): boolean {
+  const k = Object.keys(options).find((o) => o.toLowerCase() === key.toLowerCase());
+  return k !== undefined && String(options[k]).toLowerCase() === value;
+}
+
+function setOption(options: Record<string, string>, key: string, value: string): void {
+  for (const k of Object.keys(options)) if (k.toLowerCase() === key.toLowerCase()) delete options[k];
+  options[key] = value;
+}
+
+function driftError(source: string, groups: SchemaDrift["groups"]): KindlingError {
   const what = groups
     .map((g) => {
+      const names = (xs: string[]) =>
+        xs
+          .slice(0, 10)
+          .map((x) => displayValue(x, 60))
+          .join(", ") + (xs.length > 10 ? ` and ${xs.length - 10} more` : "");
       const changes = [
-        g.added.length ? `added ${g.added.join(", ")}` : "",
-        g.missing.length ? `missing ${g.missing.join(", ")}` : "",
+        g.added.length ? `added ${names(g.added)}` : "",
+        g.missing.length ? `missing ${names(g.missing)}` : "",
         g.reordered ? "columns reordered" : "",
+        ...(g.repeated ?? []).map(
+          (r) =>
+            `${displayValue(r.name, 60)} repeated at columns ${r.positions.join(", ")} (names compare ignoring case)`,
+        ),
       ].filter(Boolean);
       const files =
         g.files.length > 3
-          ? `${g.files.slice(0, 3).join(", ")} and ${g.files.length - 3} more`
-          : g.files.join(", ");
+          ? `${g.files
+              .slice(0, 3)
+              .map((f) => displayValue(f, 200))
+              .join(", ")} and ${g.files.length - 3} more`
+          : g.files.map((f) => displayValue(f, 200)).join(", ");
       return `${files}: ${changes.join("; ")}`;
     })
     .join(" | ");
+  const byPosition = groups.some((g) => g.repeated?.length)
+    ? " A header with repeated names can be read by position: declare every column in order and set `options: {enforceSchema: true}`."
+    : "";
   return new KindlingError(
-    `source ${source}: the data's columns differ from the declared schema (${what}). Fix the files or the schema, or set \`drift: accept\` on the source to read them anyway with the changes listed in the report.`,
-    1,
+    `source ${source}: the data's columns differ from the declared schema (${what}). Fix the files or the schema, or set \`drift: accept\` on the source to read them anyway with the changes listed in the report.${byPosition}`,
+    "data",
   );
 }

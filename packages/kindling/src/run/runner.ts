@@ -7,13 +7,14 @@ import {
 } from "@kindling/spark-connect";
 import { q } from "../compile/hidden.js";
 import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
-import { type CompiledPipeline, compilePipeline, lineage } from "../compile/pipeline.js";
+import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
 import { KindlingError } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
+import { writeFailed } from "./write-error.js";
 
 /**
  * Session settings every run uses (see bench/README.md for what each bought):
@@ -133,7 +134,7 @@ export async function runPipeline(
     startedAt: result.startedAt,
   });
   for (const [k, v] of Object.entries({ ...RUN_CONF, ...options.conf })) await spark.conf.set(k, v);
-  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir);
+  const compiled = await compilePipeline(spark, loaded.spec, options.baseDir, loaded.graph);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
     ...compiled.sinks.map((s) => ({ path: s.path })),
@@ -162,7 +163,7 @@ export async function runPipeline(
       ? [{ name: "quarantine", kind: "quarantine" as const, path: compiled.quarantinePath }]
       : []),
   ];
-  const cached = sharedNodes(compiled);
+  const cached = compiled.graph.sharedSteps();
   result.cached = cached;
   for (const name of cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
   const ui =
@@ -182,7 +183,11 @@ export async function runPipeline(
       if (action.kind === "quarantine") {
         const qdf = compiled.quarantine!.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"));
         const fmt = compiled.spec.quarantine?.format ?? "parquet";
-        info = await qdf.write.mode("overwrite").format(fmt).save(staging, actionOptions(action.name));
+        info = await qdf.write
+          .mode("overwrite")
+          .format(fmt)
+          .save(staging, actionOptions(action.name))
+          .catch((e) => Promise.reject(writeFailed(e, action)));
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
@@ -197,7 +202,13 @@ export async function runPipeline(
           w = w.option("compression", sink.spec.compression === "none" ? "none" : sink.spec.compression);
         }
         if (sink.spec.format === "csv") w = w.option("header", true);
-        info = await w.save(staging, actionOptions(action.name));
+        info = await w
+          .save(staging, actionOptions(action.name))
+          .catch((e) =>
+            Promise.reject(
+              writeFailed(e, { ...action, step: sink.node, partitionBy: sink.spec.partition_by }),
+            ),
+          );
         const mode =
           sink.spec.mode === "append"
             ? "append"
@@ -295,26 +306,6 @@ export async function runPipeline(
   return result;
 }
 
-/**
- * The steps worth caching: read by two or more sinks, keeping only the deepest such step of a
- * chain (its ancestors are then read once, when it is first computed).
- */
-export function sharedNodes(compiled: CompiledPipeline): string[] {
-  const deps = (start: string) => lineage(compiled.spec, [start]);
-  const users = new Map<string, number>();
-  const ancestry = new Map<string, Set<string>>();
-  for (const sink of compiled.sinks) {
-    for (const n of deps(sink.node)) users.set(n, (users.get(n) ?? 0) + 1);
-  }
-  for (const n of compiled.nodes.keys()) ancestry.set(n, deps(n));
-  const shared = [...users]
-    .filter(([n, c]) => c >= 2 && compiled.nodes.get(n)?.kind !== "source")
-    .map(([n]) => n);
-  return shared.filter(
-    (n) => !shared.some((m) => m !== n && ancestry.get(m)!.has(n) && users.get(m) === users.get(n)),
-  );
-}
-
 /** The rows an action wrote, from its own observation (the sink's, or the quarantine's). */
 function actionRows(observed: Observed, action: { name: string; kind: "sink" | "quarantine" }): number {
   const key = action.kind === "quarantine" ? QUARANTINE_METRIC : sinkMetric(action.name);
@@ -341,7 +332,7 @@ async function datasetRules(
     let violations = 0;
     let total = counts.steps.find((s) => s.name === check.step)?.rowsOut ?? 0;
     if (rule.check === "unique") {
-      const dedupeKeys = compiled.spec.steps.find((s) => s.name === check.step);
+      const dedupeKeys = compiled.graph.step(check.step);
       const sameAsDedupe =
         dedupeKeys?.kind === "clean" &&
         dedupeKeys.dedupe &&

@@ -24,9 +24,10 @@ export {
   type SpecIssueCode,
   type SpecPath,
 } from "./errors.js";
+export { type NodeKind, PipelineGraph } from "./graph.js";
 export { pipelineJsonSchema, pipelineJsonSchemaText } from "./json-schema.js";
 export { type LoadedPipeline, loadPipeline, parsePipeline } from "./loader.js";
 export { type ParameterOverrides, parameterEnvName } from "./parameters.js";
 export * from "./schema.js";
 export { parseSparkType } from "./spark-types.js";
-export { inferStepColumns, pipelineSpecHash, stepRunOrder, validatePipeline } from "./validate.js";
+export { pipelineGraph, pipelineSpecHash, validatePipeline } from "./validate.js";

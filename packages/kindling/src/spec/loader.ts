@@ -1,6 +1,7 @@
 /** Loading a pipeline from a YAML file: parse, substitute parameters, validate, and point at problems. */
 import { readFile } from "node:fs/promises";
 import { formatPath, SpecError, type SpecIssue } from "./errors.js";
+import { PipelineGraph } from "./graph.js";
 import type { IssueDraft } from "./issues.js";
 import { declaredParameters, type ParameterOverrides, resolveParameterValues } from "./parameters.js";
 import type { PipelineSpec } from "./schema.js";
@@ -26,6 +27,8 @@ export interface LoadedPipeline {
   file: string;
   /** The value each parameter resolved to. */
   parameters: Record<string, string>;
+  /** The spec's graph (order, lineage, shared steps, known columns), built once while validating. */
+  graph: PipelineGraph;
 }
 
 function place(file: string, source: YamlSource | undefined, drafts: PlacedDraft[]): SpecIssue[] {
@@ -71,7 +74,14 @@ export function parsePipeline(text: string, file: string, options: ParameterOver
   if (drafts.length > 0 || !checked.spec) throw new SpecError(place(file, source, drafts), file);
   const parameters: Record<string, string> = {};
   for (const [name, value] of resolved.values) if (value !== undefined) parameters[name] = value;
-  return { spec: checked.spec, specHash: pipelineSpecHash(checked.spec), sourceText: text, file, parameters };
+  return {
+    spec: checked.spec,
+    specHash: pipelineSpecHash(checked.spec),
+    sourceText: text,
+    file,
+    parameters,
+    graph: new PipelineGraph(checked.spec, checked.order, checked.columns),
+  };
 }
 
 /**

@@ -97,6 +97,12 @@ export const SourceSchema = z.strictObject({
     .enum(["fail", "accept"])
     .default("fail")
     .describe("What to do when the data's columns differ from the declared schema."),
+  invalid_encoding: z
+    .enum(["quarantine", "fail", "replace"])
+    .default("quarantine")
+    .describe(
+      "Text read as UTF-8 with invalid byte sequences: quarantine the record as malformed (raw bytes hex-escaped), fail naming file and line, or replace them with U+FFFD.",
+    ),
   description: z.string().optional(),
 });
 

@@ -8,6 +8,7 @@ import { checkConsistency } from "./check/consistency.js";
 import { checkNames } from "./check/names.js";
 import { splitPipeline } from "./check/parts.js";
 import { formatPath, SpecError, type SpecIssue } from "./errors.js";
+import { PipelineGraph } from "./graph.js";
 import type { IssueDraft } from "./issues.js";
 import {
   declaredParameters,
@@ -93,18 +94,13 @@ export function validatePipeline(spec: unknown, options: ParameterOverrides = {}
 }
 
 /**
- * The columns of every source and step of a valid spec, as far as they can be known without Spark
- * (declared source schemas carried through each step). A dataset maps to undefined when its columns
- * depend on data Spark has not read yet (e.g. a source without a declared schema, or anything after it).
- * Sources come first, then steps in run order.
+ * The graph of a valid spec (order, inputs and consumers, lineage, shared steps, the columns of each
+ * node as far as they are known without Spark). Runs the checks once to get them; a spec loaded from
+ * a file carries its graph already ({@link LoadedPipeline.graph}).
  */
-export function inferStepColumns(spec: PipelineSpec): Map<string, DatasetColumns> {
-  return checkPipelineValue(spec).columns;
-}
-
-/** Step names in an order they can run in: every step after the steps it reads. */
-export function stepRunOrder(spec: PipelineSpec): string[] {
-  return checkPipelineValue(spec).order;
+export function pipelineGraph(spec: PipelineSpec): PipelineGraph {
+  const checked = checkPipelineValue(spec);
+  return new PipelineGraph(spec, checked.order, checked.columns);
 }
 
 function canonicalJson(value: unknown): string {

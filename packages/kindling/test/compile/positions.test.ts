@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { positionReaders } from "../../src/compile/pipeline.js";
-import { loadPipeline, type PipelineSpec } from "../../src/spec/index.js";
+import { loadPipeline, type PipelineSpec, pipelineGraph } from "../../src/spec/index.js";
 
 describe("position columns (file, block, sequence) are kept only where a later step reads them", () => {
   it("example pipeline: kept for the steps feeding a dedupe or a quarantine, dropped after them", async () => {
     const { spec } = await loadPipeline("pipelines/example.yaml", { set: {}, env: {} });
     // orders → validate_orders (quarantines) → clean_orders (dedupes) → enrich_orders → …;
     // customers → clean_customers (dedupes); products is only a lookup.
-    expect([...positionReaders(spec)].sort()).toEqual(["customers", "orders", "validate_orders"]);
+    expect([...pipelineGraph(spec).positionReaders()].sort()).toEqual([
+      "customers",
+      "orders",
+      "validate_orders",
+    ]);
   });
 
   it("an enrich step that quarantines unmatched rows keeps them on its input chain", async () => {
@@ -23,7 +26,7 @@ describe("position columns (file, block, sequence) are kept only where a later s
           : s,
       ),
     };
-    expect([...positionReaders(changed)].sort()).toEqual([
+    expect([...pipelineGraph(changed).positionReaders()].sort()).toEqual([
       "clean_orders",
       "customers",
       "orders",

@@ -12,7 +12,7 @@ import { compilePipeline } from "../../src/compile/pipeline.js";
 import type { Manifest } from "../../src/datagen/index.js";
 import { reconcile } from "../../src/run/reconcile.js";
 import { recount } from "../../src/run/recount.js";
-import { type RunResult, runPipeline, sharedNodes } from "../../src/run/runner.js";
+import { type RunResult, runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { checksum, examplePipeline, smallDataset } from "./support.js";
 
@@ -107,8 +107,9 @@ describe("the example pipeline", () => {
   });
 
   it("a write-free recount (taken after lost work is recomputed) gives the write pass's counts", async () => {
-    const compiled = await compilePipeline(spark, (await load()).spec);
-    const cached = sharedNodes(compiled);
+    const loaded = await load();
+    const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
+    const cached = compiled.graph.sharedSteps();
     try {
       const again = reconcile(compiled, await recount(compiled, cached, {}));
       expect(again).toEqual(first.counts);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { inferStepColumns, loadPipeline, parsePipeline, stepRunOrder } from "../../src/spec/index.js";
+import { loadPipeline, parsePipeline, pipelineGraph } from "../../src/spec/index.js";
 import { REPO_ROOT } from "./support.js";
 
 describe("pipelines/example.yaml", () => {
@@ -34,8 +34,8 @@ describe("pipelines/example.yaml", () => {
 
   it("propagates declared columns and types through every step", async () => {
     const { spec } = await loadPipeline("pipelines/example.yaml", { env: {} });
-    const columns = inferStepColumns(spec);
-    const show = (name: string) => columns.get(name)?.map((c) => `${c.name}:${c.type ?? "?"}`);
+    const graph = pipelineGraph(spec);
+    const show = (name: string) => graph.columns(name)?.map((c) => `${c.name}:${c.type ?? "?"}`);
     expect(show("clean_orders")).toEqual([
       "order_id:string",
       "customer_id:string",
@@ -70,7 +70,7 @@ describe("pipelines/example.yaml", () => {
       "customers:bigint",
       "revenue_to_date:?",
     ]);
-    expect(stepRunOrder(spec)).toEqual([
+    expect(pipelineGraph(spec).order).toEqual([
       "validate_orders",
       "clean_orders",
       "clean_customers",
@@ -93,7 +93,7 @@ sinks:
       "x.yaml",
       { env: {} },
     );
-    expect(inferStepColumns(spec).get("picked")).toBeUndefined();
+    expect(pipelineGraph(spec).columns("picked")).toBeUndefined();
   });
 
   it("hashes the same pipeline the same way however its YAML is laid out", () => {

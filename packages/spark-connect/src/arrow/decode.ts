@@ -13,22 +13,26 @@
  * | binary                | Uint8Array                                                          |
  * | boolean               | boolean                                                             |
  * | date                  | Date at 00:00:00 UTC of that day (read it with getUTC*)             |
- * | timestamp             | Date (the instant; microseconds are truncated to milliseconds)      |
+ * | timestamp             | Date (the instant; microseconds truncated, not rounded, to ms)      |
  * | timestamp_ntz         | Date whose UTC fields are the wall-clock fields                      |
+ * | timestamp (either) with `timestamps: "microseconds"` | bigint µs since the epoch, exact     |
  * | interval day to second| bigint microseconds                                                 |
  * | interval year to month| number of months                                                    |
+ * | interval (calendar)   | { months: number, days: number, microseconds: bigint }              |
  * | array<T>              | T[]                                                                 |
  * | map<K,V>              | Map<K,V>                                                            |
- * | struct<...>           | plain object                                                        |
+ * | struct<...>           | object without inherited keys (see rows.ts), names made unique      |
  * | variant               | the JSON-like value it holds (objects, arrays, scalars as above)     |
  * | null                  | null                                                                |
  */
-import { type Data, type RecordBatch, Type, tableFromIPC } from "apache-arrow";
-import { SparkConnectError } from "../errors.js";
+import { type Data, type Field, MessageReader, type RecordBatch, Type, tableFromIPC } from "apache-arrow";
+import { oneLine, SparkConnectError } from "../errors.js";
+import { type Row, rowFactory, uniqueNames } from "./rows.js";
+import { type DecodeOptions, intervalAt, timestampReader } from "./temporal.js";
 import { decodeVariant } from "./variant.js";
 
-/** A result row: column name → value (see the table above). */
-export type Row = Record<string, unknown>;
+export type { Row } from "./rows.js";
+export type { CalendarInterval, DecodeOptions, TimestampMode } from "./temporal.js";
 
 const MS_PER_DAY = 86_400_000;
 
@@ -39,8 +43,8 @@ function isValid(d: Data, i: number): boolean {
   return ((bm[idx >> 3]! >> (idx & 7)) & 1) === 1;
 }
 
-/** Decodes one Arrow column chunk into an array of JS values. */
-export function decodeData(d: Data): unknown[] {
+/** Decodes one Arrow column chunk into an array of JS values; throws SparkConnectError (DECODE, PROTOCOL). */
+export function decodeData(d: Data, options: DecodeOptions = {}): unknown[] {
   const n = d.length;
   const out = new Array<unknown>(n);
   const hasNulls = d.nullCount > 0 && !!d.nullBitmap && d.nullBitmap.length > 0;
@@ -105,12 +109,9 @@ export function decodeData(d: Data): unknown[] {
       return out;
     }
     case Type.Timestamp: {
-      const values = d.values as BigInt64Array | Int32Array;
-      const unit = (t as unknown as { unit: number }).unit; // 0 s, 1 ms, 2 µs, 3 ns
-      const div = unit === 0 ? 1 / 1000 : unit === 1 ? 1 : unit === 2 ? 1000 : 1_000_000;
-      for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && !isValid(d, i) ? null : new Date(Math.floor(Number(values[i]) / div));
-      }
+      const unit = (t as unknown as { unit: number }).unit;
+      const read = timestampReader(d.values as BigInt64Array, unit, options.timestamps);
+      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : read(i);
       return out;
     }
     case Type.Duration: {
@@ -119,8 +120,9 @@ export function decodeData(d: Data): unknown[] {
       return out;
     }
     case Type.Interval: {
-      const values = d.values as Int32Array;
-      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : values[i];
+      const words = d.values as Int32Array;
+      const unit = (t as unknown as { unit: number }).unit;
+      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : intervalAt(words, i, unit);
       return out;
     }
     case Type.Struct: {
@@ -131,26 +133,20 @@ export function decodeData(d: Data): unknown[] {
         const values = decodeData(d.children[0]!) as (Uint8Array | null)[];
         const metas = decodeData(d.children[1]!) as (Uint8Array | null)[];
         for (let i = 0; i < n; i++) {
-          out[i] = (hasNulls && !isValid(d, i)) || !values[i] ? null : decodeVariant(values[i]!, metas[i]!);
+          out[i] =
+            (hasNulls && !isValid(d, i)) || !values[i] ? null : decodeVariant(values[i]!, metas[i]!, options);
         }
         return out;
       }
-      const cols = d.children.map(decodeData);
-      for (let i = 0; i < n; i++) {
-        if (hasNulls && !isValid(d, i)) {
-          out[i] = null;
-          continue;
-        }
-        const o: Row = {};
-        for (let c = 0; c < names.length; c++) o[names[c]!] = cols[c]![i];
-        out[i] = o;
-      }
+      const cols = d.children.map((c) => decodeData(c, options));
+      const make = rowFactory(uniqueNames(names));
+      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : make(cols, i);
       return out;
     }
     case Type.List:
     case Type.LargeList: {
       const offsets = d.valueOffsets as ArrayLike<number | bigint>;
-      const child = decodeData(d.children[0]!);
+      const child = decodeData(d.children[0]!, options);
       for (let i = 0; i < n; i++) {
         out[i] = hasNulls && !isValid(d, i) ? null : child.slice(Number(offsets[i]), Number(offsets[i + 1]));
       }
@@ -159,8 +155,8 @@ export function decodeData(d: Data): unknown[] {
     case Type.Map: {
       const offsets = d.valueOffsets as ArrayLike<number | bigint>;
       const entries = d.children[0]!;
-      const keys = decodeData(entries.children[0]!);
-      const vals = decodeData(entries.children[1]!);
+      const keys = decodeData(entries.children[0]!, options);
+      const vals = decodeData(entries.children[1]!, options);
       for (let i = 0; i < n; i++) {
         if (hasNulls && !isValid(d, i)) {
           out[i] = null;
@@ -207,12 +203,13 @@ export function decimalToString(words: Uint32Array, at: number, stride: number, 
 }
 
 /**
- * Makes rows from a record batch. Column names that repeat (e.g. after a join) keep their first
- * occurrence under the plain name and later ones as `name_2`, `name_3`, … so no value is lost.
+ * Makes rows from a record batch. Every column becomes an own property, whatever its name
+ * (`__proto__` included); repeated names are renamed as {@link uniqueNames} describes, so no value
+ * is lost. Throws SparkConnectError (DECODE) for a value with no faithful JS value under `options`.
  */
-export function batchToRows(batch: RecordBatch): Row[] {
+export function batchToRows(batch: RecordBatch, options: DecodeOptions = {}): Row[] {
   const names = uniqueNames(batch.schema.fields.map((f) => f.name));
-  const cols = batch.data.children.map(decodeData);
+  const cols = batch.data.children.map((c) => decodeData(c, options));
   const n = batch.numRows;
   const rows = new Array<Row>(n);
   const make = rowFactory(names);
@@ -220,35 +217,45 @@ export function batchToRows(batch: RecordBatch): Row[] {
   return rows;
 }
 
-/** Names made unique as described in {@link batchToRows}. */
-export function uniqueNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n) => {
-    const k = (seen.get(n) ?? 0) + 1;
-    seen.set(n, k);
-    return k === 1 ? n : `${n}_${k}`;
-  });
-}
-
-const factories = new Map<string, (cols: unknown[][], i: number) => Row>();
-
 /**
- * A function building one row object per call. Generated once per column list so every row has
- * the same hidden class (V8 then keeps row access and creation fast).
+ * Decodes one Arrow IPC message (as Spark sends per ArrowBatch) into record batches. Throws
+ * SparkConnectError PROTOCOL when the batch cannot be read, naming repeated struct field names
+ * when the schema has them (see {@link repeatedStructFields}).
  */
-function rowFactory(names: string[]): (cols: unknown[][], i: number) => Row {
-  const key = JSON.stringify(names);
-  let f = factories.get(key);
-  if (!f) {
-    const body = `return {${names.map((n, c) => `${JSON.stringify(n)}: cols[${c}][i]`).join(",")}};`;
-    f = new Function("cols", "i", body) as (cols: unknown[][], i: number) => Row;
-    if (factories.size > 1000) factories.clear();
-    factories.set(key, f);
+export function ipcToBatches(bytes: Uint8Array): RecordBatch[] {
+  try {
+    return tableFromIPC(bytes).batches;
+  } catch (e) {
+    const repeated = repeatedStructFields(bytes);
+    throw new SparkConnectError(
+      "PROTOCOL",
+      repeated.length
+        ? `The server sent a result batch that does not match its schema: struct field names repeat (${repeated.join("; ")}). ` +
+            "Spark renames repeated struct fields (a, a → a_0, a_1), and when a renamed field meets an existing one its " +
+            "Arrow writer keeps only one of them, so a value is gone before it reaches the client. Give the struct fields unique names."
+        : `The server sent a result batch the client cannot read (${oneLine(String((e as Error)?.message ?? e))}).`,
+      { cause: e },
+    );
   }
-  return f;
 }
 
-/** Decodes one Arrow IPC message (as Spark sends per ArrowBatch) into record batches. */
-export function ipcToBatches(bytes: Uint8Array): RecordBatch[] {
-  return tableFromIPC(bytes).batches;
+/** `struct st: a_1` for every struct in the batch's schema whose field names repeat. */
+export function repeatedStructFields(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  const visit = (field: Field) => {
+    const children = (field.type as { children?: Field[] }).children ?? [];
+    const seen = new Set<string>();
+    for (const c of children) {
+      if (field.type.typeId === Type.Struct && seen.has(c.name)) out.push(`struct ${field.name}: ${c.name}`);
+      seen.add(c.name);
+      visit(c);
+    }
+  };
+  try {
+    const schema = new MessageReader(bytes).readSchema();
+    for (const f of schema?.fields ?? []) visit(f);
+  } catch {
+    /* no readable schema: nothing to name */
+  }
+  return out;
 }

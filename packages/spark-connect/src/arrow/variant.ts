@@ -2,9 +2,11 @@
  * Spark's VARIANT values arrive as two binaries, `metadata` (a dictionary of object keys) and
  * `value` (a self-describing encoding). This decodes them into plain JS values with the same
  * mapping as other results: objects, arrays, strings, numbers, bigint for 64-bit integers,
- * decimals as exact strings, dates and timestamps as Date, binary as Uint8Array.
+ * decimals as exact strings, dates as Date, timestamps as results decode them (see temporal.ts),
+ * binary as Uint8Array. Objects have no inherited keys, so a key such as `__proto__` is kept.
  */
 import { SparkConnectError } from "../errors.js";
+import { type DecodeOptions, floorDiv, microsToDate } from "./temporal.js";
 
 function readUInt(b: Uint8Array, at: number, size: number): number {
   let v = 0;
@@ -40,7 +42,7 @@ function decimalText(unscaled: bigint, scale: number): string {
   return neg ? `-${digits}` : digits;
 }
 
-function decode(v: Uint8Array, at: number, keys: string[]): unknown {
+function decode(v: Uint8Array, at: number, keys: string[], options: DecodeOptions): unknown {
   const view = new DataView(v.buffer, v.byteOffset, v.byteLength);
   const header = v[at]!;
   const basic = header & 0x03;
@@ -58,16 +60,16 @@ function decode(v: Uint8Array, at: number, keys: string[]): unknown {
     const offsetsAt = idsAt + n * idSize;
     const dataAt = offsetsAt + (n + 1) * offSize;
     if (isObject) {
-      const o: Record<string, unknown> = {};
+      const o: Record<string, unknown> = Object.create(null);
       for (let i = 0; i < n; i++) {
         const key = keys[readUInt(v, idsAt + i * idSize, idSize)]!;
-        o[key] = decode(v, dataAt + readUInt(v, offsetsAt + i * offSize, offSize), keys);
+        o[key] = decode(v, dataAt + readUInt(v, offsetsAt + i * offSize, offSize), keys, options);
       }
       return o;
     }
     const a: unknown[] = [];
     for (let i = 0; i < n; i++)
-      a.push(decode(v, dataAt + readUInt(v, offsetsAt + i * offSize, offSize), keys));
+      a.push(decode(v, dataAt + readUInt(v, offsetsAt + i * offSize, offSize), keys, options));
     return a;
   }
   const p = at + 1;
@@ -101,7 +103,7 @@ function decode(v: Uint8Array, at: number, keys: string[]): unknown {
       return new Date(view.getInt32(p, true) * 86_400_000);
     case 12:
     case 13:
-      return new Date(Number(view.getBigInt64(p, true) / 1000n));
+      return timestamp(view.getBigInt64(p, true), options);
     case 14:
       return view.getFloat32(p, true);
     case 15:
@@ -110,13 +112,17 @@ function decode(v: Uint8Array, at: number, keys: string[]): unknown {
       return dec.decode(v.subarray(p + 4, p + 4 + view.getUint32(p, true)));
     case 18:
     case 19:
-      return new Date(Number(view.getBigInt64(p, true) / 1_000_000n));
+      return timestamp(floorDiv(view.getBigInt64(p, true), 1000n), options);
     default:
       throw new SparkConnectError("PROTOCOL", `Unsupported variant primitive type ${vh}.`);
   }
 }
 
-/** Decodes one VARIANT value from its `value` and `metadata` binaries. */
-export function decodeVariant(value: Uint8Array, metadata: Uint8Array): unknown {
-  return decode(value, 0, dictionary(metadata));
+function timestamp(micros: bigint, options: DecodeOptions): unknown {
+  return options.timestamps === "microseconds" ? micros : microsToDate(micros);
+}
+
+/** Decodes one VARIANT value from its `value` and `metadata` binaries; throws SparkConnectError. */
+export function decodeVariant(value: Uint8Array, metadata: Uint8Array, options: DecodeOptions = {}): unknown {
+  return decode(value, 0, dictionary(metadata), options);
 }

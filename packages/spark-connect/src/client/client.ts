@@ -52,8 +52,6 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 12, initialBackoffMs: 50
 export interface ExecuteOptions {
   tags?: string[];
   signal?: AbortSignal;
-  /** Called with each response before it is handed on (progress, metrics). */
-  onResponse?: (r: ExecutePlanResponse) => void;
 }
 
 /**
@@ -216,7 +214,6 @@ export class SparkConnectClient {
             this.observe(r.serverSideSessionId);
             if (r.responseId) lastResponseId = r.responseId;
             if (r.responseType.case === "resultComplete") complete = true;
-            options.onResponse?.(r);
             yield r;
             // Let the server drop responses we have consumed (it buffers them for re-attach).
             if (++sinceRelease >= 32 && lastResponseId && !complete) {

@@ -1,7 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { SparkConnectError, type SparkErrorCode } from "../errors.js";
+import { oneLine, SparkConnectError, type SparkErrorCode, type SparkRootCause } from "../errors.js";
 import { ErrorInfoSchema } from "../gen/google/rpc/error_details_pb.js";
-import type { FetchErrorDetailsResponse } from "../gen/spark/connect/base_pb.js";
+import type {
+  FetchErrorDetailsResponse,
+  FetchErrorDetailsResponse_Error,
+} from "../gen/spark/connect/base_pb.js";
 
 /** Suggestions for the error classes users meet most, appended to the message. */
 const HINTS: [RegExp, string][] = [
@@ -41,6 +44,52 @@ function hintFor(errorClass: string | undefined): string | undefined {
 export function oneParagraph(message: string): string {
   const firstBlock = message.trimStart().split(/;\s*\n|\n/)[0] ?? message;
   return firstBlock.replace(/;\s*$/, "").trim();
+}
+
+/**
+ * Spark's cause chain from the top error (`rootErrorIdx`, the error the RPC failed with) down to
+ * the innermost cause, following each error's `causeIdx` (FetchErrorDetailsResponse in base.proto).
+ */
+export function causeChain(details: FetchErrorDetailsResponse): FetchErrorDetailsResponse_Error[] {
+  const chain: FetchErrorDetailsResponse_Error[] = [];
+  const seen = new Set<number>();
+  for (let i: number | undefined = details.rootErrorIdx ?? 0; i !== undefined && !seen.has(i); ) {
+    const e: FetchErrorDetailsResponse_Error | undefined = details.errors[i];
+    if (!e) break;
+    seen.add(i);
+    chain.push(e);
+    i = e.causeIdx;
+  }
+  return chain;
+}
+
+/** The innermost cause of a chain of two or more errors (a lone error is its own explanation). */
+export function rootCauseOf(chain: FetchErrorDetailsResponse_Error[]): SparkRootCause | undefined {
+  const last = chain.length > 1 ? chain[chain.length - 1] : undefined;
+  if (!last) return undefined;
+  return { className: last.errorTypeHierarchy[0] ?? "unknown", message: oneLine(last.message) };
+}
+
+/**
+ * The message for a server error: the top error's first paragraph, then the Spark errors it wraps
+ * ("Caused by: …") and the root cause ("Root cause: class: message") when not already said.
+ */
+function serverMessage(chain: FetchErrorDetailsResponse_Error[], fallback: string, root?: SparkRootCause) {
+  let message = oneParagraph(chain[0]?.message ?? fallback);
+  // Spark often wraps the telling error (a malformed record, a bad cast) in a generic one
+  // ("error while reading file"): name the Spark causes too, still in one paragraph.
+  const seen = new Set([message]);
+  for (const cause of chain.slice(1, 6)) {
+    const text = oneParagraph(cause.message);
+    if (cause.sparkThrowable?.errorClass && text && !seen.has(text)) {
+      seen.add(text);
+      message = `${message.replace(/\s+$/, "")} Caused by: ${text}`;
+    }
+  }
+  if (root && !message.includes(root.message)) {
+    message = `${message.replace(/[\s.]+$/, "")}. Root cause: ${root.className}: ${root.message}`;
+  }
+  return message;
 }
 
 /** Error details the server attached to a failed RPC, decoded from google.rpc.ErrorInfo. */
@@ -109,7 +158,9 @@ export function toSparkError(
     return new SparkConnectError("INTERNAL", e?.message ?? String(err), { cause: err });
   }
   const info = serverErrorInfo(err);
-  const root = details?.errors[details.rootErrorIdx ?? 0];
+  const chain = details ? causeChain(details) : [];
+  const root = chain[0];
+  const rootCause = rootCauseOf(chain);
   const throwable = root?.sparkThrowable;
   const errorClass = throwable?.errorClass ?? info?.errorClass;
   const sqlState = throwable?.sqlState ?? info?.sqlState;
@@ -121,20 +172,7 @@ export function toSparkError(
       `The Spark Connect server${target ? ` at ${target}` : ""} is unreachable or went away (${err.rawMessage.trim() || Code[err.code]}). ` +
       "Check that it is running; a local server's log is in ~/.cache/kindling/logs.";
   } else {
-    message = oneParagraph(root?.message ?? err.rawMessage);
-    // Spark often wraps the telling error (a malformed record, a bad cast) in a generic one
-    // ("error while reading file"): name the Spark causes too, still in one paragraph.
-    const seen = new Set([message]);
-    for (let i = root?.causeIdx, hops = 0; details && i !== undefined && hops < 5; hops++) {
-      const cause = details.errors[i];
-      if (!cause) break;
-      const text = oneParagraph(cause.message);
-      if (cause.sparkThrowable?.errorClass && text && !seen.has(text)) {
-        seen.add(text);
-        message = `${message.replace(/\s+$/, "")} Caused by: ${text}`;
-      }
-      i = cause.causeIdx;
-    }
+    message = serverMessage(chain, err.rawMessage, rootCause);
   }
   const hint = hintFor(errorClass);
   if (hint && code !== "UNAVAILABLE") message = `${message}. ${hint}`.replace(/\.\. /, ". ");
@@ -149,6 +187,7 @@ export function toSparkError(
     messageParameters,
     ...(hint ? { hint } : {}),
     ...(stack ? { serverStackTrace: stack } : {}),
+    ...(rootCause ? { rootCause } : {}),
     cause: err,
   });
 }

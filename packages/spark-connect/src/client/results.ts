@@ -1,5 +1,5 @@
 import type { RecordBatch } from "apache-arrow";
-import { batchToRows, ipcToBatches, type Row } from "../arrow/decode.js";
+import { ipcToBatches } from "../arrow/decode.js";
 import type { ExecutePlanResponse } from "../gen/spark/connect/base_pb.js";
 import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import { literalToJs } from "../plan/literal-values.js";
@@ -56,7 +56,7 @@ export function absorb(r: ExecutePlanResponse, info: ExecutionInfo): RecordBatch
     if (t.typeName === "struct") info.schema = t;
   }
   for (const om of r.observedMetrics) {
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = Object.create(null); // keeps a metric named __proto__
     om.values.forEach((v, i) => {
       values[om.keys[i] ?? `_${i}`] = literalToJs(v);
     });
@@ -100,11 +100,4 @@ export function progressOf(r: ExecutePlanResponse): ExecutionProgress | undefine
     })),
     inflightTasks: Number(p.numInflightTasks),
   };
-}
-
-export function rowsOf(batches: RecordBatch[]): Row[] {
-  if (batches.length === 1) return batchToRows(batches[0]!);
-  const out: Row[] = [];
-  for (const b of batches) for (const r of batchToRows(b)) out.push(r);
-  return out;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SparkProvisionError } from "../errors.js";
 
 /** Root of Kindling's download/build cache (`KINDLING_CACHE`, default `~/.cache/kindling`). */
 export function cacheRoot(): string {
@@ -25,7 +26,7 @@ export function sparkPomPath(): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new Error(
+  throw new SparkProvisionError(
     "Cannot find spark/pom.xml (the file that pins Kindling's Spark version). " +
       "Run from a Kindling checkout, or set KINDLING_SPARK_POM to its path.",
   );
@@ -43,7 +44,7 @@ export function pinnedVersions(pom = sparkPomPath()): PinnedVersions {
   const text = readFileSync(pom, "utf8");
   const prop = (name: string): string => {
     const m = text.match(new RegExp(`<${name.replace(/\./g, "\\.")}>([^<]+)</`));
-    if (!m?.[1]) throw new Error(`${pom}: property <${name}> is missing`);
+    if (!m?.[1]) throw new SparkProvisionError(`${pom}: property <${name}> is missing`);
     return m[1].trim();
   };
   return {

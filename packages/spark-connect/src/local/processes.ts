@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SparkConnectError } from "../errors.js";
 import { cacheRoot } from "./paths.js";
 import { isAlive } from "./provision.js";
 
@@ -85,7 +86,8 @@ export function spawnOwnedJvm(
     env: env ?? process.env,
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${java}`);
+  if (pid === undefined)
+    throw new SparkConnectError("SERVER_START", `Could not start ${java}; check that Java is installed.`);
   // The watchdog blocks on its stdin (a pipe from us); EOF means we are gone.
   const watchdog = spawn(
     "sh",

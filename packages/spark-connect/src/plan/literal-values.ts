@@ -1,3 +1,4 @@
+import { microsToDate } from "../arrow/temporal.js";
 import type { Expression_Literal } from "../gen/spark/connect/expressions_pb.js";
 
 /** The JS value of a protocol literal (observed metrics arrive as literals); same mapping as results. */
@@ -24,7 +25,7 @@ export function literalToJs(l: Expression_Literal): unknown {
       return new Date(t.value * 86_400_000);
     case "timestamp":
     case "timestampNtz":
-      return new Date(Number(t.value / 1000n));
+      return microsToDate(t.value);
     case "dayTimeInterval":
       return t.value;
     case "yearMonthInterval":
@@ -45,7 +46,7 @@ export function literalToJs(l: Expression_Literal): unknown {
           : t.value.structType?.kind.case === "struct"
             ? t.value.structType.kind.value.fields.map((f) => f.name)
             : [];
-      const o: Record<string, unknown> = {};
+      const o: Record<string, unknown> = Object.create(null); // keeps a field named __proto__
       t.value.elements.forEach((e, i) => {
         o[names[i] ?? `_${i + 1}`] = literalToJs(e);
       });

@@ -3,6 +3,7 @@
  * input in a new Relation node with a fresh plan id; nothing here talks to a server.
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { SparkConnectError } from "../errors.js";
 import type { Expression } from "../gen/spark/connect/expressions_pb.js";
 import {
   Aggregate_GroupType,
@@ -92,42 +93,63 @@ export const deduplicate = (input: Relation, columnNames: string[] | undefined) 
     value: columnNames?.length ? { input, columnNames } : { input, allColumnsAsKeys: true },
   });
 
+/**
+ * Join type names, as Spark's `JoinType.apply` (sql/catalyst plans/joinTypes.scala) reads them:
+ * case-insensitive, underscores ignored, so `left_outer`, `leftouter` and `LEFT_OUTER` are one.
+ */
 export type JoinType =
   | "inner"
+  | "cross"
+  | "outer"
+  | "full"
+  | "fullouter"
+  | "full_outer"
   | "left"
+  | "leftouter"
   | "left_outer"
   | "right"
+  | "rightouter"
   | "right_outer"
-  | "full"
-  | "full_outer"
-  | "outer"
-  | "left_semi"
   | "semi"
-  | "left_anti"
+  | "leftsemi"
+  | "left_semi"
   | "anti"
-  | "cross";
+  | "leftanti"
+  | "left_anti";
 
-const JOIN_TYPES: Record<JoinType, Join_JoinType> = {
-  inner: Join_JoinType.INNER,
-  left: Join_JoinType.LEFT_OUTER,
-  left_outer: Join_JoinType.LEFT_OUTER,
-  right: Join_JoinType.RIGHT_OUTER,
-  right_outer: Join_JoinType.RIGHT_OUTER,
-  full: Join_JoinType.FULL_OUTER,
-  full_outer: Join_JoinType.FULL_OUTER,
-  outer: Join_JoinType.FULL_OUTER,
-  left_semi: Join_JoinType.LEFT_SEMI,
-  semi: Join_JoinType.LEFT_SEMI,
-  left_anti: Join_JoinType.LEFT_ANTI,
-  anti: Join_JoinType.LEFT_ANTI,
-  cross: Join_JoinType.CROSS,
-};
+/** Spark's names with the underscores removed, as `JoinType.apply` compares them. */
+const JOIN_TYPES = new Map<string, Join_JoinType>([
+  ["inner", Join_JoinType.INNER],
+  ["cross", Join_JoinType.CROSS],
+  ["outer", Join_JoinType.FULL_OUTER],
+  ["full", Join_JoinType.FULL_OUTER],
+  ["fullouter", Join_JoinType.FULL_OUTER],
+  ["left", Join_JoinType.LEFT_OUTER],
+  ["leftouter", Join_JoinType.LEFT_OUTER],
+  ["right", Join_JoinType.RIGHT_OUTER],
+  ["rightouter", Join_JoinType.RIGHT_OUTER],
+  ["semi", Join_JoinType.LEFT_SEMI],
+  ["leftsemi", Join_JoinType.LEFT_SEMI],
+  ["anti", Join_JoinType.LEFT_ANTI],
+  ["leftanti", Join_JoinType.LEFT_ANTI],
+]);
 
-/** The protocol join type for a name; throws a TypeError listing the valid names otherwise. */
+const JOIN_TYPE_NAMES =
+  "inner, cross, outer, full, fullouter, full_outer, left, leftouter, left_outer, right, rightouter, " +
+  "right_outer, semi, leftsemi, left_semi, anti, leftanti, left_anti";
+
+/**
+ * The protocol join type for a name (see {@link JoinType}); throws SparkConnectError
+ * INVALID_ARGUMENT naming the accepted names otherwise.
+ */
 export function joinTypeOf(name: string): Join_JoinType {
-  const t = JOIN_TYPES[name.toLowerCase().replace(/outer$/, (m) => m) as JoinType];
-  if (t === undefined)
-    throw new TypeError(`Unknown join type "${name}"; use one of ${Object.keys(JOIN_TYPES).join(", ")}.`);
+  const t = typeof name === "string" ? JOIN_TYPES.get(name.toLowerCase().replaceAll("_", "")) : undefined;
+  if (t === undefined) {
+    throw new SparkConnectError(
+      "INVALID_ARGUMENT",
+      `Unsupported join type ${JSON.stringify(String(name).slice(0, 40))}; use one of ${JOIN_TYPE_NAMES}.`,
+    );
+  }
   return t;
 }
 

@@ -37,8 +37,13 @@ export function registerK8s(program: Command): void {
       "Build (first time) and start the cluster; idempotent. Prints progress and how to use kubectl with it.",
     )
     .addOption(provider())
-    .action(async (opts: ProviderOptions) => {
-      if (opts.provider === "local") return runScript("up.sh");
+    .option(
+      "--install-prereqs",
+      "local: install the missing Debian packages first (apt-get, as root); without it, all missing ones are named at once",
+    )
+    .action(async (opts: ProviderOptions & { installPrereqs?: boolean }) => {
+      if (opts.provider === "local")
+        return runScript("up.sh", opts.installPrereqs ? ["--install-prereqs"] : []);
       if (opts.provider === "kind")
         return runTool("kind", ["create", "cluster", "--name", CLUSTER_NAME, "--wait", "120s"]);
       return runTool("minikube", ["start", "--profile", CLUSTER_NAME, "--cpus", "4", "--memory", "8g"]);
@@ -56,10 +61,29 @@ export function registerK8s(program: Command): void {
     .description("Show the cluster's processes (local), node and pods. Exit 1 when it is not running.")
     .addOption(provider())
     .action(async (opts: ProviderOptions) => {
-      if (opts.provider === "local") return runScript("status.sh");
+      // A stopped cluster is an answer, not a failure of the command: the script says so plainly.
+      if (opts.provider === "local") return runScript("status.sh", [], { quietExit: 1 });
       const context = opts.provider === "kind" ? `kind-${CLUSTER_NAME}` : CLUSTER_NAME;
       return runTool("kubectl", ["--context", context, "get", "nodes,pods", "-A", "-o", "wide"]);
     });
+
+  k8s
+    .command("env")
+    .description(
+      'Print the lines that point kubectl at the local cluster: eval "$(kindling k8s env)" (its kubectl first on PATH).',
+    )
+    .action(async () => run("bash", [join(infraDir(), "env.sh")], "infra/k8s/env.sh", { quietExit: 1 }));
+
+  k8s
+    .command("kubectl")
+    .description(
+      "Run the local cluster's kubectl with its admin credentials: kindling k8s kubectl get pods -A",
+    )
+    .argument("[args...]", "kubectl's arguments (options included: -A, -o wide, ...)")
+    .helpOption(false)
+    .allowUnknownOption()
+    // Everything after `kubectl` is kubectl's, options included (cmd.args keeps them in order).
+    .action(async (_args: string[], _opts: unknown, cmd: Command) => runKubectl(cmd.args));
 
   k8s
     .command("down")
@@ -90,20 +114,54 @@ function infraDir(): string {
   }
 }
 
-function runScript(script: string, args: string[] = []): Promise<void> {
+function runScript(script: string, args: string[] = [], options: RunOptions = {}): Promise<void> {
   if (process.getuid?.() !== 0)
     throw new KindlingError(
       "the local cluster needs root (containerd, kubelet, iptables): run as root, or use --provider kind|minikube.",
+      "environment",
     );
-  return run("bash", [join(infraDir(), script), ...args], `infra/k8s/${script}`);
+  return run("bash", [join(infraDir(), script), ...args], `infra/k8s/${script}`, options);
+}
+
+/** The local cluster's kubectl with its admin kubeconfig (paths from `infra/k8s/env.sh`). */
+async function runKubectl(args: string[]): Promise<void> {
+  const env = await capture("bash", [join(infraDir(), "env.sh")]);
+  const value = (name: string) =>
+    env.match(new RegExp(`^export ${name}=(.*)$`, "m"))?.[1]?.replace(/^'|'$/g, "");
+  const kubeconfig = value("KUBECONFIG");
+  const bin = value("PATH")?.replace(/:"\$PATH"$/, "");
+  if (!kubeconfig || !bin) throw new KindlingError("infra/k8s/env.sh printed no KUBECONFIG/PATH.");
+  return run(join(bin, "kubectl"), ["--kubeconfig", kubeconfig, ...args], "kubectl");
+}
+
+/** Runs a command and returns its stdout; its stderr passes through. Throws like {@link run}. */
+function capture(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on("error", (err) => reject(new KindlingError(`could not run ${command}: ${err.message}`)));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new KindlingError(`${args.at(-1)} failed (exit ${code}).`, "environment")),
+    );
+  });
 }
 
 function runTool(tool: string, args: string[]): Promise<void> {
   return run(tool, args, tool);
 }
 
+interface RunOptions {
+  /** An exit code that is an answer the command printed itself: set as the exit code, no error. */
+  quietExit?: number;
+}
+
 /** Runs a command with the terminal attached; resolves on exit 0, throws a KindlingError otherwise. */
-function run(command: string, args: string[], label: string): Promise<void> {
+function run(command: string, args: string[], label: string, options: RunOptions = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit" });
     child.on("error", (err: NodeJS.ErrnoException) =>
@@ -117,7 +175,11 @@ function run(command: string, args: string[], label: string): Promise<void> {
     );
     child.on("exit", (code, signal) => {
       if (code === 0) resolve();
-      else reject(new KindlingError(`${label} failed (${signal ?? `exit ${code}`}); see its output above.`));
+      else if (code !== null && code === options.quietExit) {
+        process.exitCode = code;
+        resolve();
+      } else
+        reject(new KindlingError(`${label} failed (${signal ?? `exit ${code}`}); see its output above.`));
     });
   });
 }

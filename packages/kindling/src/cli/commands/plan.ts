@@ -1,9 +1,10 @@
 import { simpleString } from "@kindling/spark-connect";
 import type { Command } from "commander";
 import { isHidden } from "../../compile/hidden.js";
+import { checkSourcePaths } from "../../compile/input-paths.js";
 import { compilePipeline } from "../../compile/pipeline.js";
 import { loadPipeline } from "../../spec/index.js";
-import { type EngineOptions, engineOptionsHelp, openSession } from "../session.js";
+import { type EngineOptions, engineOptionsHelp, inputS3Client, openSession } from "../session.js";
 import { collectSet } from "./shared.js";
 
 interface PlanOptions extends EngineOptions {
@@ -25,9 +26,10 @@ export function registerPlan(program: Command): void {
   for (const [flag, help] of engineOptionsHelp()) cmd.option(flag, help);
   cmd.action(async (file: string, opts: PlanOptions) => {
     const loaded = await loadPipeline(file, { set: opts.set });
+    await checkSourcePaths(loaded, { s3: inputS3Client(opts) }); // before Spark starts
     const spark = await openSession({ ...opts, quiet: opts.json ?? false });
     try {
-      const compiled = await compilePipeline(spark, loaded.spec);
+      const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
       const graph: { name: string; kind: string; input?: string; columns: [string, string][] }[] = [];
       for (const name of [...compiled.sources.keys(), ...compiled.order]) {
         const node = compiled.nodes.get(name)!;

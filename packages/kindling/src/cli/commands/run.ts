@@ -3,6 +3,7 @@ import { cacheRoot } from "@kindling/spark-connect";
 import type { Command } from "commander";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
 import { liveState } from "../../cluster/state.js";
+import { checkSourcePaths } from "../../compile/input-paths.js";
 import { resolvePath } from "../../compile/read.js";
 import { KindlingError } from "../../errors.js";
 import { fanOut, LiveRun } from "../../metrics/live-run.js";
@@ -14,7 +15,7 @@ import { type RunResult, runPipeline } from "../../run/runner.js";
 import { loadPipeline } from "../../spec/index.js";
 import { uploadDirectory } from "../../storage/upload.js";
 import { progressPrinter } from "../progress.js";
-import { type EngineOptions, engineOptionsHelp, openSession } from "../session.js";
+import { type EngineOptions, engineOptionsHelp, inputS3Client, openSession } from "../session.js";
 import { collectSet, printSummary } from "./shared.js";
 
 interface RunCommandOptions extends EngineOptions {
@@ -30,6 +31,7 @@ interface RunCommandOptions extends EngineOptions {
  */
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<RunResult> {
   const loaded = await loadPipeline(file, { set: opts.set });
+  await checkSourcePaths(loaded, { s3: inputS3Client(opts) }); // before Spark starts
   const spark = await openSession(opts);
   let result: RunResult;
   try {

@@ -1,0 +1,69 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { kindling, REPO_ROOT } from "../support/cli.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "kindling-k8s-cli-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A PATH holding only the named commands (symlinks to the real ones). */
+function pathWith(commands: string[]): string {
+  const bin = join(scratch, `bin-${commands.length}`);
+  mkdirSync(bin, { recursive: true });
+  for (const c of commands) {
+    const real = spawnSync("bash", ["-c", `command -v ${c}`], { encoding: "utf8" }).stdout.trim();
+    if (real) symlinkSync(real, join(bin, c));
+  }
+  return bin;
+}
+
+describe("kindling k8s: the newcomer's path", () => {
+  it("names every missing prerequisite at once, with one install command", () => {
+    // Only what the script itself runs on: no iptables, docker, debootstrap, conntrack, gcc, ...
+    const path = pathWith(["bash", "sed", "cat", "go"]);
+    const r = spawnSync("bash", [join(REPO_ROOT, "infra/k8s/prereqs.sh")], {
+      encoding: "utf8",
+      env: { PATH: path, HOME: process.env.HOME ?? "/root" },
+    });
+    expect(r.status).toBe(1);
+    const packages = r.stderr.match(/apt-get install -y (.*)/)?.[1]?.split(" ");
+    expect(packages).toEqual([
+      "iptables",
+      "iproute2",
+      "conntrack",
+      "openssl",
+      "curl",
+      "docker.io",
+      "debootstrap",
+      "gcc",
+      "pkg-config",
+      "libseccomp-dev",
+    ]);
+    expect(r.stderr).toContain("kindling k8s up --install-prereqs");
+  });
+
+  it("says plainly that a stopped cluster is not running (exit 1, no 'failed')", async () => {
+    const cache = join(scratch, "cache");
+    const r = await kindling(["k8s", "status"], { env: { KINDLING_CACHE: cache } });
+    if (process.getuid?.() !== 0) {
+      // Without root the local provider refuses before looking; that message must say why.
+      expect(r.stderr).toContain("needs root");
+      return;
+    }
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Local Kubernetes v[\d.]+: not running \(start it with: kindling k8s up\)/);
+    expect(r.stderr).not.toContain("failed");
+  });
+
+  it("k8s env explains that the cluster has not been started, without a second error", async () => {
+    const r = await kindling(["k8s", "env"], { env: { KINDLING_CACHE: join(scratch, "cache") } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^error: no credentials at .*admin\.kubeconfig yet: start the cluster with kindling k8s up$/,
+      ),
+    ]);
+  });
+});
