@@ -111,7 +111,8 @@ export function createPanel(panel: WebPanel): PanelView {
       }
 
       function finish(count: number, errs: string[]) {
-        if (errs.length) setState("error", count, `Query failed — ${errs.join("; ")}`);
+        // Queries finish in any order: list their errors by refId (A, B, …).
+        if (errs.length) setState("error", count, `Query failed — ${errs.sort().join("; ")}`);
         else if (count === 0) setState("empty", 0, emptyExplanation(panel, ctx.vars));
         else setState("ok", count);
       }

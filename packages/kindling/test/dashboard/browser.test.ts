@@ -357,16 +357,20 @@ describe("the web dashboard in Chromium", () => {
     const legends = async (runId: string) => {
       await selectRun(page, runId);
       const panel = page.locator('section[data-panel-id="job-duration"]');
+      let seen: string[] = [];
       return eventually(
         `the job duration series of run ${runId}`,
         async () => {
           const labels = await panel.locator(".u-legend .u-series th").allTextContents();
+          seen = labels;
           const runs = labels.filter((l) => /\(\d{8}T\d{6}-\w+\)/.test(l));
           return runs.length && runs.every((l) => l.includes(runId)) ? runs : undefined;
         },
         60_000,
         500,
-      );
+      ).catch((err: Error) => {
+        throw new Error(`${err.message}; the panel showed: ${seen.join(" | ") || "no legend"}`);
+      });
     };
     const slow = await legends(runs.slow!.runId);
     const small = await legends(runs.small!.runId);

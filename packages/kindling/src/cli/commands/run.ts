@@ -34,6 +34,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   await checkSourcePaths(loaded, { s3: inputS3Client(opts) }); // before Spark starts
   const spark = await openSession(opts);
   let result: RunResult;
+  let liveApp: string | undefined;
   try {
     const ac = new AbortController();
     const onSigint = () => ac.abort();
@@ -58,6 +59,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     } finally {
       process.off("SIGINT", onSigint);
       await live?.stop();
+      liveApp = live?.current()?.applicationId;
     }
   } finally {
     await spark.stop();
@@ -71,7 +73,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       `${JSON.stringify({ ...result, reports: written }, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`,
     );
   else printSummary(result, written);
-  await pushAfterRun(opts.pushgateway, result, (l) => process.stderr.write(`${l}\n`));
+  // The live pushes' application id when the Spark UI did not answer at the end of a busy run:
+  // the final figures keep the label the dashboard's application filter matches.
+  await pushAfterRun(
+    opts.pushgateway,
+    result,
+    (l) => process.stderr.write(`${l}\n`),
+    !result.spark && liveApp && liveApp !== "unknown" ? { applicationId: liveApp } : {},
+  );
   if (result.status !== "succeeded") throw new KindlingError(`run failed: ${result.error}`, 1);
   return result;
 }
