@@ -25,7 +25,7 @@ kctl apply -k "$repo/k8s/overlays/local" | indent
 
 phase "[3/3] waiting for the platform"
 kctl -n kindling rollout status statefulset/s3-store --timeout=300s | indent
-for d in spark-connect prometheus pushgateway; do
+for d in spark-connect prometheus pushgateway dashboard; do
   kctl -n kindling rollout status "deployment/$d" --timeout=300s | indent
 done
 want="$(sed -n 's/^spark.executor.instances=//p' "$repo/k8s/overlays/local/executors.properties")"

@@ -24,15 +24,18 @@ const EXECUTORS = `job="${SCRAPE_JOBS.executors}", ${SPARK}, ${LABELS.executor}!
 const driver = (metric: string) => `metrics_${SPARK_METRICS_NAMESPACE}_driver_${metric}`;
 const k = metricName;
 
-interface Query {
+/** One PromQL query of a panel, with Grafana's legend template (`{{label}}`). */
+export interface Query {
   expr: string;
   legend: string;
 }
 
-interface PanelSpec {
+/** One panel: rendered to Grafana JSON here and to the web dashboard by src/dashboard/model.ts. */
+export interface PanelSpec {
   title: string;
   description: string;
   type: "timeseries" | "stat" | "bargauge" | "table";
+  /** Grafana unit id (`s`, `bytes`, `Bps`, `ops`, `percentunit`, `short`) or `suffix: <text>`. */
   unit: string;
   queries: Query[];
   /** Width in grid columns (of 24). Default 8. */
@@ -95,7 +98,7 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
         description:
           "CPU used by each executor JVM (cores), from the JMX exporter agent, and the part spent running tasks (Spark's executor cpuTime).",
         type: "timeseries",
-        unit: "short",
+        unit: "suffix: cores",
         queries: [
           {
             expr: `sum by (${LABELS.executor}) (rate(process_cpu_seconds_total{${JVM}}[$__rate_interval]))`,
@@ -237,7 +240,7 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
         description:
           "Rows read per second of the run's wall time, and rows written per second for each output.",
         type: "bargauge",
-        unit: "short",
+        unit: "suffix: rows/s",
         queries: [
           { expr: `${k("run_throughput_rows_per_second")}{${KINDLING}}`, legend: "run {{run_id}}" },
           { expr: `${k("output_throughput_rows_per_second")}{${KINDLING}}`, legend: "{{output}}" },
@@ -270,6 +273,31 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
     ],
   },
 ];
+
+/**
+ * The template variables, in order: Grafana's `label_values(<selector>, <label>)` queries. Each
+ * may refer to the variables before it. The web dashboard fills its drop-downs from the same list.
+ */
+export const DASHBOARD_VARIABLES: {
+  name: "namespace" | "application" | "run";
+  label: string;
+  query: string;
+}[] = [
+  { name: "namespace", label: "Namespace", query: `label_values(up, ${LABELS.namespace})` },
+  {
+    name: "application",
+    label: "Application",
+    query: `label_values(up{${LABELS.namespace}=~"$namespace"}, ${LABELS.application})`,
+  },
+  {
+    name: "run",
+    label: "Run",
+    query: `label_values(${k("run_status")}{${LABELS.namespace}=~"$namespace", ${LABELS.application}=~"$application"}, ${LABELS.run})`,
+  },
+];
+
+/** The refId of a panel's i-th query (A, B, C…), as Grafana names them. */
+export const refId = (i: number) => String.fromCharCode(65 + i);
 
 function variable(name: string, label: string, query: string): VariableModel {
   return {
@@ -304,7 +332,7 @@ function panel(spec: PanelSpec, id: number, x: number, y: number): Panel {
           ? { showHeader: true }
           : { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
     targets: spec.queries.map((q, i) => ({
-      refId: String.fromCharCode(65 + i),
+      refId: refId(i),
       datasource: DS,
       expr: q.expr,
       legendFormat: q.legend,
@@ -363,17 +391,7 @@ export function sparkJobDashboard(): Dashboard {
           query: "prometheus",
           current: { text: "Prometheus", value: "prometheus" },
         },
-        variable("namespace", "Namespace", `label_values(up, ${LABELS.namespace})`),
-        variable(
-          "application",
-          "Application",
-          `label_values(up{${LABELS.namespace}=~"$namespace"}, ${LABELS.application})`,
-        ),
-        variable(
-          "run",
-          "Run",
-          `label_values(${k("run_status")}{${LABELS.namespace}=~"$namespace", ${LABELS.application}=~"$application"}, ${LABELS.run})`,
-        ),
+        ...DASHBOARD_VARIABLES.map((v) => variable(v.name, v.label, v.query)),
       ],
     },
     panels,

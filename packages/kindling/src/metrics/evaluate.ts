@@ -5,26 +5,9 @@
 import type { Dashboard } from "@grafana/schema";
 import { dashboardQueries } from "./dashboard.js";
 import { instantQuery } from "./prometheus.js";
+import { type DashboardVariables, substituteVariables } from "./variables.js";
 
-/** Values of the dashboard's template variables (regular expressions, as Grafana sends them). */
-export interface DashboardVariables {
-  namespace: string;
-  application: string;
-  run: string;
-  /** `$__rate_interval`: Grafana's max(4 × scrape interval, step + scrape interval). */
-  rateInterval: string;
-}
-
-/** The variables' "All" value (`allValue` in dashboard.ts); it also matches a missing label. */
-export const MATCH_ALL = ".*";
-
-export function substituteVariables(expr: string, v: DashboardVariables): string {
-  return expr
-    .replaceAll("$__rate_interval", v.rateInterval)
-    .replaceAll("$namespace", v.namespace)
-    .replaceAll("$application", v.application)
-    .replaceAll("$run", v.run);
-}
+export { type DashboardVariables, MATCH_ALL, substituteVariables } from "./variables.js";
 
 export interface QueryResult {
   panel: string;

@@ -375,7 +375,13 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   };
   const pushLog = join(dir, "pushgateway.log");
   const promLog = join(dir, "prometheus.log");
-  launch(BINARIES.pushgateway, [`--web.listen-address=${pushgateway}`], pushLog);
+  // Debian's Pushgateway persists to /var/lib/prometheus/pushgateway.data by default: one file
+  // shared by every Pushgateway on the machine, so a new one would start with other stacks' runs.
+  launch(
+    BINARIES.pushgateway,
+    [`--web.listen-address=${pushgateway}`, `--persistence.file=${join(dir, "pushgateway.data")}`],
+    pushLog,
+  );
   launch(
     BINARIES.prometheus,
     [

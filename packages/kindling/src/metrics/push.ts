@@ -72,11 +72,12 @@ export async function pushAfterRun(
   flag: string | undefined,
   result: RunResult,
   warn: (line: string) => void,
+  options: PushOptions = {},
 ): Promise<boolean> {
   const url = pushgatewayUrl(flag);
   if (!url) return false;
   try {
-    await pushRunMetrics(url, result);
+    await pushRunMetrics(url, result, options);
     return true;
   } catch (err) {
     warn(`kindling: warning: ${(err as Error).message}`);

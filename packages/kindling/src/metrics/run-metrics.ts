@@ -14,7 +14,10 @@ type Labels<L extends string> = Partial<Record<L | RunLabel, string | number>>;
 
 /** Every metric a run produces: name (without the `kindling_` prefix), help text, extra labels. */
 export const RUN_METRICS = {
-  run_status: ["1 for the run's status (succeeded or failed), 0 for the other.", ["status"]],
+  run_status: [
+    "1 for the run's status (running while live; succeeded or failed once finished), 0 for the other.",
+    ["status"],
+  ],
   run_active: ["1 while the run is in progress, 0 once it has finished (the final push says 0).", []],
   run_start_timestamp_seconds: ["When the run started (Unix seconds).", []],
   run_last_push_timestamp_seconds: [
@@ -22,9 +25,26 @@ export const RUN_METRICS = {
     [],
   ],
   run_duration_seconds: ["Wall time of the run.", []],
-  run_rows_in: ["Rows read from every source.", []],
-  run_rows_out: ["Rows written to every sink.", []],
-  run_rows_quarantined: ["Rows sent to the quarantine (malformed or breaking a quarantine rule).", []],
+  run_rows_in: [
+    "Rows read from every source (while live: records Spark's stages of the run have read so far).",
+    [],
+  ],
+  run_rows_out: ["Rows written to every sink (while live: by the outputs finished so far).", []],
+  run_rows_quarantined: [
+    "Rows sent to the quarantine (malformed or breaking a quarantine rule; while live: once written).",
+    [],
+  ],
+  run_actions_total: ["Actions of the run: one per output written (sinks, quarantine), plus a recount.", []],
+  run_actions_done: ["Actions of the run finished so far.", []],
+  run_current_action: [
+    "1 for the action (the output being written) in progress; live pushes only.",
+    ["action"],
+  ],
+  run_spark_stages: ["Spark stages the run's jobs have started so far.", []],
+  run_spark_stages_done: ["Spark stages of the run finished so far.", []],
+  run_spark_tasks: ["Tasks of the Spark stages the run has started so far.", []],
+  run_spark_tasks_done: ["Tasks of the run's Spark stages finished so far.", []],
+  run_spark_input_bytes_read: ["Bytes the run's Spark stages have read from storage so far.", []],
   run_throughput_rows_per_second: ["Rows read per second of wall time.", []],
   source_rows: ["Rows read from a source (malformed ones included).", ["source"]],
   source_malformed_rows: ["Malformed rows of a source (quarantined when the source says so).", ["source"]],
@@ -54,6 +74,27 @@ export const RUN_METRICS = {
 
 export type RunMetricName = keyof typeof RUN_METRICS;
 
+/** A run in progress, as live-run.ts follows it (every count so far). */
+export interface LiveRunFigures {
+  pipeline: string;
+  runId: string;
+  applicationId: string;
+  /** Unix ms. */
+  startedAt: number;
+  actionsDone: number;
+  actionsTotal: number;
+  currentAction: string | undefined;
+  stages: number;
+  stagesDone: number;
+  tasks: number;
+  tasksDone: number;
+  inputBytesRead: number;
+  /** Records read by the run's stages (Spark UI); undefined without a Spark UI to ask. */
+  rowsIn: number | undefined;
+  rowsOut: number;
+  rowsQuarantined: number;
+}
+
 /** Gauges of a run, registered on one registry. */
 export class RunMetrics {
   private readonly gauges = new Map<RunMetricName, Gauge<string>>();
@@ -82,6 +123,32 @@ export class RunMetrics {
 
   private set(name: RunMetricName, labels: Labels<string>, value: number): void {
     this.gauges.get(name)!.set(labels as Record<string, string | number>, Number.isFinite(value) ? value : 0);
+  }
+
+  /** Sets the figures of a run in progress: `run_active` 1, `run_status{status="running"}` 1. */
+  observeLive(f: LiveRunFigures, now = Date.now()): void {
+    const at = (extra: Record<string, string | number> = {}) => ({
+      [LABELS.pipeline]: f.pipeline,
+      [LABELS.run]: f.runId,
+      [LABELS.application]: f.applicationId,
+      ...extra,
+    });
+    this.set("run_status", at({ status: "running" }), 1);
+    this.set("run_active", at(), 1);
+    this.set("run_start_timestamp_seconds", at(), f.startedAt / 1000);
+    this.set("run_last_push_timestamp_seconds", at(), now / 1000);
+    this.set("run_duration_seconds", at(), (now - f.startedAt) / 1000);
+    if (f.rowsIn !== undefined) this.set("run_rows_in", at(), f.rowsIn);
+    this.set("run_rows_out", at(), f.rowsOut);
+    this.set("run_rows_quarantined", at(), f.rowsQuarantined);
+    this.set("run_actions_total", at(), f.actionsTotal);
+    this.set("run_actions_done", at(), f.actionsDone);
+    if (f.currentAction) this.set("run_current_action", at({ action: f.currentAction }), 1);
+    this.set("run_spark_stages", at(), f.stages);
+    this.set("run_spark_stages_done", at(), f.stagesDone);
+    this.set("run_spark_tasks", at(), f.tasks);
+    this.set("run_spark_tasks_done", at(), f.tasksDone);
+    this.set("run_spark_input_bytes_read", at(), f.inputBytesRead);
   }
 
   /**
@@ -138,7 +205,29 @@ export class RunMetrics {
       this.set("output_duration_seconds", l, a.ms / 1000);
       this.set("output_throughput_rows_per_second", l, a.ms > 0 ? a.rows / (a.ms / 1000) : 0);
     }
+    this.set("run_actions_total", at(), result.actions.length);
+    this.set("run_actions_done", at(), result.actions.length);
     if (result.spark) {
+      const stages = result.spark.stages;
+      this.set("run_spark_stages", at(), stages.length);
+      this.set("run_spark_stages_done", at(), stages.filter((s) => s.status === "COMPLETE").length);
+
+      this.set(
+        "run_spark_tasks",
+        at(),
+        stages.reduce((a, s) => a + s.numTasks, 0),
+      );
+      const complete = stages.filter((s) => s.status === "COMPLETE");
+      this.set(
+        "run_spark_tasks_done",
+        at(),
+        complete.reduce((a, s) => a + s.numTasks, 0),
+      );
+      this.set(
+        "run_spark_input_bytes_read",
+        at(),
+        stages.reduce((a, s) => a + s.inputBytes, 0),
+      );
       this.set("spark_jobs", at(), result.spark.jobs);
       for (const st of result.spark.stages) {
         const l = at({ stage_id: st.stageId, attempt: st.attemptId });

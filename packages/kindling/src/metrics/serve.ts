@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { RunResult } from "../run/runner.js";
+import { LiveRun, type LiveRunOptions } from "./live-run.js";
 import { METRIC_PREFIX, metricName } from "./names.js";
 import { RunMetrics } from "./run-metrics.js";
 
@@ -27,6 +28,11 @@ export interface ProcessMetrics {
   registry: Registry;
   /** Shows this run's figures (the previous run's are forgotten). */
   recordRun(result: RunResult): void;
+  /**
+   * Follows a run in progress on this registry (its `onEvent` is the runner's `onProgress`): the
+   * live figures are on `/metrics` at every scrape until `recordRun` replaces them.
+   */
+  followRun(options?: Omit<LiveRunOptions, "target">): LiveRun;
 }
 
 /** Creates the process's registry: default Node metrics (prefixed `kindling_`) and `kindling_info`. */
@@ -69,6 +75,7 @@ export function processMetrics(version: string, options: ProcessMetricsOptions =
       runs.reset();
       runs.observe(result);
     },
+    followRun: (options = {}) => new LiveRun({ ...options, target: { registry, metrics: runs } }),
   };
 }
 

@@ -59,10 +59,16 @@ export interface RunOptions {
   force?: boolean;
 }
 
+/**
+ * What a run reports while it works: `start` once (its id and Spark job tag, before any Spark
+ * job), then per action (an output written, or the recount) `action`, Spark's `progress`
+ * messages and `done` with the rows the action wrote (from its observed metrics).
+ */
 export type RunEvent =
+  | { type: "start"; runId: string; runTag: string; pipeline: string; startedAt: string }
   | { type: "action"; name: string; index: number; total: number }
   | { type: "progress"; action: string; progress: ExecutionProgress }
-  | { type: "done"; action: string; ms: number }
+  | { type: "done"; action: string; ms: number; kind?: "sink" | "quarantine"; rows?: number }
   /** A Delta sink's commit begins (the run has passed its checks; see delta/commit.ts). */
   | { type: "commit"; sink: string; path: string };
 
@@ -147,6 +153,13 @@ export async function runPipeline(
     recovered: [],
     cached: [],
   };
+  options.onProgress?.({
+    type: "start",
+    runId,
+    runTag,
+    pipeline: result.pipeline,
+    startedAt: result.startedAt,
+  });
   const specConf = Object.fromEntries(
     Object.entries(loaded.spec.spark_conf ?? {}).map(([k, v]) => [k, String(v)]),
   );
@@ -260,7 +273,14 @@ export async function runPipeline(
         files: stats.files,
         bytes: stats.bytes,
       });
-      options.onProgress?.({ type: "done", action: action.name, ms: Date.now() - t0 });
+      const rows = result.actions.at(-1)!.rows;
+      options.onProgress?.({
+        type: "done",
+        action: action.name,
+        ms: Date.now() - t0,
+        kind: action.kind,
+        rows,
+      });
     }
     result.counts = reconcile(compiled, observed);
     const unbalanced = result.counts.reconciliations.filter((r) => !r.holds);

@@ -13,11 +13,11 @@ const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 
 describeWith("metrics", "kindling metrics up", {}, () => {
   it(
-    "serves Prometheus (scraping its Pushgateway) until SIGINT, then stops both",
+    "serves Prometheus (scraping its Pushgateway) and the web dashboard until SIGINT, then stops all three",
     async () => {
       const child = spawn(
         process.execPath,
-        [bin, "metrics", "up", "--prometheus-port", "0", "--pushgateway-port", "0"],
+        [bin, "metrics", "up", "--prometheus-port", "0", "--pushgateway-port", "0", "--dashboard-port", "0"],
         {
           cwd: repoRoot,
         },
@@ -37,6 +37,7 @@ describeWith("metrics", "kindling metrics up", {}, () => {
       expect(out, err).toContain("Ctrl-C");
       const prometheus = out.match(/^Prometheus\s+(\S+)/m)![1]!;
       const pushgateway = out.match(/^Pushgateway\s+(\S+)/m)![1]!;
+      const dashboard = out.match(/^Dashboard\s+(\S+)/m)![1]!;
 
       // Prometheus scrapes the Pushgateway: wait for that target to be up.
       const health = await waitFor(
@@ -52,11 +53,21 @@ describeWith("metrics", "kindling metrics up", {}, () => {
       );
       expect(health).toBe("up");
       expect((await fetch(`${pushgateway}/-/ready`)).ok).toBe(true);
+      // The dashboard proxies that Prometheus: its own targets come back through it.
+      const viaDashboard = (await (
+        await fetch(`${dashboard}/api/v1/query`, {
+          method: "POST",
+          body: new URLSearchParams({ query: "up" }),
+        })
+      ).json()) as { status: string; data: { result: { metric: { job: string } }[] } };
+      expect(viaDashboard.status).toBe("success");
+      expect(viaDashboard.data.result.map((r) => r.metric.job)).toContain("pushgateway");
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);
       for (const url of [prometheus, pushgateway])
         await expect(fetch(`${url}/-/ready`), url).rejects.toThrow();
+      await expect(fetch(`${dashboard}/-/healthy`), dashboard).rejects.toThrow();
     },
     scaled(90_000),
   );

@@ -4,11 +4,11 @@
  * rolled back whole by the next run, one killed after its commit record rolled forward; a reader
  * that checks the commit record never takes a mix for the committed set.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { readCommittedSet } from "../../src/run/run-commit.js";
 import { S3OutputStore } from "../../src/run/s3-store.js";
 import {
@@ -22,9 +22,9 @@ import {
   storeBinary,
 } from "../../src/storage/index.js";
 import { killAt, killStarted, start } from "../run/support/publisher.js";
+import { describeWith } from "../support/needs.js";
 
 const binary = storeBinary("seaweedfs");
-const runs = existsSync(binary.path) || process.env.CI === "true";
 const BUCKET = "kindling-outputs";
 
 let dataDir: string;
@@ -52,7 +52,7 @@ async function content(path: string): Promise<Record<string, string>> {
 
 const storeFor = (p: string) => new S3OutputStore(p, "reader", () => s3);
 
-describe.skipIf(!runs)(`outputs on S3 (SeaweedFS ${binary.version})`, () => {
+describeWith("s3", `outputs on S3 (SeaweedFS ${binary.version})`, {}, () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "kindling-s3-outputs-"));
     store = await startS3Server({

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerChaos, registerCluster } from "./cluster.js";
+import { registerDashboard } from "./dashboard.js";
 import { registerGenerate } from "./generate.js";
 import { registerHistory } from "./history.js";
 import { registerK8s } from "./k8s.js";
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerK8s(program);
   registerServeMetrics(program);
   registerMetricsUp(program);
+  registerDashboard(program);
 }

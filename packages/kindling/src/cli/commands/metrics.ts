@@ -1,12 +1,15 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { clusterStatus } from "../../cluster/control.js";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
+import { DASHBOARD_PORT, startDashboardServer } from "../../dashboard/server.js";
 import { KindlingError } from "../../errors.js";
 import { sparkJobDashboard } from "../../metrics/dashboard.js";
 import { evaluateDashboard, MATCH_ALL, panelVerdicts } from "../../metrics/evaluate.js";
 import { startPrometheus } from "../../metrics/prometheus.js";
 import { processMetrics, serveMetrics } from "../../metrics/serve.js";
 import { DEFAULT_JMX_PORT_PREFIX } from "../../metrics/spark-conf.js";
+import { portOption } from "./dashboard.js";
 
 interface ServeMetricsOptions {
   port: string;
@@ -66,6 +69,9 @@ interface MetricsUpOptions {
   prometheusPort: string;
   pushgatewayPort: string;
   scrapeInterval: string;
+  dashboardPort: string;
+  dashboard: boolean;
+  reports: string[];
 }
 
 /**
@@ -85,7 +91,20 @@ export function registerMetricsUp(program: Command): void {
     .option("--prometheus-port <n>", "Prometheus port on 127.0.0.1 (0 = any free port)", "9090")
     .option("--pushgateway-port <n>", "Pushgateway port on 127.0.0.1 (0 = any free port)", "9091")
     .option("--scrape-interval <seconds>", "how often Prometheus scrapes", "5")
+    .option(
+      "--dashboard-port <n>",
+      "web dashboard port on 127.0.0.1 (0 = any free port)",
+      String(DASHBOARD_PORT),
+    )
+    .option("--no-dashboard", "do not start the web dashboard")
+    .option(
+      "--reports <dir>",
+      "a report folder the dashboard links run reports from (repeatable)",
+      (v: string, a: string[]) => [...a, v],
+      [],
+    )
     .action(async (opts: MetricsUpOptions) => {
+      const dashboardPort = portOption("--dashboard-port", opts.dashboardPort);
       const say = (l: string) => process.stderr.write(`${l}\n`);
       let uiUrl: string | undefined;
       if (opts.cluster) {
@@ -109,13 +128,25 @@ export function registerMetricsUp(program: Command): void {
           uiUrl,
           executorJmx: { kind: "per-executor-port", host: "127.0.0.1", prefix: DEFAULT_JMX_PORT_PREFIX },
         });
+      const dashboard = opts.dashboard
+        ? await startDashboardServer({
+            prometheus: stack.prometheusUrl,
+            port: dashboardPort,
+            scrapeIntervalSeconds: Number(opts.scrapeInterval),
+            reportDirs: opts.reports.map((d) => resolve(d)),
+          }).catch(async (err) => {
+            await stack.stop();
+            throw err;
+          })
+        : undefined;
       process.stdout.write(
         [
+          ...(dashboard ? [`Dashboard    ${dashboard.url}   (runs: ${dashboard.url}/runs)`] : []),
           `Prometheus   ${stack.prometheusUrl}`,
           `Pushgateway  ${stack.pushgatewayUrl}   (kindling run … --pushgateway ${stack.pushgatewayUrl})`,
           ...(uiUrl ? [`scraping     the Spark application at ${uiUrl}, its executors' exporters`] : []),
           `files        ${stack.dir}`,
-          "Ctrl-C stops both.",
+          dashboard ? "Ctrl-C stops all three." : "Ctrl-C stops both.",
           "",
         ].join("\n"),
       );
@@ -123,6 +154,7 @@ export function registerMetricsUp(program: Command): void {
         process.once("SIGINT", () => resolve());
         process.once("SIGTERM", () => resolve());
       });
+      await dashboard?.close();
       await stack.stop();
     });
 }

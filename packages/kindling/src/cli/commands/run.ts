@@ -6,8 +6,9 @@ import { liveState } from "../../cluster/state.js";
 import { checkSourcePaths } from "../../compile/input-paths.js";
 import { resolvePath } from "../../compile/read.js";
 import { KindlingError } from "../../errors.js";
+import { fanOut, LiveRun } from "../../metrics/live-run.js";
 import { PUSHGATEWAY_ENV } from "../../metrics/names.js";
-import { pushAfterRun } from "../../metrics/push.js";
+import { pushAfterRun, pushgatewayUrl } from "../../metrics/push.js";
 import { type ReportFormat, writeReports } from "../../report/index.js";
 import { writeFailureReason } from "../../run/fs-errors.js";
 import { isS3Path, outputS3Client, parseS3 } from "../../run/publish-s3.js";
@@ -36,13 +37,25 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   await checkSourcePaths(loaded, { s3: inputS3Client(opts) }); // before Spark starts
   const spark = await openSession(opts);
   let result: RunResult;
+  let liveApp: string | undefined;
   try {
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once("SIGINT", onSigint);
+    const ui =
+      sparkUiFor(opts) ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
+    // Live figures every second while the run works; stopped before the final push below.
+    const gateway = pushgatewayUrl(opts.pushgateway);
+    const live = gateway
+      ? new LiveRun({
+          pushgateway: gateway,
+          ...(ui ? { sparkUi: ui } : {}),
+          warn: (l) => process.stderr.write(`${l}\n`),
+        })
+      : undefined;
     try {
       result = await runPipeline(spark, loaded, {
-        onProgress: progressPrinter(!opts.json),
+        onProgress: fanOut(progressPrinter(!opts.json), (e) => live?.onEvent(e)),
         signal: ac.signal,
         ...(opts.fullRefresh ? { fullRefresh: true } : {}),
         force: opts.force ?? false,
@@ -50,6 +63,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       });
     } finally {
       process.off("SIGINT", onSigint);
+      await live?.stop();
+      liveApp = live?.current()?.applicationId;
     }
   } finally {
     await spark.stop();
@@ -67,7 +82,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       `${JSON.stringify({ ...result, reports: written }, (_k, v) => (typeof v === "bigint" ? Number(v) : v), 2)}\n`,
     );
   else printSummary(result, written);
-  await pushAfterRun(opts.pushgateway, result, (l) => process.stderr.write(`${l}\n`));
+  // The live pushes' application id when the Spark UI did not answer at the end of a busy run:
+  // the final figures keep the label the dashboard's application filter matches.
+  await pushAfterRun(
+    opts.pushgateway,
+    result,
+    (l) => process.stderr.write(`${l}\n`),
+    !result.spark && liveApp && liveApp !== "unknown" ? { applicationId: liveApp } : {},
+  );
   // The run's own failure comes first; a report that could not be written is a note after it.
   const note = failure ? ` (the report could not be written to ${reportDir} either: ${failure})` : "";
   if (result.status !== "succeeded")
