@@ -88,7 +88,7 @@ export async function checkpoint(
       },
     },
   });
-  for await (const r of df.session.client.execute(plan)) {
+  for await (const r of df.session.client.execute(plan, { tags: df.session.executionTags() })) {
     if (r.responseType.case === "checkpointCommandResult" && r.responseType.value.relation)
       return new DataFrame(df.session, A.cachedRemote(r.responseType.value.relation.relationId));
   }

@@ -404,7 +404,7 @@ export class DataFrame {
   async *stream(options: ActionOptions = {}): AsyncGenerator<ExecutionEvent> {
     const info = emptyInfo();
     for await (const r of this.session.client.execute(this.plan, {
-      tags: [...this.session.tags, ...(options.tags ?? [])],
+      tags: this.session.executionTags(options.tags),
       ...(options.signal ? { signal: options.signal } : {}),
     })) {
       const p = progressOf(r);
@@ -430,7 +430,7 @@ export class DataFrame {
     const info = emptyInfo();
     const batches: RecordBatch[] = [];
     for await (const r of this.session.client.execute(this.plan, {
-      tags: [...this.session.tags, ...(options.tags ?? [])],
+      tags: this.session.executionTags(options.tags),
       ...(options.signal ? { signal: options.signal } : {}),
     })) {
       const p = progressOf(r);

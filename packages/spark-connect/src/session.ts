@@ -182,6 +182,11 @@ export class SparkSession {
     this.tags.delete(tag);
   }
 
+  /** The tags of one execution: the session's (addTag) and the action's own, each once. */
+  executionTags(extra: readonly string[] = []): string[] {
+    return [...new Set([...this.tags, ...extra])];
+  }
+
   /** Runs a command plan (write, view, SQL command) and returns the execution info. */
   async executeCommand(
     command: MessageInitShape<typeof CommandSchema>["commandType"],
@@ -190,7 +195,7 @@ export class SparkSession {
     const plan = create(PlanSchema, { opType: { case: "command", value: { commandType: command } } });
     const info = emptyInfo();
     for await (const r of this.client.execute(plan, {
-      tags: [...this.tags, ...(options.tags ?? [])],
+      tags: this.executionTags(options.tags),
       ...(options.signal ? { signal: options.signal } : {}),
     })) {
       const p = progressOf(r);

@@ -32,7 +32,7 @@ async function commandResult<T>(
   pick: (r: ExecutePlanResponse["responseType"]) => T | undefined,
 ): Promise<T> {
   const plan = create(PlanSchema, { opType: { case: "command", value: { commandType: command } } });
-  for await (const r of session.client.execute(plan)) {
+  for await (const r of session.client.execute(plan, { tags: session.executionTags() })) {
     const value = pick(r.responseType);
     if (value !== undefined) return value;
   }

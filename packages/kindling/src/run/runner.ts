@@ -134,6 +134,24 @@ export async function runPipeline(
 ): Promise<RunResult> {
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomUUID().slice(0, 8)}`;
   const runTag = `kindling-run-${runId}`;
+  // Every Spark job of the run carries its tag (the session's tags go on each execution), the
+  // jobs compile starts too (header reads, the encoding check): the report's stages, a killed
+  // executor's failed tasks and the live figures all find them by it.
+  spark.addTag(runTag);
+  try {
+    return await runTagged(spark, loaded, options, runId, runTag);
+  } finally {
+    spark.removeTag(runTag);
+  }
+}
+
+async function runTagged(
+  spark: SparkSession,
+  loaded: LoadedPipeline,
+  options: RunOptions,
+  runId: string,
+  runTag: string,
+): Promise<RunResult> {
   const started = Date.now();
   const result: RunResult = {
     runId,
