@@ -3,7 +3,7 @@
  * written as Spark SQL text, run through the same server; the results must be identical.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { type DataFrame, functions as F, type SparkSession, Window } from "../src/index.js";
+import { type Column, type DataFrame, functions as F, type SparkSession, Window } from "../src/index.js";
 import { canonical, testSession } from "./support/session.js";
 
 let spark: SparkSession;
@@ -461,7 +461,7 @@ const cases: Case[] = [
   ],
   [
     "transform lambda",
-    () => spark.range(1).select(F.transform(F.lit([1, 2]), (x) => x.multiply(10)).alias("t")),
+    () => spark.range(1).select(F.transform(F.lit([1, 2]), (x: Column) => x.multiply(10)).alias("t")),
     "SELECT transform(array(1, 2), x -> x * 10) AS t",
   ],
 ];

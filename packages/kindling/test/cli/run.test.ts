@@ -170,7 +170,7 @@ describe("kindling CLI", () => {
     expect(failed).toMatch(/in\/b\/part-.*\.parquet: added score/);
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ added: ["score"], missing: [], reordered: false });
-    expect(groups[0].files[0]).toMatch(/in\/b\/part-/);
+    expect(groups[0]!.files[0]).toMatch(/in\/b\/part-/);
     expect(await spark.read.parquet(join(d, "out-accept")).orderBy("id").collect()).toEqual([
       { id: 1, name: "ann", score: null },
       { id: 2, name: "bob", score: 2.5 },

@@ -28,6 +28,7 @@ const run: RunResult = {
   sparkVersion: "4.2.0",
   startedAt: "2026-11-25T12:00:00.000Z",
   wallMs: 4000,
+  cached: [],
   inputs: [{ source: "orders", paths: [], files: 1, bytes: 1234, drift: undefined }],
   counts: {
     sources: { orders: { rows: 100, malformed: 2 } },
@@ -43,6 +44,7 @@ const run: RunResult = {
         duplicates: 0,
         filtered: 0,
         unmatched: {},
+        droppedBy: {},
         rules: {},
         warnings: {},
       },
