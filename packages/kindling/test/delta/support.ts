@@ -116,7 +116,11 @@ export function rowsReadByDeltaRs(path: string, version?: number): string[] {
     path,
     ...(version === undefined ? [] : [String(version)]),
   ];
-  const r = spawnSync(python, args, { encoding: "utf8", timeout: 120_000 });
+  const read = () => spawnSync(python, args, { encoding: "utf8", timeout: 120_000 });
+  // One retry: the reader's native runtime aborted once in a full run ("terminate called without
+  // an active exception"); a second failure is reported.
+  let r = read();
+  if (r.status !== 0) r = read();
   if (r.status !== 0) throw new Error(`deltalake could not read ${path}: ${r.stderr.slice(-2000)}`);
   return canonicalRows(JSON.parse(r.stdout) as Record<string, unknown>[]);
 }
