@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms } from "../../src/cluster/procs.js";
@@ -27,6 +27,7 @@ import { sparkMetricsConf } from "../../src/metrics/spark-conf.js";
 import { sparkRunStats } from "../../src/run/spark-ui.js";
 import { eventually } from "../cluster/support.js";
 import { examplePipeline, repoRoot } from "../pipeline/support.js";
+import { launchChromium } from "../support/browser.js";
 import { describeWith } from "../support/needs.js";
 
 const NAME = `test-dash-${process.pid}`;
@@ -166,18 +167,7 @@ beforeAll(async () => {
   });
   await generate({ outDir: join(work, "slow", "raw"), rows: 120_000, files: 24, seed: 5 });
   await generate({ outDir: join(work, "small", "raw"), rows: 4_000, files: 2, seed: 9 });
-  context = await chromium.launchPersistentContext(join(work, "chromium-profile"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  context = await launchChromium(join(work, "chromium-profile"));
 }, 900_000);
 
 afterAll(async () => {

@@ -5,10 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type DashboardServer, startDashboardServer } from "../../src/dashboard/server.js";
 import { type PrometheusStack, startPrometheus } from "../../src/metrics/prometheus.js";
+import { launchChromium } from "../support/browser.js";
 import { describeWith } from "../support/needs.js";
 
 let stack: PrometheusStack | undefined;
@@ -20,18 +21,7 @@ beforeAll(async () => {
   stack = await startPrometheus({ scrapeIntervalSeconds: 1 });
   server = await startDashboardServer({ prometheus: stack.prometheusUrl, port: 0, scrapeIntervalSeconds: 1 });
   profile = mkdtempSync(join(tmpdir(), "kindling-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  context = await launchChromium(profile);
 }, 300_000);
 
 afterAll(async () => {

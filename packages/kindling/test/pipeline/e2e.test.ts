@@ -15,6 +15,7 @@ import { recount } from "../../src/run/recount.js";
 import { type RunResult, runPipeline } from "../../src/run/runner.js";
 import { chromiumPath } from "../../src/setup/steps.js";
 import { loadPipeline } from "../../src/spec/index.js";
+import { CHROMIUM_ARGS } from "../support/browser.js";
 import { describeWith } from "../support/needs.js";
 import { checksum, examplePipeline, smallDataset } from "./support.js";
 
@@ -151,13 +152,7 @@ describeWith("browser", "the HTML report", {}, () => {
     const [, , html] = writeReports(first, reports);
     const browser = await chromium.launch({
       executablePath: chromiumPath(),
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage();
