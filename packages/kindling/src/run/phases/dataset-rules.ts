@@ -2,6 +2,7 @@ import { functions as F } from "@kindling/spark-connect";
 import type { DatasetCheck } from "../../compile/clean.js";
 import { q } from "../../compile/hidden.js";
 import { KindlingError } from "../../errors.js";
+import { jobNameTag } from "../../job-names.js";
 import type { RuleSpec } from "../../spec/index.js";
 import type { RuleResult } from "../result.js";
 import type { ReconciledRun } from "./state.js";
@@ -30,8 +31,10 @@ async function judge(run: ReconciledRun, check: DatasetCheck): Promise<RuleResul
   const rule = check.rule;
   let total = run.counts.steps.find((s) => s.name === check.step)?.rowsOut ?? 0;
   let violations = 0;
-  if (rule.check === "unique") violations = await uniqueViolations(run, check.step, rule);
-  else if (rule.check === "references") violations = await referenceViolations(run, check.step, rule);
+  // The rule's query jobs are named for it: `orders_clean: rule unique_order_id`.
+  const tags = [run.runTag, jobNameTag(`${check.step}: rule ${check.name}`)];
+  if (rule.check === "unique") violations = await uniqueViolations(run, check.step, rule, tags);
+  else if (rule.check === "references") violations = await referenceViolations(run, check.step, rule, tags);
   else if (rule.check === "row_count") {
     violations = rowCountViolation(run, total, rule);
     total = 1;
@@ -57,7 +60,12 @@ async function judge(run: ReconciledRun, check: DatasetCheck): Promise<RuleResul
 }
 
 /** Rows whose key is shared by another row; 0 without a query when the step dedupes on those keys. */
-async function uniqueViolations(run: ReconciledRun, step: string, rule: Rule<"unique">): Promise<number> {
+async function uniqueViolations(
+  run: ReconciledRun,
+  step: string,
+  rule: Rule<"unique">,
+  tags: string[],
+): Promise<number> {
   const spec = run.compiled.graph.step(step);
   const sameAsDedupe =
     spec?.kind === "clean" &&
@@ -73,7 +81,7 @@ async function uniqueViolations(run: ReconciledRun, step: string, rule: Rule<"un
     .count()
     .filter(F.col("count").gt(1))
     .agg(F.sum("count").alias("v"))
-    .collect({ tags: [run.runTag] });
+    .collect({ tags });
   return Number((rows[0]?.v as bigint | null) ?? 0n);
 }
 
@@ -82,6 +90,7 @@ async function referenceViolations(
   run: ReconciledRun,
   step: string,
   rule: Rule<"references">,
+  tags: string[],
 ): Promise<number> {
   const ref = run.compiled.nodes.get(rule.references.source)!;
   const keys = ref.df.select(F.col(q(rule.references.column)).alias("_k_ref")).distinct();
@@ -89,7 +98,7 @@ async function referenceViolations(
     .get(step)!
     .df.filter(F.col(q(rule.column)).isNotNull())
     .join(keys, F.col(q(rule.column)).equalTo(F.col("_k_ref")), "left_anti")
-    .count({ tags: [run.runTag] });
+    .count({ tags });
 }
 
 /** 1 when the step's rows out of `total` fall outside the ratio to the other step's (or source's). */

@@ -1,6 +1,7 @@
 import { type CompiledPipeline, compilePipeline } from "../../compile/pipeline.js";
 import { DeltaSinks } from "../../delta/commit.js";
 import { isIncremental, planIncremental } from "../../delta/incremental.js";
+import { withJobName } from "../../job-names.js";
 import { RunOutputs, runRoot } from "../run-commit.js";
 import { OutputStores } from "../stores.js";
 import type { PreparedRun, RunState } from "./state.js";
@@ -16,10 +17,15 @@ import type { PreparedRun, RunState } from "./state.js";
 export async function prepareRun(run: RunState): Promise<PreparedRun | undefined> {
   const { spark, options, result } = run;
   // Table versions first, then the incremental manifests: a run that commits in between is a conflict.
-  const deltaSinks = await DeltaSinks.begin(spark, run.loaded.spec, options.baseDir);
+  // Their jobs (DESCRIBE HISTORY) are named for the pipeline: they read every Delta sink at once.
   let spec = run.loaded.spec;
+  const deltaSinks = await withJobName(spark, `${spec.name}: delta table versions`, () =>
+    DeltaSinks.begin(spark, spec, options.baseDir),
+  );
   if (isIncremental(spec) || options.fullRefresh) {
-    const planned = await planIncremental(spark, spec, options.baseDir, options.fullRefresh ?? false);
+    const planned = await withJobName(spark, `${spec.name}: incremental plan`, () =>
+      planIncremental(spark, spec, options.baseDir, options.fullRefresh ?? false),
+    );
     result.incremental = planned.plan;
     if (!planned.spec) return undefined;
     spec = planned.spec;

@@ -1,4 +1,5 @@
 import { commitInfo } from "../../delta/commit.js";
+import { withJobName } from "../../job-names.js";
 import { testPause } from "../run-commit.js";
 import type { ReconciledRun } from "./state.js";
 
@@ -14,11 +15,9 @@ export async function publishRun(run: ReconciledRun): Promise<void> {
   for (const d of run.deltaStaged) {
     const action = result.actions.find((a) => a.kind === "sink" && a.name === d.sink)!;
     options.onProgress?.({ type: "commit", sink: d.sink, path: action.path });
-    action.delta = await run.deltaSinks.commit(
-      run.spark,
-      d.sink,
-      d.staging,
-      commitInfo(run.runId, result.incremental),
+    const info = commitInfo(run.runId, result.incremental);
+    action.delta = await withJobName(run.spark, `${d.sink}: delta commit`, () =>
+      run.deltaSinks.commit(run.spark, d.sink, d.staging, info),
     );
   }
   testPause("staged");

@@ -6,6 +6,7 @@
 import type { ActionOptions, ExecutionProgress, SparkSession } from "@kindling/spark-connect";
 import type { CompiledPipeline } from "../../compile/pipeline.js";
 import type { DeltaSinks } from "../../delta/commit.js";
+import { jobNameTag } from "../../job-names.js";
 import type { LoadedPipeline } from "../../spec/index.js";
 import type { Observed, RunCounts } from "../reconcile.js";
 import type { RunOptions, RunResult } from "../result.js";
@@ -61,12 +62,13 @@ export interface ReconciledRun extends WrittenRun {
 
 /**
  * The options of one Spark action of the run, named `action` in progress events: the run's tag,
- * the progress callback and the abort signal.
+ * the tag naming its jobs `jobName` (job-names.ts; recount.ts names its own), the progress
+ * callback and the abort signal.
  */
-export function actionOptions(run: PreparedRun, action: string): ActionOptions {
+export function actionOptions(run: PreparedRun, action: string, jobName?: string): ActionOptions {
   const { options } = run;
   return {
-    tags: [run.runTag],
+    tags: [run.runTag, ...(jobName ? [jobNameTag(jobName)] : [])],
     onProgress: (p: ExecutionProgress) => options.onProgress?.({ type: "progress", action, progress: p }),
     ...(options.signal ? { signal: options.signal } : {}),
   };

@@ -58,7 +58,7 @@ async function writeAction(run: WrittenRun, action: WriteAction): Promise<void> 
   const t0 = Date.now();
   const staging = run.outputs.stagingPath(action.path);
   const info: ExecutionInfo = await writeChecked(action, () =>
-    action.writer.save(staging, actionOptions(run, action.name)),
+    action.writer.save(staging, actionOptions(run, action.name, `${action.name}: write`)),
   );
   if (!action.sink) run.staged.push({ staging, final: action.path, mode: "overwrite" });
   else if (run.deltaSinks.has(action.name)) run.deltaStaged.push({ sink: action.name, staging });
