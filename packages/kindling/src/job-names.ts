@@ -5,11 +5,13 @@
  *
  * A Connect client cannot set a job's description: the server sets `spark.job.description` (and
  * the stage name, `callSite.short`) of every execution to `Spark Connect - <request>` itself
- * (ExecuteThreadRunner). What it does carry over is the execution's tags: each becomes a Spark job
- * tag `SparkConnect_Execute_User_<user>_Session_<session>_Tag_<tag>`, listed per job as `jobTags`
- * by the UI's REST API (`/api/v1/applications/<app>/jobs`). So the name travels as a tag
- * `kindling-job:<name>`. Spark refuses tags that are empty or contain a comma (its job tag
- * separator), so commas in a name become semicolons.
+ * (ExecuteThreadRunner). What it does carry over is the execution's tags (ExecutePlanRequest.tags):
+ * Spark 4.2 makes each a job tag `SparkConnect_SessionTag_User_<user>_Session_<session>_Tag_<tag>`,
+ * listed per job as `jobTags` by the UI's REST API (`/api/v1/applications/<app>/jobs`; seen on the
+ * test server). So the name travels as a tag `kindling-job:<name>`. Spark refuses tags that are
+ * empty or contain a comma (its job tag separator), so commas in a name become semicolons.
+ * AnalyzePlan requests carry no tags: jobs Spark runs while analysing a plan (CSV schema inference)
+ * belong to no run and are named by no one.
  */
 import type { SparkSession } from "@kindling/spark-connect";
 

@@ -162,11 +162,7 @@ export async function compileSource(
   // needs a schema: Spark infers one (as it would for the read), and the read then uses it.
   const declared =
     userDeclared ??
-    (textual && spec.malformed !== "fail"
-      ? await withJobName(spark, `${name}: schema inference`, () =>
-          inferredDDL(spark, format, paths, options),
-        )
-      : undefined);
+    (textual && spec.malformed !== "fail" ? await inferredDDL(spark, format, paths, options) : undefined);
   const typeOfDeclared = (c: string) => declared?.types.get(c) ?? "string";
   const {
     parts: driftParts,

@@ -50,10 +50,10 @@ describe("job names", () => {
   it("a job's name is read back from the tag Spark Connect makes of it, commas made semicolons", () => {
     expect(jobNameTag("orders_clean: write")).toBe("kindling-job:orders_clean: write");
     expect(jobNameTag("a, b")).toBe("kindling-job:a; b");
-    // The job tag Spark makes of an execution tag (ExecuteSessionTag in Spark Connect's server).
+    // The job tags Spark 4.2 makes of an execution's tags, as its UI lists them.
     const sparkTags = [
-      "SparkConnect_Execute_User_u_Session_s_Tag_kindling-run-1",
-      `SparkConnect_Execute_User_u_Session_s_Tag_${jobNameTag("orders_raw: encoding check")}`,
+      "SparkConnect_SessionTag_User_u_Session_s_Tag_kindling-run-1",
+      `SparkConnect_SessionTag_User_u_Session_s_Tag_${jobNameTag("orders_raw: encoding check")}`,
       "SparkConnect_OperationTag_User_u_Session_s_Operation_o",
     ];
     expect(jobNameOf(sparkTags)).toBe("orders_raw: encoding check");
