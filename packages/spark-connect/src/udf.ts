@@ -26,9 +26,11 @@ export class UDFRegistration {
   }
 
   /**
-   * Registers `className` (a class extending Spark's `org.apache.spark.sql.expressions.Aggregator`
-   * or the older `UserDefinedAggregateFunction`, on the server's class path) as the aggregate
-   * function `name`. Throws SparkConnectError when Spark cannot load or use the class.
+   * Registers `className` (a class extending Spark's
+   * `org.apache.spark.sql.expressions.UserDefinedAggregateFunction`, on the server's class path) as
+   * the aggregate function `name`, as Spark's `UDFRegistration.registerJavaUDAF`. Throws
+   * SparkConnectError when Spark cannot load the class or it is not such a function (an
+   * `Aggregator` is not accepted here: Spark checks for UserDefinedAggregateFunction).
    */
   async registerJavaUDAF(name: string, className: string): Promise<void> {
     await this.register(name, className, true);

@@ -15,25 +15,48 @@ import { testSession } from "./support/session.js";
 let spark: SparkSession;
 let dir: string;
 
-/** Compiles one Java UDF (`kindling.test.Shout`: upper case + "!", null stays null) into a jar. */
+const JAVA_SOURCES: Record<string, string[]> = {
+  // A scalar UDF: upper case + "!", null stays null.
+  Shout: [
+    "package kindling.test;",
+    "import org.apache.spark.sql.api.java.UDF1;",
+    "public class Shout implements UDF1<String, String> {",
+    '  @Override public String call(String s) { return s == null ? null : s.toUpperCase() + "!"; }',
+    "}",
+  ],
+  // An aggregate: the total length of the non-null strings, as BIGINT.
+  TotalLength: [
+    "package kindling.test;",
+    "import org.apache.spark.sql.Row;",
+    "import org.apache.spark.sql.expressions.*;",
+    "import org.apache.spark.sql.types.*;",
+    "public class TotalLength extends UserDefinedAggregateFunction {",
+    '  public StructType inputSchema() { return new StructType().add("s", DataTypes.StringType); }',
+    '  public StructType bufferSchema() { return new StructType().add("n", DataTypes.LongType); }',
+    "  public DataType dataType() { return DataTypes.LongType; }",
+    "  public boolean deterministic() { return true; }",
+    "  public void initialize(MutableAggregationBuffer b) { b.update(0, 0L); }",
+    "  public void update(MutableAggregationBuffer b, Row r) {",
+    "    if (!r.isNullAt(0)) b.update(0, b.getLong(0) + r.getString(0).length());",
+    "  }",
+    "  public void merge(MutableAggregationBuffer b, Row o) { b.update(0, b.getLong(0) + o.getLong(0)); }",
+    "  public Object evaluate(Row b) { return b.getLong(0); }",
+    "}",
+  ],
+};
+
+/** Compiles the Java UDFs above (package `kindling.test`) against the pinned Spark's jars into one jar. */
 async function buildUdfJar(): Promise<string> {
   const { jarsDir } = await ensureSpark();
   const src = join(dir, "src", "kindling", "test");
   mkdirSync(src, { recursive: true });
-  writeFileSync(
-    join(src, "Shout.java"),
-    [
-      "package kindling.test;",
-      "import org.apache.spark.sql.api.java.UDF1;",
-      "public class Shout implements UDF1<String, String> {",
-      '  @Override public String call(String s) { return s == null ? null : s.toUpperCase() + "!"; }',
-      "}",
-    ].join("\n"),
-  );
-  const classes = join(dir, "classes");
-  execFileSync("javac", ["-d", classes, "-cp", join(jarsDir, "*"), join(src, "Shout.java")], {
-    stdio: "pipe",
+  const files = Object.entries(JAVA_SOURCES).map(([name, lines]) => {
+    const file = join(src, `${name}.java`);
+    writeFileSync(file, lines.join("\n"));
+    return file;
   });
+  const classes = join(dir, "classes");
+  execFileSync("javac", ["-d", classes, "-cp", join(jarsDir, "*"), ...files], { stdio: "pipe" });
   const jar = join(dir, "kindling-test-udf.jar");
   execFileSync("jar", ["cf", jar, "-C", classes, "."], { stdio: "pipe" });
   return jar;
@@ -54,6 +77,28 @@ describe("Java UDFs", () => {
     expect(rows).toEqual([{ loud: "HEY!" }, { loud: "YOU!" }, { loud: null }]);
     // Registered in the session: SQL sees it too.
     expect(await (await spark.sql("SELECT shout('sql') AS s")).collect()).toEqual([{ s: "SQL!" }]);
+  });
+
+  it("runs a Java UDAF registered with registerJavaUDAF (after the jar was shipped)", async () => {
+    await spark.udf.registerJavaUDAF("total_length", "kindling.test.TotalLength");
+    const df = spark.createDataFrame(
+      [
+        { k: "a", w: "hey" },
+        { k: "a", w: "you" },
+        { k: "a", w: null },
+        { k: "b", w: "sparks" },
+      ],
+      "k STRING, w STRING",
+    );
+    const rows = await df
+      .groupBy("k")
+      .agg(F.callFunction("total_length", F.col("w")).alias("n"))
+      .orderBy("k")
+      .collect();
+    expect(rows).toEqual([
+      { k: "a", n: 6n },
+      { k: "b", n: 6n },
+    ]);
   });
 
   it("fails with Spark's error naming the class when it is not on the class path", async () => {
