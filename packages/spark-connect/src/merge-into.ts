@@ -3,16 +3,11 @@
  * `MergeIntoWriter`, sent as one Spark Connect `MergeIntoTableCommand` whose actions are
  * `MergeAction` expressions (protocol: commands.proto, expressions.proto).
  */
-import { create } from "@bufbuild/protobuf";
 import type { ExecutionInfo } from "./client/results.js";
 import { type Column, type ColumnOrValue, toExpr } from "./column.js";
 import type { ActionOptions, DataFrame } from "./dataframe.js";
 import { SparkConnectError } from "./errors.js";
-import {
-  type Expression,
-  ExpressionSchema,
-  MergeAction_ActionType,
-} from "./gen/spark/connect/expressions_pb.js";
+import { type Expression, MergeAction_ActionType } from "./gen/spark/connect/expressions_pb.js";
 import * as E from "./plan/expressions.js";
 
 /** Target column name → new value (a Column over source/target columns, or a JS value as a literal). */
@@ -25,25 +20,13 @@ interface MergeState {
   schemaEvolution: boolean;
 }
 
-function mergeAction(
-  type: MergeAction_ActionType,
-  condition?: Column,
-  assignments?: MergeAssignments,
-): Expression {
-  return create(ExpressionSchema, {
-    exprType: {
-      case: "mergeAction",
-      value: {
-        actionType: type,
-        ...(condition ? { condition: condition.expr } : {}),
-        assignments: Object.entries(assignments ?? {}).map(([key, value]) => ({
-          key: E.attribute(key),
-          value: toExpr(value),
-        })),
-      },
-    },
-  });
-}
+/** The protocol action: `type`, its clause condition, and the assignments as key/value expressions. */
+const mergeAction = (type: MergeAction_ActionType, condition?: Column, assignments: MergeAssignments = {}) =>
+  E.mergeAction(
+    type,
+    condition?.expr,
+    Object.entries(assignments).map(([column, value]) => [E.attribute(column), toExpr(value)]),
+  );
 
 function requireAssignments(what: string, assignments: MergeAssignments): MergeAssignments {
   if (Object.keys(assignments).length === 0)
