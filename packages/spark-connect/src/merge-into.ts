@@ -158,7 +158,12 @@ export class WhenNotMatched {
   }
 }
 
-/** The actions for target rows no source row matches: `update`, `delete`. Each returns the writer. */
+/**
+ * The actions for target rows no source row matches: `update`, `delete`. Each returns the writer.
+ * No `updateAll` (PySpark has one): there is no source row to copy, and Spark rejects `UPDATE SET *`
+ * in this clause ("updatestaraction clauses cannot be part of the WHEN NOT MATCHED BY SOURCE clause",
+ * seen on Spark 4.2 with Delta 4.4).
+ */
 export class WhenNotMatchedBySource {
   /** @internal made by {@link MergeIntoWriter.whenNotMatchedBySource}. */
   constructor(
@@ -171,13 +176,6 @@ export class WhenNotMatchedBySource {
     return this.writer.add(
       "notMatchedBySource",
       mergeAction(MergeAction_ActionType.UPDATE, this.condition, a),
-    );
-  }
-  /** Sets every target column to the source column of the same name (`UPDATE SET *`); Spark rejects it unless the format allows it. */
-  updateAll(): MergeIntoWriter {
-    return this.writer.add(
-      "notMatchedBySource",
-      mergeAction(MergeAction_ActionType.UPDATE_STAR, this.condition),
     );
   }
   /** Deletes the target row. */

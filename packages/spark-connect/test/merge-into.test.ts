@@ -137,6 +137,7 @@ describe("DataFrame.mergeInto (Delta)", () => {
       .merge()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SparkConnectError);
-    expect((error as SparkConnectError).message).toMatch(/MERGE|not support/i);
+    expect((error as SparkConnectError).errorClass).toBe("UNSUPPORTED_FEATURE.TABLE_OPERATION");
+    expect((error as SparkConnectError).message).toContain("does not support MERGE INTO TABLE");
   });
 });
