@@ -194,6 +194,22 @@ describe("verdicts", () => {
     ]);
   });
 
+  it("rules: a malformed row's reason comes first; a name with two severities judges the action again", () => {
+    const ctx = ctxOf(
+      {
+        rules: [
+          { check: "not_null", columns: ["id"], name: "r", severity: "drop" },
+          { check: "not_null", columns: ["name"], name: "r", severity: "quarantine" },
+        ],
+      } as Partial<CleanStepSpec>,
+      true,
+    );
+    expect(added(rulesStage, ctx)).toEqual([
+      "withColumns _k_reason = when(isnotnull(_k_corrupt), 'malformed', isnull(`id`), 'r', isnull(`name`), 'r')",
+      "withColumns _k_action = when(isnotnull(_k_corrupt), 'quarantine', isnull(`id`), 'drop', isnull(`name`), 'quarantine')",
+    ]);
+  });
+
   it("rules: no row rule gives a null reason and action (string)", () => {
     expect(added(rulesStage, ctxOf({}))).toEqual([
       "withColumns _k_reason = cast(NULL AS string)",

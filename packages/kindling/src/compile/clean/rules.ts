@@ -1,8 +1,9 @@
 /**
  * The rules stage: each row's verdict, `_k_reason` (the first rule it breaks, null when none)
  * and `_k_action` (that rule's severity), after the rewrites. Judged once per row: the reason is
- * a CASE over the conditions, and the action follows from the reason (each rule name has one
- * severity), so the conditions (regexes included) are not evaluated a second time.
+ * a CASE over the conditions, and the action follows from the reason, so the conditions (regexes
+ * included) are not evaluated a second time. Only when the step gives one rule name two
+ * severities is the action judged from the conditions again.
  */
 import { type Column, functions as F } from "@kindling/spark-connect";
 import { ACTION, CORRUPT, REASON } from "../hidden.js";
@@ -27,11 +28,11 @@ function branches(ctx: CleanContext): Branch[] {
   ];
 }
 
-/** `CASE WHEN b0.when THEN value(b0) WHEN … END` (null when no branch holds). */
-function firstOf<T>(list: readonly T[], when: (b: T) => Column, value: (b: T) => string): Column {
-  if (!list.length) return F.lit(null).cast("string");
-  return list.reduce<Column | undefined>(
-    (acc, b) => (acc ? acc.when(when(b), value(b)) : F.when(when(b), value(b))),
+/** `CASE WHEN c0 THEN v0 WHEN c1 THEN v1 … END`: null when no condition holds. */
+function firstOf(cases: readonly (readonly [Column, string])[]): Column {
+  if (!cases.length) return F.lit(null).cast("string");
+  return cases.reduce<Column | undefined>(
+    (acc, [when, value]) => (acc ? acc.when(when, value) : F.when(when, value)),
     undefined,
   )!;
 }
@@ -39,26 +40,13 @@ function firstOf<T>(list: readonly T[], when: (b: T) => Column, value: (b: T) =>
 /** Adds `_k_reason` and `_k_action` (see the module comment). */
 export const rulesStage: CleanTransform = (df, ctx) => {
   const all = branches(ctx);
-  const reason = firstOf(
-    all,
-    (b) => b.when,
-    (b) => b.name,
-  );
+  const reason = firstOf(all.map((b) => [b.when, b.name] as const));
   const actions = new Map<string, Severity>([
     ...(ctx.judgesMalformed ? ([[MALFORMED, "quarantine"]] as const) : []),
     ...ctx.verdicts.severityOf,
   ]);
-  const reasonIs = (name: string) => F.col(REASON).equalTo(name);
   const action = ctx.verdicts.ambiguous
-    ? firstOf(
-        all,
-        (b) => b.when,
-        (b) => b.severity,
-      )
-    : firstOf(
-        [...actions],
-        ([name]) => reasonIs(name),
-        ([, severity]) => severity,
-      );
+    ? firstOf(all.map((b) => [b.when, b.severity] as const))
+    : firstOf([...actions].map(([name, severity]) => [F.col(REASON).equalTo(name), severity] as const));
   return df.withColumn(REASON, reason).withColumn(ACTION, action);
 };

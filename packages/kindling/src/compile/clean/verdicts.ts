@@ -68,8 +68,11 @@ export function stepVerdicts(
     verdicts.push({ name: NULL_KEY, broken: anyNull(step.dedupe.keys), severity: step.dedupe.null_keys });
   const acting = verdicts.filter((v) => v.severity !== "warn");
   const severityOf = new Map<string, Severity>();
-  const ambiguous = acting.some((v) => severityOf.has(v.name) && severityOf.get(v.name) !== v.severity);
-  for (const v of acting) severityOf.set(v.name, v.severity);
+  let ambiguous = false;
+  for (const v of acting) {
+    ambiguous ||= severityOf.has(v.name) && severityOf.get(v.name) !== v.severity;
+    severityOf.set(v.name, v.severity);
+  }
   return {
     acting,
     warns: verdicts.filter((v) => v.severity === "warn"),
