@@ -21,15 +21,3 @@ export function isHidden(name: string): boolean {
 export function q(name: string): string {
   return `\`${name.replace(/`/g, "``")}\``;
 }
-
-/** A Spark SQL string literal. */
-export function sqlString(s: string): string {
-  return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-}
-
-/** A Spark SQL literal for a scalar from a spec (string, number, boolean). */
-export function sqlLiteral(v: string | number | boolean | null): string {
-  if (v === null) return "NULL";
-  if (typeof v === "string") return sqlString(v);
-  return String(v);
-}

@@ -79,7 +79,7 @@ export async function compileJoin(
     if (semiOrAnti) right = right.distinct();
     out = df.join(right, keys, how);
   } else {
-    const cast = (k: string) => F.expr(`try_cast(${q(k)} AS ${j.key_type})`);
+    const cast = (k: string) => F.col(q(k)).tryCast(j.key_type!);
     const left = keys ? df.withColumns(Object.fromEntries(keys.map((k, n) => [KEY(i, n), cast(k)]))) : df;
     let right = lookup.select(
       ...(keys ?? []).map((k, n) => cast(k).alias(KEY(i, n))),
@@ -89,10 +89,14 @@ export async function compileJoin(
       F.lit(true).alias(MATCH(i)),
     );
     if (semiOrAnti) right = right.distinct();
-    const on = keys ? keys.map((_, n) => `l.${KEY(i, n)} = r.${KEY(i, n)}`).join(" AND ") : (j.on as string);
+    const on = keys
+      ? keys
+          .map((_, n) => F.col(`l.${KEY(i, n)}`).equalTo(F.col(`r.${KEY(i, n)}`)))
+          .reduce((a, b) => a.and(b))
+      : F.expr(j.on as string);
     out = left
       .alias("l")
-      .join(right.alias("r"), F.expr(on), how)
+      .join(right.alias("r"), on, how)
       .select(F.col("l.*"), ...added.map((c) => F.col(`r.${q(`${prefix}${c}`)}`)), F.col(`r.${MATCH(i)}`));
     if (keys) out = out.drop(...keys.map((_, n) => KEY(i, n)));
   }

@@ -91,26 +91,25 @@ export async function compileEnrich(
   return { output: df, quarantine, unmatchedAliases, droppedAliases, droppedPairs };
 }
 
-const DATE_PART_FUNCTIONS: Record<string, string> = {
-  year: "year",
-  quarter: "quarter",
-  month: "month",
-  week: "weekofyear",
-  day: "dayofmonth",
-  dayofweek: "dayofweek",
-  dayofyear: "dayofyear",
-  hour: "hour",
-  minute: "minute",
-  second: "second",
+const DATE_PART_FUNCTIONS: Record<DatePartsSpec["parts"][number], (c: Column) => Column> = {
+  year: F.year,
+  quarter: F.quarter,
+  month: F.month,
+  week: F.weekofyear,
+  day: F.dayofmonth,
+  dayofweek: F.dayofweek,
+  dayofyear: F.dayofyear,
+  hour: F.hour,
+  minute: F.minute,
+  second: F.second,
 };
 
-/** `<prefix><part>` int columns of a date/timestamp column. */
+/** `<prefix><part>` int columns of a date/timestamp column (Spark's `year`, `weekofyear`, …). */
 function addDateParts(df: DataFrame, dp: DatePartsSpec): DataFrame {
   const prefix = dp.prefix ?? `${dp.column}_`;
+  const value = F.col(q(dp.column));
   return df.withColumns(
-    Object.fromEntries(
-      dp.parts.map((p) => [`${prefix}${p}`, F.expr(`${DATE_PART_FUNCTIONS[p]}(${q(dp.column)})`)]),
-    ),
+    Object.fromEntries(dp.parts.map((p) => [`${prefix}${p}`, DATE_PART_FUNCTIONS[p](value)])),
   );
 }
 
@@ -129,16 +128,15 @@ export function compileAggregate(input: DataFrame, step: AggregateStepSpec): Dat
   return df.observe(stepMetric(step.name), F.count(F.lit(1)).alias("rows_out"));
 }
 
-/** Keeps rows where the condition is true; counts both sides in the same pass. */
+/**
+ * Keeps rows where the condition (the user's Spark SQL) is true: false and null drop the row.
+ * Counts both sides in the same pass.
+ */
 export function compileFilter(input: DataFrame, step: FilterStepSpec): DataFrame {
-  const cond = `coalesce(${step.where}, false)`;
+  const keep = F.coalesce(F.expr(step.where), F.lit(false));
   return input
-    .observe(
-      stepMetric(step.name),
-      F.count(F.lit(1)).alias("rows_in"),
-      countWhere(F.expr(cond)).alias("rows_out"),
-    )
-    .filter(cond);
+    .observe(stepMetric(step.name), F.count(F.lit(1)).alias("rows_in"), countWhere(keep).alias("rows_out"))
+    .filter(keep);
 }
 
 /** Keeps `columns` (hidden bookkeeping columns ride along), renames, drops. */

@@ -1,0 +1,109 @@
+/**
+ * The stages of a clean step that rewrite values, in the documented order: trim → nulls → case →
+ * standardize → casts. Each is a `(df, ctx) => df` transform built from column functions; a stage
+ * the step does not use returns its input unchanged.
+ */
+import { type Column, type DataFrame, functions as F } from "@kindling/spark-connect";
+import { q } from "../hidden.js";
+import { specLiteral } from "../literals.js";
+import type { CastSpec, CleanTransform } from "./context.js";
+import { castFailed, castInput, originalOf } from "./names.js";
+
+const col = (name: string) => F.col(q(name));
+
+/** `df` with each of `columns` replaced by `f(column)`, in one projection. */
+function rewrite(
+  df: DataFrame,
+  columns: readonly string[],
+  f: (c: Column, name: string) => Column,
+): DataFrame {
+  return columns.length ? df.withColumns(Object.fromEntries(columns.map((c) => [c, f(col(c), c)]))) : df;
+}
+
+/**
+ * Keeps each rewritten column's value as the step received it, under a hidden name: the raw
+ * record of a quarantined row is built from these (only for the rows that end in quarantine).
+ */
+export const keepOriginals: CleanTransform = (df, { rewritten }) =>
+  rewritten.size
+    ? df.withColumns(Object.fromEntries([...rewritten].map((c) => [originalOf(c), col(c)])))
+    : df;
+
+/** `trim:` leading and trailing spaces off the listed (or all string) columns (Spark's `trim`). */
+export const trimStage: CleanTransform = (df, { step, stringColumns }) =>
+  rewrite(df, step.trim === "all" ? stringColumns : (step.trim ?? []), (c) => F.trim(c));
+
+/**
+ * `nulls:` null-like values become null, then `defaults` fill nulls. Values match whole and
+ * ignoring case; lower() is skipped when no value has a letter (e.g. just ""), as it copies every
+ * value of the column.
+ */
+export const nullsStage: CleanTransform = (df, { step, stringColumns }) => {
+  const nulls = step.nulls;
+  if (!nulls) return df;
+  let out = df;
+  if (nulls.values.length) {
+    const values = nulls.values.map((v) => v.toLowerCase());
+    const caseless = nulls.values.every((v) => v.toLowerCase() === v.toUpperCase());
+    const columns = nulls.columns === "all" ? stringColumns : nulls.columns;
+    out = rewrite(out, columns, (c) =>
+      F.when((caseless ? c : F.lower(c)).isin(...values), null).otherwise(c),
+    );
+  }
+  const defaults = nulls.defaults ?? {};
+  return rewrite(out, Object.keys(defaults), (c, name) => F.coalesce(c, specLiteral(defaults[name]!)));
+};
+
+const CASE_FUNCTIONS = { upper: F.upper, lower: F.lower, title: F.initcap } as const;
+
+/** `case:` upper, lower or title case (Spark's `initcap`) per column. */
+export const caseStage: CleanTransform = (df, { step }) => {
+  const how = step.case ?? {};
+  return rewrite(df, Object.keys(how), (c, name) => CASE_FUNCTIONS[how[name]!](c));
+};
+
+/**
+ * `standardize:` per column, the regex replacements in order (Spark's `regexp_replace`, Java
+ * regex), then the exact-value map (a value not in the map stays; `null` blanks it out).
+ */
+export const standardizeStage: CleanTransform = (df, { step }) =>
+  (step.standardize ?? []).reduce((out, s) => {
+    let value = (s.replace ?? []).reduce((v, r) => F.regexpReplace(v, r.pattern, r.with), col(s.column));
+    const map = Object.entries(s.map ?? {});
+    if (map.length) {
+      const mapped = map.reduce<Column | undefined>(
+        (acc, [from, to]) => (acc ? acc.when(value.equalTo(from), to) : F.when(value.equalTo(from), to)),
+        undefined,
+      )!;
+      value = mapped.otherwise(value);
+    }
+    return out.withColumn(s.column, value);
+  }, df);
+
+/**
+ * `casts:` never fail the job: each is a try-cast (null for a value that does not convert), and a
+ * non-null value that became null sets the cast's failure flag (`castFailed(i)`), judged later.
+ * The value before the cast is kept aside so each cast is evaluated once per row: written as one
+ * expression, the flag would run the cast a second time.
+ */
+export const castsStage: CleanTransform = (df, { casts }) => {
+  if (!casts.length) return df;
+  const each = (f: (column: string, spec: CastSpec, i: number) => [string, Column]) =>
+    Object.fromEntries(casts.map(([c, spec], i) => f(c, spec, i)));
+  return df
+    .withColumns(each((c, _, i) => [castInput(i), col(c)]))
+    .withColumns(each((c, spec, i) => [c, castValue(F.col(castInput(i)), spec)]))
+    .withColumns(each((c, _, i) => [castFailed(i), F.col(castInput(i)).isNotNull().and(col(c).isNull())]));
+};
+
+/**
+ * One cast: with a `format`, a timestamp or date is parsed by that pattern (Spark's
+ * `try_to_timestamp`, a date cast from it); otherwise a try-cast to the type (DDL text).
+ */
+export function castValue(value: Column, spec: CastSpec): Column {
+  const type = typeof spec === "string" ? spec : spec.type;
+  const format = typeof spec === "string" ? undefined : spec.format;
+  if (format && /^(timestamp|timestamp_ntz)$/i.test(type)) return F.tryToTimestamp(value, format);
+  if (format && /^date$/i.test(type)) return F.tryToTimestamp(value, format).cast("date");
+  return value.tryCast(type);
+}
