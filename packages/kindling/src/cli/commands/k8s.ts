@@ -52,9 +52,19 @@ export function registerK8s(program: Command): void {
   k8s
     .command("deploy")
     .description(
-      "Local cluster: build and import the images, apply k8s/overlays/local, wait for the driver and its executor pods.",
+      "Build the images, put them into the node(s) (local: containerd import; kind: kind load image-archive), apply k8s/overlays/<provider>, wait for the driver and its executor pods.",
     )
-    .action(async () => runScript("deploy.sh"));
+    .addOption(provider())
+    .action(async (opts: ProviderOptions) => {
+      if (opts.provider === "local") return runScript("deploy.sh");
+      if (opts.provider === "kind")
+        // kind needs no root: its node is a container of the user's docker.
+        return run("bash", [join(infraDir(), "deploy.sh"), "--provider", "kind"], "infra/k8s/deploy.sh");
+      throw new KindlingError(
+        "deploy --provider minikube is not automated: build the images, `minikube -p kindling image load <tar>` each, and apply k8s/overlays/kind (see infra/README.md).",
+        "usage",
+      );
+    });
 
   k8s
     .command("status")
