@@ -72,7 +72,9 @@ describe("kindling k8s: the newcomer's path", () => {
     const path = pathWith(["bash", "dirname"]);
     const r = await kindling(["k8s", "deploy", "--provider", "kind"], { env: { PATH: path } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: deploy --provider kind needs kind kubectl docker on PATH \(kind: https:\/\/kind\.sigs\.k8s\.io\//m);
+    expect(r.stderr).toMatch(
+      /^error: deploy --provider kind needs kind kubectl docker on PATH \(kind: https:\/\/kind\.sigs\.k8s\.io\//m,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
@@ -83,6 +85,21 @@ describe("kindling k8s: the newcomer's path", () => {
     writeFileSync(join(bin, "kind"), "#!/bin/bash\n[[ $1 == get ]] && exit 0\nexit 3\n", { mode: 0o755 });
     const r = await kindling(["k8s", "deploy", "--provider", "kind"], { env: { PATH: bin } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error: there is no kind cluster 'kindling' yet: kindling k8s up --provider kind");
+    expect(r.stderr).toContain(
+      "error: there is no kind cluster 'kindling' yet: kindling k8s up --provider kind",
+    );
+  });
+
+  it("k8s report says what is missing instead of failing obscurely", async () => {
+    const noKubectl = await kindling(["k8s", "report", "--provider", "kind"], {
+      env: { PATH: pathWith(["bash"]) },
+    });
+    expect(noKubectl.code).toBe(1);
+    expect(noKubectl.stderr).toContain(
+      "'kubectl' is not installed or not on PATH (kubectl talks to the cluster).",
+    );
+    const badFormat = await kindling(["k8s", "report", "--format", "pdf", "--provider", "kind"]);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain("--format must be one of md, json, html (got 'pdf').");
   });
 });

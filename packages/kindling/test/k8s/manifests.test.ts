@@ -39,8 +39,16 @@ describeWith("k8s", "the Kubernetes manifests in k8s/", {}, () => {
       expect(output).toMatch(/\[4\/6\] kubeconform/);
       expect(output).toMatch(/\[5\/6\] server-side dry run/);
       // A second `kubectl apply -k` of every kustomization reports every object unchanged.
-      expect(output).toMatch(/self-check: a claim template without the server's defaults is reported as changed/);
-      for (const name of ["k8s", "k8s-base", "k8s-overlays-local", "k8s-overlays-local-jobs", "k8s-overlays-kind"])
+      expect(output).toMatch(
+        /self-check: a claim template without the server's defaults is reported as changed/,
+      );
+      for (const name of [
+        "k8s",
+        "k8s-base",
+        "k8s-overlays-local",
+        "k8s-overlays-local-jobs",
+        "k8s-overlays-kind",
+      ])
         expect(output).toMatch(new RegExp(`${name}: second apply: \\d+ objects unchanged`));
       expect(output).toMatch(/All manifests valid against Kubernetes v\d+\.\d+\.\d+/);
     },
