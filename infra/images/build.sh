@@ -167,7 +167,9 @@ context() {
         (cd "$repo" && npm run generate >/dev/null)
       # What `npm ci` needs (lock file and every workspace's package.json): its layer is rebuilt
       # only when they change.
-      mkdir -p "$ctx/manifests"
+      mkdir -p "$ctx/ca" "$ctx/manifests"
+      touch "$ctx/ca/extra.crt"
+      [[ -f "${NODE_EXTRA_CA_CERTS:-}" ]] && cp "$NODE_EXTRA_CA_CERTS" "$ctx/ca/extra.crt"
       tar -C "$repo" -c package.json package-lock.json packages/*/package.json | tar -C "$ctx/manifests" -x
       # The sources, the generated protocol code, example pipelines, the Jobs' helpers: no
       # node_modules (installed in the image), no tests.
