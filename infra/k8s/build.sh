@@ -115,8 +115,8 @@ resolve_and_build() {
   (
     cd "$dir"
     t=$SECONDS
-    go list -mod=mod -deps "$@" >"$dir/resolve.log" 2>&1 || {
-      tail -20 "$dir/resolve.log" >&2
+    go list -mod=mod -deps "$@" >"$dir/resolve.log" 2>"$dir/resolve.err" || {
+      tail -20 "$dir/resolve.err" >&2
       die "could not resolve $* (see the module proxy errors above)"
     }
     log "      resolved + downloaded $(wc -l <"$dir/resolve.log") packages ($((SECONDS - t)) s)"
