@@ -152,25 +152,32 @@ context() {
       echo "      $(find "$ctx/jars" -name '*.jar' | wc -l) jars, $(du -sh "$ctx/jars" | cut -f1)"
       ;;
     kindling)
-      # Node >= 20.19 (Debian bookworm ships 18): the host's official Node build.
-      local node_bin
+      # Node >= 20.19 (Debian bookworm ships 18): the host's Node binary, and npm (JavaScript) for
+      # the build stage's `npm ci`.
+      local node_bin npm_dir
       node_bin="$(command -v node)" || die "node is needed (its binary goes into the image)"
-      mkdir -p "$ctx/node/bin"
+      npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
+      [[ -f "$npm_dir/bin/npm-cli.js" ]] || die "npm is needed (the image's build stage runs npm ci)"
+      mkdir -p "$ctx/node/bin" "$ctx/node/lib/node_modules"
       cp "$(readlink -f "$node_bin")" "$ctx/node/bin/node"
+      cp -r "$npm_dir" "$ctx/node/lib/node_modules/npm"
+      printf '#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/npm-cli.js "$@"\n' >"$ctx/node/bin/npm"
+      chmod 0755 "$ctx/node/bin/npm"
       [[ -f "$repo/packages/spark-connect/src/gen/spark/connect/base_pb.ts" ]] ||
         (cd "$repo" && npm run generate >/dev/null)
+      # What `npm ci` needs (lock file and every workspace's package.json): its layer is rebuilt
+      # only when they change.
+      mkdir -p "$ctx/ca" "$ctx/manifests"
+      touch "$ctx/ca/extra.crt"
+      [[ -f "${NODE_EXTRA_CA_CERTS:-}" ]] && cp "$NODE_EXTRA_CA_CERTS" "$ctx/ca/extra.crt"
+      tar -C "$repo" -c package.json package-lock.json packages/*/package.json | tar -C "$ctx/manifests" -x
+      # The sources, the generated protocol code, example pipelines, the Jobs' helpers: no
+      # node_modules (installed in the image), no tests.
       mkdir -p "$ctx/app"
-      # Runtime only: the sources, the generated protocol code, example pipelines, node_modules
-      # without the dev tools (linters, compilers, browsers).
-      tar -C "$repo" -c --exclude='packages/*/test' \
-        --exclude='node_modules/@biomejs' --exclude='node_modules/@bufbuild/buf*' \
-        --exclude='node_modules/@typescript' --exclude='node_modules/typescript' \
-        --exclude='node_modules/playwright-core' --exclude='node_modules/@rolldown' \
-        --exclude='node_modules/lightningcss*' --exclude='node_modules/vitest' \
-        --exclude='node_modules/@vitest' --exclude='node_modules/vite' \
-        package.json package-lock.json packages pipelines spark/pom.xml infra/k8s/jobs node_modules |
+      tar -C "$repo" -c --exclude='packages/*/test' --exclude='node_modules' \
+        package.json package-lock.json packages pipelines spark/pom.xml infra/k8s/jobs |
         tar -C "$ctx/app" -x
-      echo "      app $(du -sh "$ctx/app" | cut -f1), node $("$node_bin" --version)"
+      echo "      app $(du -sh "$ctx/app" | cut -f1), node $("$node_bin" --version), npm $(node "$npm_dir/bin/npm-cli.js" --version)"
       ;;
   esac
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End to end on the local Kubernetes (npm run test:k8s): real processes, nothing mocked.
-#   up -> build + load images -> deploy k8s/overlays/local -> data-load Job -> local reference run
-#   -> pipeline Job with 2 executor pods (checksum = local) -> again, deleting an executor pod
-#   mid-run (checksum = local) -> 1 and 3 executors (timings) -> CronJob fires and completes
+#   up -> build + load images -> deploy k8s/overlays/local (a second apply: all unchanged)
+#   -> data-load Job -> local reference run -> pipeline Job with 2 executor pods (checksum = local)
+#   -> again, deleting an executor pod mid-run (checksum = local) -> again, deleting one in the
+#   run's last seconds (the loss is in the report, read with `kindling k8s report`)
+#   -> 1 and 3 executors (timings) -> CronJob fires and completes
 #   -> Prometheus holds Spark and Kindling metrics, every dashboard panel query has data
 #   -> down (no leftovers).
 # Results (timings, checksums, pod logs) go to ${KINDLING_CACHE:-~/.cache/kindling}/k8s/e2e/<time>/.
@@ -113,6 +115,9 @@ t=$SECONDS
 bash "$here/deploy.sh"
 record "deployed incl. images, 2 executor pods running (s)" "$((SECONDS - t))"
 kctl "${ns[@]}" get pods -o wide | tee "$out/pods.txt"
+# A second apply of the same overlay changes nothing (idempotent manifests, on the real cluster).
+kctl apply -k "$repo/k8s/overlays/local" >"$out/apply-again.txt"
+check "second kubectl apply -k: all unchanged" "$(grep -vc ' unchanged$' "$out/apply-again.txt" || true)" "0"
 
 say "4/10 data-load Job (kindling generate --size $size, upload to s3://kindling/data/raw)"
 t=$SECONDS
@@ -149,6 +154,16 @@ curl -fsS "$ui/api/v1/applications/$app/allexecutors" >"$out/executors.json"
 curl -fsS "$ui/api/v1/applications/$app/stages" >"$out/stages.json"
 record "executors lost (Spark REST)" "$(node -e 'const e=require(process.argv[1]);console.log(e.filter(x=>x.id!=="driver"&&!x.isActive).map(x=>`${x.id}: ${x.removeReason??""}`).join("; ")||"none")' "$out/executors.json")"
 record "failed/retried tasks (Spark REST)" "$(node -e 'const s=require(process.argv[1]);console.log(s.reduce((a,x)=>a+(x.numFailedTasks||0),0)+" failed tasks, "+s.filter(x=>x.attemptId>0).length+" stage re-attempts")' "$out/stages.json")"
+
+say "7b/10 pipeline Job, an executor pod deleted in its last seconds: the loss is in the run's report"
+late=$((secs > 20 ? secs - 12 : 8))
+secs_late="$(run_pipeline_job late "$late")"
+record "pipeline Job, executor deleted at ${late}s (s)" "$secs_late"
+# The report as the Job wrote it to the store (kindling k8s report: port-forward + Secret).
+"${kindling[@]}" k8s report --format json >"$out/report-late.json"
+lost_in_report="$(node -e 'const r=require(process.argv[1]);console.log((r.spark?.executors??[]).filter(e=>!e.active).length)' "$out/report-late.json")"
+record "late loss: executors lost in the run's report" "$lost_in_report"
+check "late loss is in the report" "$((lost_in_report > 0))" "1"
 
 say "8/10 scaling: 1 and 3 executor pods"
 for n in 1 3; do

@@ -66,6 +66,21 @@ wait_for() {
   return 0
 }
 
+# Sets <var> to the CPU seconds (user + system) used so far by the finished children of this shell,
+# from bash's `times` (called directly: in $(...) it would count a subshell's children, i.e. none).
+# With the wall time it tells a busy machine (CPU << wall x cores) from a slow build.
+children_cpu_seconds() {
+  local f
+  f="$(mktemp)"
+  times >"$f"
+  printf -v "$1" '%d' "$(sed -n 2p "$f" | awk '{
+    s = 0
+    for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); s += p[1] * 60 + p[2] }
+    printf "%d", s
+  }')"
+  rm -f "$f"
+}
+
 # Indents a child's output line by line. `sed -u`: a plain sed block-buffers when its output is a
 # pipe or a file, so a log (CI, `| tee`) saw nothing for half an hour during a cold build.
 indent() { sed -u 's/^/      /'; }

@@ -6,7 +6,10 @@
 #      CRDs when SPARK_OPERATOR_CRDS names a folder of CRD yamls;
 #   3. kubeconform (strict) with JSON schemas taken from that API server's OpenAPI v3, so the
 #      schemas match the pinned Kubernetes version exactly and no schema download is needed;
-#   4. `kubectl apply --dry-run=server` of everything (admission, defaulting, strict fields).
+#   4. `kubectl apply --dry-run=server` of everything (admission, defaulting, strict fields);
+#   5. each kustomization applied for real, twice: the second apply must report every object
+#      `unchanged` (a manifest that differs from what the server stores, e.g. a list without a
+#      merge key missing the server's defaults, is `configured` on every apply).
 # Needs: etcd, kube-apiserver, kubectl, kubeconform (infra/k8s/build.sh builds them), openssl, curl, node.
 #
 #   infra/k8s/validate.sh
@@ -20,7 +23,7 @@ source "$here/versions.env"
 source "$here/lib.sh"
 
 total=$SECONDS
-echo "[1/5] binaries: etcd, kube-apiserver, kubectl, kubeconform; spark-operator CRDs"
+echo "[1/6] binaries: etcd, kube-apiserver, kubectl, kubeconform; spark-operator CRDs"
 bash "$here/build.sh" etcd kube-apiserver kubectl kubeconform | sed -u 's/^/      /'
 # The operator's own CRD folder when given; else CRDs made from its published API models.
 crds=""
@@ -40,22 +43,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "[2/5] rendering k8s/ (base, overlays)"
+echo "[2/6] rendering k8s/ (base, overlays)"
 mkdir -p "$work/rendered"
 kustomize() { "$K8S_BIN/kubectl" kustomize "$1" >"$work/rendered/$2.yaml"; }
 # Every kustomization under k8s/ (components are rendered as part of the overlays using them).
+declare -A kustomization_dir=()
 while read -r file; do
   grep -q '^kind: Component' "$file" && continue
   dir="$(dirname "$file")"
   name="${dir#"$repo"/}"
   kustomize "$dir" "${name//\//-}"
+  kustomization_dir["${name//\//-}"]="$dir"
 done < <(find "$repo/k8s" -name kustomization.yaml | sort)
 for f in "$work"/rendered/*.yaml; do
   echo "      $(basename "$f" .yaml): $(grep -c '^kind:' "$f") objects"
 done
 examples=("$repo"/k8s/examples/spark-operator/*.yaml)
 
-echo "[3/5] throwaway API server (etcd + kube-apiserver $K8S_VERSION)"
+echo "[3/6] throwaway API server (etcd + kube-apiserver $K8S_VERSION)"
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 etcd_port="$(free_port)" peer_port="$(free_port)" api_port="$(free_port)"
 token="$(openssl rand -hex 24)"
@@ -106,7 +111,7 @@ else
   have_crds=false
 fi
 
-echo "[4/5] kubeconform (strict, schemas from the API server's OpenAPI v3)"
+echo "[4/6] kubeconform (strict, schemas from the API server's OpenAPI v3)"
 node "$here/openapi-schemas.mjs" "$api" "$token" "$work/schemas" | sed -u 's/^/      /'
 # Self-check: the schemas must reject an unknown field, or "valid" would mean nothing.
 cat >"$work/typo.yaml" <<'YAML'
@@ -140,7 +145,7 @@ if ! $have_crds; then
   echo "      spark-operator examples: well-formed (${#examples[@]} files)"
 fi
 
-echo "[5/5] server-side dry run (kubectl apply --dry-run=server)"
+echo "[5/6] server-side dry run (kubectl apply --dry-run=server)"
 # Namespaced objects need their namespace to exist (a dry-run Namespace is not persisted).
 k create namespace kindling >/dev/null
 for f in "${targets[@]}"; do
@@ -170,4 +175,49 @@ YAML
   fi
   echo "      a SparkApplication with an unknown field is rejected (the CRDs are strict)"
 fi
+echo "[6/6] idempotent: each kustomization applied twice (kubectl apply -k), the second changes nothing"
+# Applies <args...> twice; fails naming every object the second apply did not report `unchanged`.
+apply_twice() {
+  local what="$1"
+  shift
+  k apply "$@" >"$work/apply-1.log" 2>&1 || {
+    cat "$work/apply-1.log" >&2
+    die "kubectl apply failed for $what (above)"
+  }
+  k apply "$@" >"$work/apply-2.log" 2>&1 || {
+    cat "$work/apply-2.log" >&2
+    die "the second kubectl apply failed for $what (above)"
+  }
+  if grep -v ' unchanged$' "$work/apply-2.log" >"$work/changed.log"; then
+    sed 's/^/        /' "$work/changed.log" >&2
+    echo "      $what: a second apply changed the objects above: their manifest differs from what the API server stores (a defaulted field, or a list without a merge key that kubectl replaces whole)" >&2
+    return 1
+  fi
+  echo "      $what: second apply: $(wc -l <"$work/apply-2.log") objects unchanged"
+}
+# Self-check first: a claim template without the server's defaults must be caught, or "unchanged"
+# would mean nothing.
+cat >"$work/not-idempotent.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: idempotency-self-check, namespace: default}
+spec:
+  serviceName: idempotency-self-check
+  selector: {matchLabels: {app: self-check}}
+  template:
+    metadata: {labels: {app: self-check}}
+    spec: {containers: [{name: c, image: example.invalid/c}]}
+  volumeClaimTemplates:
+    - metadata: {name: data}
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+YAML
+apply_twice "self-check" -f "$work/not-idempotent.yaml" 2>/dev/null &&
+  die "a StatefulSet whose claim template lacks the server's defaults passed the second-apply check: the check is broken"
+echo "      self-check: a claim template without the server's defaults is reported as changed"
+for name in "${!kustomization_dir[@]}"; do echo "$name"; done | sort >"$work/names"
+while read -r name; do
+  # Each kustomization brings its own Jobs, whose pod templates cannot change: start them afresh.
+  k -n kindling delete jobs --all --wait=false >/dev/null 2>&1 || true
+  apply_twice "$name" -k "${kustomization_dir[$name]}" || die "$name is not idempotent (see above)"
+done <"$work/names"
 echo "All manifests valid against Kubernetes $K8S_VERSION ($((SECONDS - total)) s)."

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -65,5 +65,41 @@ describe("kindling k8s: the newcomer's path", () => {
         /^error: no credentials at .*admin\.kubeconfig yet: start the cluster with kindling k8s up$/,
       ),
     ]);
+  });
+
+  it("deploy --provider kind names what is missing (kind cannot run here: its node image needs a registry)", async () => {
+    // bash and dirname for the script; no kind, kubectl or docker on this PATH.
+    const path = pathWith(["bash", "dirname"]);
+    const r = await kindling(["k8s", "deploy", "--provider", "kind"], { env: { PATH: path } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: deploy --provider kind needs kind kubectl docker on PATH \(kind: https:\/\/kind\.sigs\.k8s\.io\//m,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("deploy --provider kind with the tools but no kind cluster says how to create it", async () => {
+    // A `kind` that knows no clusters (the real one would need a registry for its node image).
+    const bin = pathWith(["bash", "dirname", "grep"]);
+    for (const tool of ["kubectl", "docker"]) symlinkSync("/bin/true", join(bin, tool));
+    writeFileSync(join(bin, "kind"), "#!/bin/bash\n[[ $1 == get ]] && exit 0\nexit 3\n", { mode: 0o755 });
+    const r = await kindling(["k8s", "deploy", "--provider", "kind"], { env: { PATH: bin } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "error: there is no kind cluster 'kindling' yet: kindling k8s up --provider kind",
+    );
+  });
+
+  it("k8s report says what is missing instead of failing obscurely", async () => {
+    const noKubectl = await kindling(["k8s", "report", "--provider", "kind"], {
+      env: { PATH: pathWith(["bash"]) },
+    });
+    expect(noKubectl.code).toBe(1);
+    expect(noKubectl.stderr).toContain(
+      "'kubectl' is not installed or not on PATH (kubectl talks to the cluster).",
+    );
+    const badFormat = await kindling(["k8s", "report", "--format", "pdf", "--provider", "kind"]);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain("--format must be one of md, json, html (got 'pdf').");
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Every manifest in k8s/ against a real Kubernetes API, as CI used to check it in a step of its
  * own: infra/k8s/validate.sh renders the kustomizations, starts a throwaway etcd + kube-apiserver,
- * runs kubeconform (strict, schemas from that server) and a server-side dry run. The script checks
- * itself too: a manifest with an unknown field must be rejected, or it fails.
+ * runs kubeconform (strict, schemas from that server), a server-side dry run, and applies each
+ * kustomization twice (the second apply must change nothing). The script checks itself too: a
+ * manifest with an unknown field must be rejected and a non-idempotent one caught, or it fails.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -31,12 +32,24 @@ function run(script: string): Promise<{ code: number | null; output: string }> {
 
 describeWith("k8s", "the Kubernetes manifests in k8s/", {}, () => {
   it(
-    "validate strictly against the pinned Kubernetes (kubeconform and a server-side dry run)",
+    "validate strictly against the pinned Kubernetes (kubeconform, server-side dry run) and re-apply unchanged",
     async () => {
       const { code, output } = await run("infra/k8s/validate.sh");
       expect(code, output.slice(-3000)).toBe(0);
-      expect(output).toMatch(/\[4\/5\] kubeconform/);
-      expect(output).toMatch(/\[5\/5\] server-side dry run/);
+      expect(output).toMatch(/\[4\/6\] kubeconform/);
+      expect(output).toMatch(/\[5\/6\] server-side dry run/);
+      // A second `kubectl apply -k` of every kustomization reports every object unchanged.
+      expect(output).toMatch(
+        /self-check: a claim template without the server's defaults is reported as changed/,
+      );
+      for (const name of [
+        "k8s",
+        "k8s-base",
+        "k8s-overlays-local",
+        "k8s-overlays-local-jobs",
+        "k8s-overlays-kind",
+      ])
+        expect(output).toMatch(new RegExp(`${name}: second apply: \\d+ objects unchanged`));
       expect(output).toMatch(/All manifests valid against Kubernetes v\d+\.\d+\.\d+/);
     },
     scaled(600_000),

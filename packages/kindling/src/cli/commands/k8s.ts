@@ -4,6 +4,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
 import { KindlingError } from "../../errors.js";
+import { forwardStore, type Kubectl, storeCredentials } from "../../k8s/cluster-store.js";
+import { CLUSTER_REPORTS, readStoredReport, type StoredReportFormat } from "../../k8s/stored-report.js";
+import { s3Client } from "../../storage/objects.js";
 
 /** Where a Kubernetes cluster for Kindling comes from. */
 type Provider = "local" | "kind" | "minikube";
@@ -13,6 +16,12 @@ const CLUSTER_NAME = "kindling";
 
 interface ProviderOptions {
   provider: Provider;
+}
+
+const REPORT_FORMATS: readonly StoredReportFormat[] = ["md", "json", "html"];
+interface ReportOptions extends ProviderOptions {
+  format: string;
+  from: string;
 }
 
 /**
@@ -52,9 +61,19 @@ export function registerK8s(program: Command): void {
   k8s
     .command("deploy")
     .description(
-      "Local cluster: build and import the images, apply k8s/overlays/local, wait for the driver and its executor pods.",
+      "Build the images, put them into the node(s) (local: containerd import; kind: kind load image-archive), apply k8s/overlays/<provider>, wait for the driver and its executor pods.",
     )
-    .action(async () => runScript("deploy.sh"));
+    .addOption(provider())
+    .action(async (opts: ProviderOptions) => {
+      if (opts.provider === "local") return runScript("deploy.sh");
+      if (opts.provider === "kind")
+        // kind needs no root: its node is a container of the user's docker.
+        return run("bash", [join(infraDir(), "deploy.sh"), "--provider", "kind"], "infra/k8s/deploy.sh");
+      throw new KindlingError(
+        "deploy --provider minikube is not automated: build the images, `minikube -p kindling image load <tar>` each, and apply k8s/overlays/kind (see infra/README.md).",
+        "usage",
+      );
+    });
 
   k8s
     .command("status")
@@ -84,6 +103,17 @@ export function registerK8s(program: Command): void {
     .allowUnknownOption()
     // Everything after `kubectl` is kubectl's, options included (cmd.args keeps them in order).
     .action(async (_args: string[], _opts: unknown, cmd: Command) => runKubectl(cmd.args));
+
+  k8s
+    .command("report")
+    .description(
+      "Print a run's report from the cluster's S3 store (the pipeline Job writes it there): the latest run, or the run id given.",
+    )
+    .argument("[run]", "run id (as in the report's runId; default: the latest run)")
+    .option("--format <format>", `${REPORT_FORMATS.join(", ")}`, "md")
+    .option("--from <s3-uri>", "where the reports are (the pipeline's report path)", CLUSTER_REPORTS)
+    .addOption(provider())
+    .action(async (run: string | undefined, opts: ReportOptions) => printClusterReport(run, opts));
 
   k8s
     .command("down")
@@ -124,14 +154,51 @@ function runScript(script: string, args: string[] = [], options: RunOptions = {}
 }
 
 /** The local cluster's kubectl with its admin kubeconfig (paths from `infra/k8s/env.sh`). */
-async function runKubectl(args: string[]): Promise<void> {
+async function localKubectl(): Promise<Kubectl> {
   const env = await capture("bash", [join(infraDir(), "env.sh")]);
   const value = (name: string) =>
     env.match(new RegExp(`^export ${name}=(.*)$`, "m"))?.[1]?.replace(/^'|'$/g, "");
   const kubeconfig = value("KUBECONFIG");
   const bin = value("PATH")?.replace(/:"\$PATH"$/, "");
   if (!kubeconfig || !bin) throw new KindlingError("infra/k8s/env.sh printed no KUBECONFIG/PATH.");
-  return run(join(bin, "kubectl"), ["--kubeconfig", kubeconfig, ...args], "kubectl");
+  return { command: join(bin, "kubectl"), args: ["--kubeconfig", kubeconfig] };
+}
+
+/** kubectl for a provider's cluster: the local one's own, or the user's kubectl with the context kind/minikube create. */
+async function kubectlFor(provider: Provider): Promise<Kubectl> {
+  if (provider === "local") return localKubectl();
+  return {
+    command: "kubectl",
+    args: ["--context", provider === "kind" ? `kind-${CLUSTER_NAME}` : CLUSTER_NAME],
+  };
+}
+
+async function runKubectl(args: string[]): Promise<void> {
+  const kubectl = await localKubectl();
+  return run(kubectl.command, [...kubectl.args, ...args], "kubectl");
+}
+
+/**
+ * Prints a run's report (default: the latest) from the cluster's S3 store: the store's key pair from
+ * its Secret, a port-forward to its Service, then the object `writeReports()` left there.
+ */
+async function printClusterReport(run: string | undefined, opts: ReportOptions): Promise<void> {
+  if (!REPORT_FORMATS.includes(opts.format as StoredReportFormat))
+    throw new KindlingError(
+      `--format must be one of ${REPORT_FORMATS.join(", ")} (got '${opts.format}').`,
+      "usage",
+    );
+  const kubectl = await kubectlFor(opts.provider);
+  const credentials = await storeCredentials(kubectl);
+  const forward = await forwardStore(kubectl);
+  const client = s3Client(forward.endpoint, credentials, { maxAttempts: 2 });
+  try {
+    const text = await readStoredReport(client, opts.from, opts.format as StoredReportFormat, run);
+    process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  } finally {
+    client.destroy();
+    await forward.stop();
+  }
 }
 
 /** Runs a command and returns its stdout; its stderr passes through. Throws like {@link run}. */
