@@ -78,6 +78,8 @@ export class DataFrame {
   /** The protocol relation this DataFrame stands for. */
   readonly relation: Relation;
 
+  private cachedSchema: Promise<StructType> | undefined;
+
   constructor(session: SparkSession, relation: Relation) {
     this.session = session;
     this.relation = relation;
@@ -339,7 +341,20 @@ export class DataFrame {
   }
 
   // ── schema and plans (AnalyzePlan: nothing is computed) ─────────────────────
-  async schema(): Promise<StructType> {
+  /**
+   * The result's schema (an AnalyzePlan `Schema` request; nothing is computed). Asked once per
+   * DataFrame and kept, as PySpark's Connect DataFrame does: the plan is immutable, so only a
+   * plan naming a table or view that is redefined later could change it. Throws
+   * SparkConnectError (e.g. an unresolved column), and the next call asks again.
+   */
+  schema(): Promise<StructType> {
+    this.cachedSchema ??= this.fetchSchema().catch((e: unknown) => {
+      this.cachedSchema = undefined;
+      throw e;
+    });
+    return this.cachedSchema;
+  }
+  private async fetchSchema(): Promise<StructType> {
     const r = await this.session.client.analyze({ case: "schema", value: { plan: this.plan } });
     const t = r.case === "schema" ? fromProtoDataType(r.value.schema) : undefined;
     if (t?.typeName !== "struct")

@@ -36,7 +36,17 @@ export class RuntimeConfig {
     return (await this.client.config({ case: "getOption", value: { keys: [key] } }))[0]?.value;
   }
   async set(key: string, value: string | number | boolean): Promise<void> {
-    await this.client.config({ case: "set", value: { pairs: [{ key, value: String(value) }] } });
+    await this.setAll({ [key]: value });
+  }
+  /**
+   * Sets several keys in one Config round trip (the protocol's `ConfigRequest.Set` carries a
+   * list of pairs; the server applies them in order and stops at the first it rejects, so keys
+   * before a rejected one stay set). Nothing is sent for an empty object. Throws
+   * SparkConnectError (e.g. a static or unknown-and-invalid key).
+   */
+  async setAll(pairs: Record<string, string | number | boolean>): Promise<void> {
+    const list = Object.entries(pairs).map(([key, value]) => ({ key, value: String(value) }));
+    if (list.length) await this.client.config({ case: "set", value: { pairs: list } });
   }
   async unset(key: string): Promise<void> {
     await this.client.config({ case: "unset", value: { keys: [key] } });
@@ -60,6 +70,7 @@ export class SparkSession {
   /** Tags added to every operation of this session (see interruptTag). */
   readonly tags = new Set<string>();
   private stopped = false;
+  private serverVersion: Promise<string> | undefined;
 
   constructor(client: SparkConnectClient, localServer?: LocalServer) {
     this.client = client;
@@ -153,10 +164,27 @@ export class SparkSession {
     return new DataFrame(this, R.project(parsed, [E.star("r")]));
   }
 
-  /** The Spark version of the server. */
-  async version(): Promise<string> {
-    const r = await this.client.analyze({ case: "sparkVersion", value: {} });
-    return r.case === "sparkVersion" ? r.value.version : "unknown";
+  /**
+   * The Spark version of the server (an AnalyzePlan `SparkVersion` request, asked once per
+   * session: a session's server does not change). Throws SparkConnectError.
+   */
+  version(): Promise<string> {
+    this.serverVersion ??= this.client.analyze({ case: "sparkVersion", value: {} }).then(
+      (r) => (r.case === "sparkVersion" ? r.value.version : "unknown"),
+      (e: unknown) => {
+        this.serverVersion = undefined;
+        throw e;
+      },
+    );
+    return this.serverVersion;
+  }
+
+  /**
+   * gRPC calls this session's client has started, by method name (`ExecutePlan`, `AnalyzePlan`,
+   * `Config`, `ReleaseExecute`, `ReattachExecute`, …): see `SparkConnectClient.rpcCounts`.
+   */
+  rpcCounts(): Record<string, number> {
+    return this.client.rpcCounts();
   }
 
   /** Parses a DDL type string on the server (checks a schema without reading data). */
