@@ -16,6 +16,7 @@ import { outputWriteError } from "./fs-errors.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";
 import { RunOutputs, runRoot, testPause } from "./run-commit.js";
+import { callsBetween, type RunFigures, runFigures } from "./run-figures.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
 import { type WriteTarget, writeFailed } from "./write-error.js";
@@ -95,7 +96,7 @@ export interface RuleResult {
   note?: string;
 }
 
-export interface RunResult {
+export interface RunResult extends Partial<RunFigures> {
   runId: string;
   status: "succeeded" | "failed";
   error: string | undefined;
@@ -138,8 +139,14 @@ export async function runPipeline(
   // jobs compile starts too (header reads, the encoding check): the report's stages, a killed
   // executor's failed tasks and the live figures all find them by it.
   spark.addTag(runTag);
+  const calls = spark.rpcCounts();
   try {
-    return await runTagged(spark, loaded, options, runId, runTag);
+    const result = await runTagged(spark, loaded, options, runId, runTag);
+    const inputBytes = result.inputs.reduce((n, i) => n + i.bytes, 0);
+    return Object.assign(
+      result,
+      runFigures(result.spark, callsBetween(calls, spark.rpcCounts()), inputBytes, result.wallMs),
+    );
   } finally {
     spark.removeTag(runTag);
   }
@@ -181,8 +188,8 @@ async function runTagged(
   const specConf = Object.fromEntries(
     Object.entries(loaded.spec.spark_conf ?? {}).map(([k, v]) => [k, String(v)]),
   );
-  for (const [k, v] of Object.entries({ ...RUN_CONF, ...specConf, ...options.conf }))
-    await spark.conf.set(k, v);
+  // One Config round trip for all of them (the run's fixed cost: bench/README.md).
+  await spark.conf.setAll({ ...RUN_CONF, ...specConf, ...options.conf });
   // Table versions first, then the incremental manifests: a run that commits in between is a conflict.
   const deltaSinks = await DeltaSinks.begin(spark, loaded.spec, options.baseDir);
   let spec = loaded.spec;

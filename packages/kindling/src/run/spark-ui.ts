@@ -32,7 +32,10 @@ export interface ExecutorEvent {
 
 export interface SparkRunStats {
   applicationId: string;
+  /** Spark jobs that carried the run's tag (the UI's `jobTags`). */
   jobs: number;
+  /** Task slots of the executors active when read (`totalCores`; in local mode the driver's). */
+  cores: number;
   stages: StageStats[];
   executors: ExecutorEvent[];
 }
@@ -73,6 +76,7 @@ export async function sparkRunStats(
     return {
       applicationId: app,
       jobs: mine.length,
+      cores: executors.filter((e) => e.isActive).reduce((n, e) => n + Number(e.totalCores ?? 0), 0),
       stages: stages
         .filter((s) => stageIds.has(s.stageId as number))
         .map((s) => {
