@@ -10,6 +10,7 @@ import {
 import { compileDeltaSource } from "../delta/source.js";
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
+import { withJobName } from "../job-names.js";
 import type { SourceSpec } from "../spec/index.js";
 import {
   csvHeaderGroups,
@@ -168,12 +169,18 @@ export async function compileSource(
     drift,
     files,
   } = userDeclared
-    ? await declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared)
+    ? await withJobName(spark, `${name}: ${format === "csv" ? "header" : "schema check"}`, () =>
+        declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared),
+      )
     : { parts: undefined, drift: undefined, files: undefined };
   let parts: ReadPart[] = driftParts ?? [{ paths, ddl: declared?.ddl, missing: [] }];
 
   // Invalid UTF-8 (encoding.ts): fail here, or read the CSV files that hold it byte for byte.
-  const invalid = textual ? await invalidUtf8Files(spark, name, spec, options, parts) : undefined;
+  const invalid = textual
+    ? await withJobName(spark, `${name}: encoding check`, () =>
+        invalidUtf8Files(spark, name, spec, options, parts),
+      )
+    : undefined;
   if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid);
 
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
