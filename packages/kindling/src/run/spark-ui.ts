@@ -44,8 +44,11 @@ export interface SparkRunStats {
   applicationId: string;
   /** Spark jobs that carried the run's tag (the UI's `jobTags`). */
   jobs: number;
-  /** Task slots of the executors active when read (`totalCores`; in local mode the driver's). */
-  cores: number;
+  /**
+   * Task slots of the executors active when read (`totalCores`; in local mode the driver's).
+   * Optional only so that stats built by hand (tests, older reports) need not name it.
+   */
+  cores?: number;
   stages: StageStats[];
   executors: ExecutorEvent[];
 }

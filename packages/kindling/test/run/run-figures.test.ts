@@ -66,7 +66,7 @@ describe("a run reports its Spark jobs and round trips", { timeout: 600_000 }, (
     expect(run.roundTrips?.ReleaseExecute).toBeGreaterThanOrEqual(operations.size);
     const bytes = run.inputs.reduce((n, i) => n + i.bytes, 0);
     expect(bytes).toBe(Buffer.byteLength("case_number,status\nA1,open\nA2,closed\nA3,lost\n"));
-    const cores = run.spark!.cores;
+    const cores = run.spark!.cores ?? 0;
     expect(cores).toBeGreaterThan(0);
     expect(run.mbPerSecPerCore).toBe(Number((bytes / 2 ** 20 / (run.wallMs / 1000) / cores).toFixed(3)));
     const json = JSON.parse(renderJson(run));
