@@ -48,9 +48,8 @@ export class RuntimeConfig {
   }
   /**
    * Sets several keys in one Config round trip (the protocol's `ConfigRequest.Set` carries a
-   * list of pairs; the server applies them in order and stops at the first it rejects, so keys
-   * before a rejected one stay set). Nothing is sent for an empty object. Throws
-   * SparkConnectError (e.g. a static or unknown-and-invalid key).
+   * list of pairs). Nothing is sent for an empty object. Throws SparkConnectError when the server
+   * rejects a pair (e.g. a static conf, `CANNOT_MODIFY_CONFIG`); pairs before it may already be set.
    */
   async setAll(pairs: Record<string, string | number | boolean>): Promise<void> {
     const list = Object.entries(pairs).map(([key, value]) => ({ key, value: String(value) }));
