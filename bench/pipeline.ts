@@ -47,11 +47,14 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
   await runPipeline(spark, loaded);
   await handWrittenSql(spark, dir, join(dir, "out-sql"));
   await sparkFloor(spark, dir, join(dir, "out-floor"));
+  // What one run costs besides data: its Spark jobs and gRPC calls (the same every round).
+  let cost: { sparkJobs: number | undefined; roundTrips: Record<string, number> } | undefined;
   for (let i = 0; i < runs; i++) {
     let t = performance.now();
     const r = await runPipeline(spark, loaded);
     if (r.status !== "succeeded") throw new Error(`pipeline failed: ${r.error}`);
     kindling.push(performance.now() - t);
+    cost = { sparkJobs: r.sparkJobs, roundTrips: r.roundTrips ?? {} };
     t = performance.now();
     await handWrittenSql(spark, dir, join(dir, "out-sql"));
     sql.push(performance.now() - t);
@@ -78,6 +81,9 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
         inputMB: Math.round(mb),
         mbPerSecPerCore: +(mb / (mk / 1000) / cores).toFixed(2),
         ratioToFloor: +(mk / mf).toFixed(3),
+        ratioToSql: +(mk / ms).toFixed(3),
+        ...(cost?.sparkJobs !== undefined ? { sparkJobs: cost.sparkJobs } : {}),
+        roundTrips: Object.values(cost?.roundTrips ?? {}).reduce((a, b) => a + b, 0),
         nodePeakRssMB: node,
         jvmPeakRssMB: jvm,
       },

@@ -44,7 +44,7 @@ try {
     if (r.status !== "succeeded") throw new Error(`pipeline failed: ${r.error}`);
     const total = performance.now() - t0;
     console.log(
-      `run ${i + 1}: ${(total / 1000).toFixed(1)} s; before the first write ${((firstAction ?? 0) / 1000).toFixed(1)} s`,
+      `run ${i + 1}: ${(total / 1000).toFixed(1)} s; before the first write ${((firstAction ?? 0) / 1000).toFixed(1)} s; ${r.sparkJobs ?? "?"} Spark jobs; round trips ${JSON.stringify(r.roundTrips ?? {})}`,
     );
     for (const a of r.actions) console.log(`  action ${a.name.padEnd(14)} ${(a.ms / 1000).toFixed(1)} s`);
     printStages(r.spark?.stages ?? []);

@@ -60,9 +60,14 @@ export function pipelineTable(record: BenchRecord): string {
     .map((r) => {
       const e = r.extra as Record<string, number | undefined>;
       const num = (v: number | undefined) => (v === undefined ? "–" : String(v));
+      const ratio = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(2)}×`);
       return [
         r.name,
         num(e.inputMB),
+        ratio(e.ratioToFloor),
+        ratio(e.ratioToSql),
+        num(e.sparkJobs),
+        num(e.roundTrips),
         num(e.kindlingMBPerSecPerCore ?? e.mbPerSecPerCore),
         num(e.pysparkMBPerSecPerCore),
         num(e.nodePeakRssMB),
@@ -73,6 +78,10 @@ export function pipelineTable(record: BenchRecord): string {
   const head = [
     "pipeline case",
     "raw input MB",
+    "Kindling/floor",
+    "Kindling/hand-written",
+    "Spark jobs",
+    "round trips",
     "Kindling MB/s per core",
     "PySpark MB/s per core",
     "Node peak RSS MB",
@@ -82,7 +91,7 @@ export function pipelineTable(record: BenchRecord): string {
   const line = (cells: string[]) =>
     `| ${cells.map((x, i) => (i === 0 ? x.padEnd(width[i]!) : x.padStart(width[i]!))).join(" | ")} |`;
   const rule = `| ${width.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
-  return `\n\n${[line(head), rule, ...rows.map(line)].join("\n")}\n\nPeak RSS figures are the whole bench process's and the server JVM's highest so far (VmHWM),\nso they include the client cases run before the pipeline (the 10M-row \`collect()\` above all).`;
+  return `\n\n${[line(head), rule, ...rows.map(line)].join("\n")}\n\nRatios are medians of wall time over the Spark floor (read the orders CSV, write Parquet) and over\nthe same job hand-written in Spark SQL, all three alternating on one server. Spark jobs and round\ntrips (gRPC calls) are one Kindling run's, from its report.json.\n\nPeak RSS figures are the whole bench process's and the server JVM's highest so far (VmHWM),\nso they include the client cases run before the pipeline (the 10M-row \`collect()\` above all).`;
 }
 
 /** A small horizontal bar chart of the ratios, with each target marked. */

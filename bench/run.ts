@@ -58,9 +58,39 @@ const spark = await SparkSession.builder()
   .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
   .getOrCreate();
 let worker: PySparkWorker | undefined;
+const versions: Record<string, string> = { node: process.version };
+const started = new Date();
+const resultFile = join(here, "results", `${started.toISOString().replace(/[:.]/g, "-")}.json`);
+/**
+ * Writes the record of what has run so far (one file per bench run, rewritten), README and
+ * chart: called after each pipeline size too, so a long run stopped early keeps its rounds.
+ */
+function save(): void {
+  const record: BenchRecord = {
+    date: started.toISOString(),
+    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZES.join(",")} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} BENCH_PIPELINE_WARMUP=${PIPELINE_WARMUP} npm run bench`,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadAtStart,
+    },
+    versions,
+    results,
+  };
+  mkdirSync(join(here, "results"), { recursive: true });
+  writeFileSync(resultFile, `${JSON.stringify(record, null, 2)}\n`);
+  writeReport(
+    record,
+    join(here, "README.md"),
+    join(here, "results", "latest.svg"),
+    relative(here, resultFile),
+  );
+  console.log(`written ${resultFile}, bench/README.md, bench/results/latest.svg`);
+}
 try {
   const url = spark.localServer!.url;
-  const versions: Record<string, string> = { spark: await spark.version(), node: process.version };
+  versions.spark = await spark.version();
   if (py) {
     worker = await PySparkWorker.start(py.python, url);
     const info = await worker.call({ op: "info" });
@@ -145,6 +175,7 @@ try {
     for (const size of PIPELINE_SIZES) {
       if (!worker) {
         for (const r of await pipelineVsSql(spark, size, PIPELINE_RUNS)) log(r);
+        save();
         continue;
       }
       const p = await kindlingPipeline(spark, size);
@@ -179,23 +210,7 @@ try {
       log(r!);
     }
   }
-  const record: BenchRecord = {
-    date: new Date().toISOString(),
-    command: `BENCH_CASES=${cases.join(",")} BENCH_RUNS=${RUNS} BENCH_BIG_RUNS=${BIG_RUNS} BENCH_BIG_ROWS=${BIG_ROWS} BENCH_PIPELINE_SIZE=${PIPELINE_SIZES.join(",")} BENCH_PIPELINE_RUNS=${PIPELINE_RUNS} BENCH_PIPELINE_WARMUP=${PIPELINE_WARMUP} npm run bench`,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      memoryGiB: Math.round(totalmem() / 2 ** 30),
-      loadAtStart,
-    },
-    versions,
-    results,
-  };
-  mkdirSync(join(here, "results"), { recursive: true });
-  const file = join(here, "results", `${record.date.replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  writeReport(record, join(here, "README.md"), join(here, "results", "latest.svg"), relative(here, file));
-  console.log(`written ${file}, bench/README.md, bench/results/latest.svg`);
+  save();
 } finally {
   await worker?.stop();
   await spark.stop();

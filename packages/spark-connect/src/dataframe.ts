@@ -97,6 +97,8 @@ export class DataFrame {
   /** The protocol relation this DataFrame stands for. */
   readonly relation: Relation;
 
+  private cachedSchema: Promise<StructType> | undefined;
+
   /** A DataFrame over a protocol relation (for raw-plan users; normally made by the session and other DataFrames). */
   constructor(session: SparkSession, relation: Relation) {
     this.session = session;
@@ -425,9 +427,19 @@ export class DataFrame {
 
   // ── schema and plans (AnalyzePlan: nothing is computed) ─────────────────────
   /**
-   * The result's schema, computed by the server without running the query (AnalyzePlan `Schema`). Throws SparkConnectError (ANALYSIS) for an invalid plan.
+   * The result's schema, computed by the server without running the query (AnalyzePlan
+   * `Schema`). Asked once per DataFrame and kept, as PySpark's Connect DataFrame does: the plan is
+   * immutable, so only a plan naming a table or view that is redefined later could change it.
+   * Throws SparkConnectError (ANALYSIS) for an invalid plan, and the next call asks again.
    */
-  async schema(): Promise<StructType> {
+  schema(): Promise<StructType> {
+    this.cachedSchema ??= this.fetchSchema().catch((e: unknown) => {
+      this.cachedSchema = undefined;
+      throw e;
+    });
+    return this.cachedSchema;
+  }
+  private async fetchSchema(): Promise<StructType> {
     const r = await this.session.client.analyze({ case: "schema", value: { plan: this.plan } });
     const t = r.case === "schema" ? fromProtoDataType(r.value.schema) : undefined;
     if (t?.typeName !== "struct")

@@ -44,7 +44,16 @@ export class RuntimeConfig {
    * Sets a runtime SQL conf for this session (Config `Set`); throws SparkConnectError for a static conf (`CANNOT_MODIFY_CONFIG`).
    */
   async set(key: string, value: string | number | boolean): Promise<void> {
-    await this.client.config({ case: "set", value: { pairs: [{ key, value: String(value) }] } });
+    await this.setAll({ [key]: value });
+  }
+  /**
+   * Sets several keys in one Config round trip (the protocol's `ConfigRequest.Set` carries a
+   * list of pairs). Nothing is sent for an empty object. Throws SparkConnectError when the server
+   * rejects a pair (e.g. a static conf, `CANNOT_MODIFY_CONFIG`); pairs before it may already be set.
+   */
+  async setAll(pairs: Record<string, string | number | boolean>): Promise<void> {
+    const list = Object.entries(pairs).map(([key, value]) => ({ key, value: String(value) }));
+    if (list.length) await this.client.config({ case: "set", value: { pairs: list } });
   }
   /** Resets a key to its default for this session (Config `Unset`). */
   async unset(key: string): Promise<void> {
@@ -72,6 +81,7 @@ export class SparkSession {
   /** Tags added to every operation of this session (see interruptTag). */
   readonly tags = new Set<string>();
   private stopped = false;
+  private serverVersion: Promise<string> | undefined;
 
   /** @internal sessions come from {@link SparkSessionBuilder.getOrCreate}. */
   constructor(client: SparkConnectClient, localServer?: LocalServer) {
@@ -196,10 +206,27 @@ export class SparkSession {
     return new DataFrame(this, R.project(parsed, [E.star("r")]));
   }
 
-  /** The Spark version of the server. */
-  async version(): Promise<string> {
-    const r = await this.client.analyze({ case: "sparkVersion", value: {} });
-    return r.case === "sparkVersion" ? r.value.version : "unknown";
+  /**
+   * The Spark version of the server (an AnalyzePlan `SparkVersion` request, asked once per
+   * session: a session's server does not change). Throws SparkConnectError.
+   */
+  version(): Promise<string> {
+    this.serverVersion ??= this.client.analyze({ case: "sparkVersion", value: {} }).then(
+      (r) => (r.case === "sparkVersion" ? r.value.version : "unknown"),
+      (e: unknown) => {
+        this.serverVersion = undefined;
+        throw e;
+      },
+    );
+    return this.serverVersion;
+  }
+
+  /**
+   * gRPC calls this session's client has started, by method name (`ExecutePlan`, `AnalyzePlan`,
+   * `Config`, `ReleaseExecute`, `ReattachExecute`, …): see `SparkConnectClient.rpcCounts`.
+   */
+  rpcCounts(): Record<string, number> {
+    return this.client.rpcCounts();
   }
 
   /**

@@ -1,6 +1,6 @@
 /** Session features: config, version, interrupt, progress, streaming, caching, explain, views. */
-import { beforeAll, describe, expect, it } from "vitest";
-import { functions as F, type SparkSession } from "../src/index.js";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { functions as F, SparkSession } from "../src/index.js";
 import { testSession } from "./support/session.js";
 import { waitFor } from "./support/timeouts.js";
 
@@ -132,5 +132,47 @@ describe("execution", () => {
     expect(t.numRows).toBe(5);
     expect(t.schema.fields.map((f) => f.name)).toEqual(["id", "sq"]);
     expect(await df.showString()).toContain("| id| sq|");
+  });
+});
+
+describe("round trips", () => {
+  /** The calls made between two rpcCounts() snapshots, methods that did not move left out. */
+  const diff = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(
+      Object.entries(b).flatMap(([k, v]) => (v - (a[k] ?? 0) ? [[k, v - (a[k] ?? 0)]] : [])),
+    );
+
+  it("rpcCounts counts each gRPC call of a known sequence by method", async () => {
+    // A fresh session on the same server: nothing asked or cached before.
+    const s = await SparkSession.builder().remote(inject("sparkRemote")!).getOrCreate();
+    try {
+      expect(s.rpcCounts()).toEqual({});
+      await s.conf.setAll({ "spark.sql.shuffle.partitions": 5, "spark.sql.ansi.enabled": true });
+      expect(s.rpcCounts()).toEqual({ Config: 1 });
+      const before = s.rpcCounts();
+      expect(await s.range(3).collect()).toEqual([{ id: 0n }, { id: 1n }, { id: 2n }]);
+      // One ExecutePlan, and the ReleaseExecute that frees the finished operation on the server.
+      expect(diff(before, s.rpcCounts())).toEqual({ ExecutePlan: 1, ReleaseExecute: 1 });
+      const df = s.range(2).withColumn("x", F.col("id").plus(1));
+      await df.schema();
+      await df.columns();
+      await s.version();
+      await s.version();
+      // The schema and the version are asked once each, however often they are read.
+      expect(diff(before, s.rpcCounts())).toEqual({ ExecutePlan: 1, ReleaseExecute: 1, AnalyzePlan: 2 });
+      await expect(s.conf.get("spark.sql.shuffle.partitions")).resolves.toBe("5");
+      await expect(s.conf.get("spark.sql.ansi.enabled")).resolves.toBe("true");
+      expect(s.rpcCounts()).toEqual({ Config: 3, ExecutePlan: 1, ReleaseExecute: 1, AnalyzePlan: 2 });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("a failed schema request is asked again, not kept", async () => {
+    const df = spark.range(1).select(F.col("nope"));
+    const before = spark.rpcCounts();
+    await expect(df.schema()).rejects.toMatchObject({ code: expect.any(String) });
+    await expect(df.schema()).rejects.toMatchObject({ code: expect.any(String) });
+    expect(spark.rpcCounts().AnalyzePlan! - (before.AnalyzePlan ?? 0)).toBe(2);
   });
 });

@@ -3,6 +3,7 @@ import type { DeltaSinkCommit } from "../delta/commit.js";
 import type { IncrementalPlan } from "../delta/incremental.js";
 import type { KindlingErrorCode } from "../errors.js";
 import type { RunCounts } from "./reconcile.js";
+import type { RunFigures } from "./run-figures.js";
 import type { SparkRunStats } from "./spark-ui.js";
 
 export interface RunOptions {
@@ -56,7 +57,7 @@ export interface RuleResult {
   note?: string;
 }
 
-export interface RunResult {
+export interface RunResult extends Partial<RunFigures> {
   runId: string;
   status: "succeeded" | "failed";
   error: string | undefined;

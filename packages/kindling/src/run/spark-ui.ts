@@ -42,7 +42,13 @@ export interface ExecutorEvent {
 
 export interface SparkRunStats {
   applicationId: string;
+  /** Spark jobs that carried the run's tag (the UI's `jobTags`). */
   jobs: number;
+  /**
+   * Task slots of the executors active when read (`totalCores`; in local mode the driver's).
+   * Optional only so that stats built by hand (tests, older reports) need not name it.
+   */
+  cores?: number;
   stages: StageStats[];
   executors: ExecutorEvent[];
 }
@@ -101,6 +107,7 @@ export async function sparkRunStats(
     return {
       applicationId: app,
       jobs: mine.length,
+      cores: executors.filter((e) => e.isActive).reduce((n, e) => n + Number(e.totalCores ?? 0), 0),
       stages: stages
         .filter((s) => stageIds.has(s.stageId as number))
         .map((s) => {

@@ -7,6 +7,7 @@ const stage = (stageId: number, attemptId: number, failedTasks = 0) =>
 const stats = (stages: StageStats[], lost: string[] = []): SparkRunStats => ({
   applicationId: "app-1",
   jobs: 1,
+  cores: 2,
   stages,
   executors: [
     { id: "9", active: true, removeReason: undefined, removedAt: undefined, failedTasks: 0 },

@@ -75,6 +75,8 @@ export class SparkConnectClient {
   readonly running = new Set<string>();
   /** Incremented on each re-attach; tests and metrics read it. */
   reattachCount = 0;
+  /** gRPC calls started on this client, by the protocol's method name (see rpcCounts). */
+  private readonly calls = new Map<string, number>();
 
   constructor(spec: ConnectionSpec, retry: RetryPolicy = DEFAULT_RETRY) {
     this.sessionId = spec.sessionId ?? randomUUID();
@@ -92,10 +94,16 @@ export class SparkConnectClient {
       for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
       return next(req);
     };
+    // Counted when the call starts (interceptors run synchronously from the call site), so a
+    // fire-and-forget ReleaseExecute is counted by the time the action that sent it returns.
+    const count: Interceptor = (next) => (req) => {
+      this.calls.set(req.method.name, (this.calls.get(req.method.name) ?? 0) + 1);
+      return next(req);
+    };
     const baseUrl = `${spec.useSsl ? "https" : "http"}://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${spec.port}`;
     const transport = createGrpcTransport({
       baseUrl,
-      interceptors: [auth],
+      interceptors: [count, auth],
       sessionManager: new WideWindowSessionManager(
         baseUrl,
         // Keep idle connections alive across long-running stages.
@@ -108,6 +116,17 @@ export class SparkConnectClient {
       ),
     });
     this.rpc = createClient(SparkConnectService, transport);
+  }
+
+  /**
+   * How many gRPC calls this client has started, by the Spark Connect service's method name
+   * (`ExecutePlan`, `AnalyzePlan`, `Config`, `ReattachExecute`, `ReleaseExecute`, `Interrupt`,
+   * `FetchErrorDetails`, `ReleaseSession`, …; names as in `spark/connect/base.proto`). Every
+   * attempt counts, retries and re-attaches included; methods never called are absent. A copy:
+   * subtract two snapshots to count the calls of one stretch of work.
+   */
+  rpcCounts(): Record<string, number> {
+    return Object.fromEntries(this.calls);
   }
 
   private base() {

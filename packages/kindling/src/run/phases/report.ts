@@ -1,11 +1,16 @@
+import { callsBetween, runFigures } from "../run-figures.js";
 import { sparkRunStats } from "../spark-ui.js";
 import type { PreparedRun } from "./state.js";
 
 /**
- * Completes the run's report figures: wall time (ms since start) and the Spark UI's view of the
- * run's jobs, stages and executors (undefined when no UI is known or it cannot be reached).
+ * Completes the run's report figures: wall time (ms since start), the Spark UI's view of the
+ * run's jobs, stages and executors (undefined when no UI is known or it cannot be reached), and
+ * its cost figures (run-figures.ts: Spark jobs, gRPC round trips by method, MB/s per core).
  */
 export async function reportRun(run: PreparedRun): Promise<void> {
   run.result.wallMs = Date.now() - run.started;
   if (run.ui) run.result.spark = await sparkRunStats(run.ui, run.runTag, run.started);
+  const inputBytes = run.result.inputs.reduce((n, i) => n + i.bytes, 0);
+  const calls = callsBetween(run.callsAtStart, run.spark.rpcCounts());
+  Object.assign(run.result, runFigures(run.result.spark, calls, inputBytes, run.result.wallMs));
 }

@@ -23,6 +23,8 @@ export interface RunState {
   runTag: string;
   /** Epoch ms. */
   started: number;
+  /** The session's gRPC call counts when the run started (`rpcCounts()`), for report.json's roundTrips. */
+  callsAtStart: Record<string, number>;
   result: RunResult;
 }
 
