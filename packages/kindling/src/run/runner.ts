@@ -12,10 +12,12 @@ import { commitInfo, type DeltaSinkCommit, DeltaSinks } from "../delta/commit.js
 import { type IncrementalPlan, isIncremental, nothingNew, planIncremental } from "../delta/incremental.js";
 import { KindlingError, type KindlingErrorCode } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
+import { bytesReadPerSource } from "./bytes-read.js";
 import { outputWriteError } from "./fs-errors.js";
 import { type Observed, type RunCounts, reconcile } from "./reconcile.js";
 import { recount, recountReason } from "./recount.js";
 import { RunOutputs, runRoot, testPause } from "./run-commit.js";
+import { releaseSources, scanSources } from "./source-scan.js";
 import { type SparkRunStats, sparkRunStats } from "./spark-ui.js";
 import { OutputStores } from "./stores.js";
 import { type WriteTarget, writeFailed } from "./write-error.js";
@@ -107,7 +109,20 @@ export interface RunResult {
   sparkVersion: string;
   startedAt: string;
   wallMs: number;
-  inputs: { source: string; paths: string[]; files: number; bytes: number; drift: unknown }[];
+  /**
+   * Per source: its files, their size (`bytes`), and `bytesRead`: the raw bytes Spark's stage
+   * metrics say the run read from them (bytes-read.ts; absent without the Spark UI).
+   */
+  inputs: {
+    source: string;
+    paths: string[];
+    files: number;
+    bytes: number;
+    bytesRead?: number;
+    drift: unknown;
+  }[];
+  /** Each source's one scan (source-scan.ts): rows parsed and wall time (ms). */
+  scans?: { source: string; rows: number; ms: number }[];
   counts: RunCounts | undefined;
   actions: ActionRecord[];
   rules: RuleResult[];
@@ -192,7 +207,7 @@ async function runTagged(
     if (!planned.spec) return nothingNew(result, started);
     spec = planned.spec;
   }
-  const compiled = await compilePipeline(spark, spec, options.baseDir, loaded.graph);
+  let compiled = await compilePipeline(spark, spec, options.baseDir, loaded.graph);
   const outputs = [
     ...(compiled.quarantine && compiled.quarantinePath ? [{ path: compiled.quarantinePath }] : []),
     ...compiled.sinks.map((s) => ({ path: s.path })),
@@ -221,7 +236,7 @@ async function runTagged(
   // Delta sinks are staged as Parquet like the others, then committed to their tables (delta/).
   const deltaStaged: { sink: string; staging: string }[] = [];
   // Sinks first: the first one fills the cache of shared steps, the next ones read it. The
-  // quarantine goes last (it re-reads the raw input: only rejected rows are kept from that pass).
+  // quarantine goes last (it reads the sources' cached rows again: only rejected rows are kept).
   const plan = [
     ...compiled.sinks.map((s) => ({ name: s.name, kind: "sink" as const, path: s.path })),
     ...(compiled.quarantine && compiled.quarantinePath
@@ -230,7 +245,6 @@ async function runTagged(
   ];
   const cached = compiled.graph.sharedSteps();
   result.cached = cached;
-  for (const name of cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
   const ui =
     options.sparkUi ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
   const actionOptions = (name: string) => ({
@@ -241,6 +255,16 @@ async function runTagged(
   });
   try {
     for (const a of plan) await writeChecked(a, () => run.probe(a.path));
+    // Each raw file is read once (source-scan.ts); a source with invalid UTF-8 is compiled again.
+    let scans = await scanSources(compiled, actionOptions("scan"));
+    result.scans = scans.scanned;
+    if (scans.hints.size) {
+      await releaseSources(compiled);
+      compiled = await compilePipeline(spark, spec, options.baseDir, loaded.graph, scans.hints);
+      scans = await scanSources(compiled, actionOptions("scan"), new Set(scans.hints.keys()));
+      result.scans = [...result.scans.filter((x) => !scans.hints.has(x.source)), ...scans.scanned];
+    }
+    for (const name of cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
     for (const [i, action] of plan.entries()) {
       options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
       const t0 = Date.now();
@@ -386,8 +410,11 @@ async function runTagged(
         .get(name)!
         .df.unpersist()
         .catch(() => undefined);
+    await releaseSources(compiled);
     result.wallMs = Date.now() - started;
     if (ui) result.spark = await sparkRunStats(ui, runTag, started);
+    const read = ui ? await bytesReadPerSource(ui, runTag, [...compiled.sources.keys()]) : undefined;
+    for (const i of result.inputs) if (read) i.bytesRead = read[i.source] ?? 0;
   }
   return result;
 }
