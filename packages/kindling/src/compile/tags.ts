@@ -13,8 +13,12 @@ export function stepTag(step: string, work: StepWork): string {
   return `kindling-step:${step.replace(/,/g, "_")}:${work}`;
 }
 
-/** The step (or source) a tag made by {@link stepTag} names, or undefined for another tag. */
+/**
+ * The step (or source) a tag made by {@link stepTag} names, or undefined for another tag. Spark
+ * Connect lists an operation's tag inside a job tag of its own (`SparkConnect_OperationTag_…_Tag_<tag>`),
+ * so the tag is found at the end of the job tag.
+ */
 export function stepOfTag(tag: string): { step: string; work: string } | undefined {
-  const m = tag.match(/^kindling-step:(.+):([a-z]+)$/);
+  const m = tag.match(/kindling-step:([^:]+):([a-z]+)$/);
   return m ? { step: m[1]!, work: m[2]! } : undefined;
 }
