@@ -196,7 +196,7 @@ export async function compileSource(
   const checked = utf8Checked(spec, options, textual);
   const invalid = hints.invalidUtf8?.size ? new Set(hints.invalidUtf8) : undefined;
   if (checked && format === "json" && spec.malformed === "fail")
-    await failOnInvalidUtf8(spark, name, spec, parts); // FAILFAST would stop the scan with Spark's own error
+    await failOnInvalidUtf8(spark, name, parts); // FAILFAST would stop the scan with Spark's own error
   if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid, files);
 
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
@@ -395,7 +395,6 @@ interface ReadPart {
 async function failOnInvalidUtf8(
   spark: SparkSession,
   source: string,
-  spec: SourceSpec,
   parts: ReadPart[],
 ): Promise<void> {
   const found = await findInvalidUtf8(
