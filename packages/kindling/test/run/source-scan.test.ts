@@ -50,7 +50,8 @@ function rawScansOutsideCache(plan: string): string[] {
   const out: string[] = [];
   let cacheIndent: number | undefined;
   for (const line of plan.split("\n")) {
-    const indent = line.search(/\S/);
+    // A node's depth is where its "+- " or ":- " marker stands (the ":" columns before are its ancestors').
+    const indent = Math.max(line.search(/[+:]- /), 0);
     if (cacheIndent !== undefined && indent > cacheIndent) continue;
     cacheIndent = undefined;
     if (line.includes("InMemoryRelation")) cacheIndent = indent;
