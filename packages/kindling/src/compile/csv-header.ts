@@ -20,14 +20,13 @@ const NOT_FOR_HEADER = new Set(
  * when the file holds no record (0 bytes, an empty compressed stream, only blank or comment lines).
  * `localPath` is the file on this machine, when it is one: a 0-byte file is known empty, and a plain
  * header is read directly (see plainLocalHeader), without asking Spark. Otherwise one Spark query
- * per file (about 1.3 s per file at load average 50 on 2 cores; see docs/pipeline-spec.md), with `tags`.
+ * per file (about 1.3 s per file at load average 50 on 2 cores; see docs/pipeline-spec.md).
  */
 export async function csvFirstRecord(
   spark: SparkSession,
   file: string,
   options: Record<string, string>,
   localPath?: string,
-  tags: string[] = [],
 ): Promise<(string | null)[] | undefined> {
   if (localPath && statSync(localPath).size === 0) return undefined;
   const plain = localPath ? plainLocalHeader(localPath, options) : undefined;
@@ -40,7 +39,7 @@ export async function csvFirstRecord(
     .options({ ...kept, header: "false", inferSchema: "false", mode: "PERMISSIVE" })
     .load(file)
     .limit(1);
-  const [row] = await df.collect({ tags });
+  const [row] = await df.collect();
   if (!row) return undefined;
   // Spark names the columns _c0, _c1, … in file order.
   return Object.keys(row)

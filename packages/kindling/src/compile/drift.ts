@@ -114,7 +114,7 @@ export function csvHeaderDrift(
 
 /**
  * Header columns of every file matched by `paths`, grouped by identical header (see
- * {@link csvHeaderDrift}); `tags` go on the Spark jobs of headers read through Spark. Files with no record at all (0 bytes, an empty compressed stream) form a
+ * {@link csvHeaderDrift}). Files with no record at all (0 bytes, an empty compressed stream) form a
  * group marked `empty`: no header, no rows, no drift.
  */
 export async function csvHeaderGroups(
@@ -123,11 +123,10 @@ export async function csvHeaderGroups(
   declared: string[],
   options: Record<string, string>,
   byPosition: boolean,
-  tags: string[] = [],
 ): Promise<FileGroupDrift[]> {
   const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
   return groupFiles(files, async (f) => {
-    const header = await csvFirstRecord(spark, f, options, localPath(f), tags);
+    const header = await csvFirstRecord(spark, f, options, localPath(f));
     if (!header)
       return { key: "empty", group: { columns: [], added: [], missing: [], reordered: false, empty: true } };
     return { key: JSON.stringify(header), group: csvHeaderDrift(header, declared, byPosition) };
@@ -135,8 +134,7 @@ export async function csvHeaderGroups(
 }
 
 /**
- * Fields of the first `sample` records of every JSON-lines file, grouped by field set (`tags` on
- * the Spark jobs of files not on this machine). Only added
+ * Fields of the first `sample` records of every JSON-lines file, grouped by field set. Only added
  * fields count as drift: a record without a field reads it as null, and JSON has no column order.
  */
 export async function jsonlFieldGroups(
@@ -144,14 +142,13 @@ export async function jsonlFieldGroups(
   paths: string[],
   declared: string[],
   sample = 1000,
-  tags: string[] = [],
 ): Promise<FileGroupDrift[]> {
   const files = (await spark.read.format("text").load(paths).inputFiles()).sort();
   return groupFiles(files, async (f) => {
     const local = localPath(f);
     const lines = local
       ? firstLinesLocal(local, sample, 4 * 1024 * 1024)
-      : (await spark.read.text(f).limit(sample).collect({ tags })).map((r) => String(r.value));
+      : (await spark.read.text(f).limit(sample).collect()).map((r) => String(r.value));
     const fields = new Set<string>();
     for (const l of lines) {
       try {

@@ -1,4 +1,9 @@
-import { type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
+import {
+  type DataFrame,
+  type DataFrameWriter,
+  functions as F,
+  type SparkSession,
+} from "@kindling/spark-connect";
 import {
   type PipelineGraph,
   type PipelineSpec,
@@ -11,6 +16,7 @@ import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
 import { malformedToQuarantine } from "./quarantine.js";
 import { type CompiledSource, compileSource, resolvePath, type SourceHints } from "./read.js";
+import { quarantineWriter, sinkWriter } from "./sink-writer.js";
 import { compileAggregate, compileEnrich, compileFilter, compileSelect } from "./transform.js";
 
 /** One node of the compiled graph: a source or a step, with the DataFrame it produces. */
@@ -40,6 +46,8 @@ export interface CompiledSink {
   df: DataFrame;
   /** The node it writes and the source whose rows reach it row-for-row (if any). */
   node: string;
+  /** Writes `df` as the spec says (see sinkWriter); the runner only calls `save(staging)`. */
+  writer: DataFrameWriter;
 }
 
 /** A pipeline turned into DataFrames: nothing has run yet. */
@@ -50,6 +58,8 @@ export interface CompiledPipeline {
   sinks: CompiledSink[];
   /** Every quarantined row of the run, or undefined when no policy quarantines. */
   quarantine: DataFrame | undefined;
+  /** Writes `quarantine` with its row count observed (see quarantineWriter). */
+  quarantineWriter: DataFrameWriter | undefined;
   quarantinePath: string | undefined;
   datasetChecks: DatasetCheck[];
   /** Sources whose counts the named clean step observes (`source_rows`, `source_malformed`). */
@@ -185,7 +195,14 @@ export async function compilePipeline(
     const df = node.df
       .select(...cols.map((c) => F.col(q(c))))
       .observe(sinkMetric(name), F.count(F.lit(1)).alias("rows"));
-    sinks.push({ name, spec: s, path: resolvePath(s.path, baseDir), df, node: s.input });
+    sinks.push({
+      name,
+      spec: s,
+      path: resolvePath(s.path, baseDir),
+      df,
+      node: s.input,
+      writer: sinkWriter(df, s),
+    });
   }
   const quarantine = quarantines.length ? quarantines.reduce((a, b) => a.union(b)) : undefined;
   return {
@@ -194,6 +211,7 @@ export async function compilePipeline(
     nodes,
     sinks,
     quarantine,
+    quarantineWriter: quarantineWriter(quarantine, spec),
     quarantinePath: spec.quarantine ? resolvePath(spec.quarantine.path, baseDir) : undefined,
     datasetChecks,
     sourceCountedBy,

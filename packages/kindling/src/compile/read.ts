@@ -11,6 +11,7 @@ import {
 import { compileDeltaSource } from "../delta/source.js";
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
+import { withJobName } from "../job-names.js";
 import type { SourceSpec } from "../spec/index.js";
 import {
   csvHeaderGroups,
@@ -31,7 +32,6 @@ import {
 } from "./encoding.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
-import { stepTag } from "./tags.js";
 
 /** How the columns found in the data differ from the declared schema (only drifting files listed). */
 export interface SchemaDrift {
@@ -187,7 +187,9 @@ export async function compileSource(
     files,
     headerSuspects,
   } = userDeclared
-    ? await declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared)
+    ? await withJobName(spark, `${name}: ${format === "csv" ? "header" : "schema check"}`, () =>
+        declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared),
+      )
     : { parts: undefined, drift: undefined, files: undefined, headerSuspects: undefined };
   let parts: ReadPart[] = driftParts ?? [{ paths, ddl: declared?.ddl, missing: [] }];
 
@@ -196,7 +198,8 @@ export async function compileSource(
   const checked = utf8Checked(spec, options, textual);
   const invalid = hints.invalidUtf8?.size ? new Set(hints.invalidUtf8) : undefined;
   if (checked && format === "json" && spec.malformed === "fail")
-    await failOnInvalidUtf8(spark, name, parts); // FAILFAST would stop the scan with Spark's own error
+    // FAILFAST would stop the scan with Spark's own error: checked first, naming file and line.
+    await withJobName(spark, `${name}: encoding check`, () => failOnInvalidUtf8(spark, name, parts));
   if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid, files);
 
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
@@ -331,9 +334,7 @@ async function declaredParts(
   };
   if (format === "csv" && optionIs(options, "header", "true")) {
     const byPosition = optionIs(options, "enforceSchema", "true");
-    const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition, [
-      stepTag(name, "header"),
-    ]);
+    const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition);
     judge(groups);
     headerSuspects = groups
       .filter((g) => g.columns.some((c) => c.includes("\uFFFD")))
@@ -365,11 +366,7 @@ async function declaredParts(
   } else if (spec.format === "jsonl") {
     // Added fields are read as text (objects keep their JSON), so no value is dropped.
     const added = [
-      ...new Set(
-        judge(await jsonlFieldGroups(spark, paths, declared.names, 1000, [stepTag(name, "drift")])).flatMap(
-          (g) => g.added,
-        ),
-      ),
+      ...new Set(judge(await jsonlFieldGroups(spark, paths, declared.names)).flatMap((g) => g.added)),
     ];
     if (added.length)
       parts = [
@@ -392,15 +389,10 @@ interface ReadPart {
  * A JSON source read FAILFAST (`malformed: fail`) is checked for invalid UTF-8 before its scan:
  * Spark would stop the scan on such a record with its own error; this one names file and line.
  */
-async function failOnInvalidUtf8(
-  spark: SparkSession,
-  source: string,
-  parts: ReadPart[],
-): Promise<void> {
+async function failOnInvalidUtf8(spark: SparkSession, source: string, parts: ReadPart[]): Promise<void> {
   const found = await findInvalidUtf8(
     spark,
     parts.flatMap((p) => p.paths),
-    [stepTag(source, "encoding")],
   );
   if (found.length) throw utf8Error(source, found);
 }

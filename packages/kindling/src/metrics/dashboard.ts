@@ -73,7 +73,7 @@ export const PANEL_ROWS: { title: string; panels: PanelSpec[] }[] = [
         queries: [
           {
             expr: `${k("spark_stage_duration_seconds")}{${KINDLING}}`,
-            legend: "stage {{stage_id}}.{{attempt}}",
+            legend: "{{stage_name}} (stage {{stage_id}}.{{attempt}})",
           },
         ],
       },

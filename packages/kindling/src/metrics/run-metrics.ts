@@ -64,12 +64,15 @@ export const RUN_METRICS = {
   ],
   output_throughput_rows_per_second: ["Rows written per second while writing an output.", ["output", "kind"]],
   spark_jobs: ["Spark jobs the run started (matched by the run's job tag).", []],
-  spark_stage_duration_seconds: ["Duration of one of the run's Spark stages.", ["stage_id", "attempt"]],
-  spark_stage_tasks: ["Tasks of one of the run's Spark stages.", ["stage_id", "attempt"]],
-  spark_stage_input_bytes: ["Bytes a stage read from storage.", ["stage_id", "attempt"]],
-  spark_stage_output_bytes: ["Bytes a stage wrote to storage.", ["stage_id", "attempt"]],
-  spark_stage_shuffle_read_bytes: ["Shuffle bytes a stage read.", ["stage_id", "attempt"]],
-  spark_stage_shuffle_write_bytes: ["Shuffle bytes a stage wrote.", ["stage_id", "attempt"]],
+  spark_stage_duration_seconds: [
+    "Duration of one of the run's Spark stages.",
+    ["stage_name", "stage_id", "attempt"],
+  ],
+  spark_stage_tasks: ["Tasks of one of the run's Spark stages.", ["stage_name", "stage_id", "attempt"]],
+  spark_stage_input_bytes: ["Bytes a stage read from storage.", ["stage_name", "stage_id", "attempt"]],
+  spark_stage_output_bytes: ["Bytes a stage wrote to storage.", ["stage_name", "stage_id", "attempt"]],
+  spark_stage_shuffle_read_bytes: ["Shuffle bytes a stage read.", ["stage_name", "stage_id", "attempt"]],
+  spark_stage_shuffle_write_bytes: ["Shuffle bytes a stage wrote.", ["stage_name", "stage_id", "attempt"]],
 } as const satisfies Record<string, readonly [string, readonly string[]]>;
 
 export type RunMetricName = keyof typeof RUN_METRICS;
@@ -230,7 +233,8 @@ export class RunMetrics {
       );
       this.set("spark_jobs", at(), result.spark.jobs);
       for (const st of result.spark.stages) {
-        const l = at({ stage_id: st.stageId, attempt: st.attemptId });
+        // stage_name: the step or output the stage worked for (`orders_clean: write`, run/spark-ui.ts).
+        const l = at({ stage_name: st.name, stage_id: st.stageId, attempt: st.attemptId });
         this.set("spark_stage_duration_seconds", l, st.durationMs / 1000);
         this.set("spark_stage_tasks", l, st.numTasks);
         this.set("spark_stage_input_bytes", l, st.inputBytes);

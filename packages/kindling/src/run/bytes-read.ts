@@ -1,11 +1,14 @@
 /**
  * Raw bytes read per source, from Spark's own stage metrics: the input bytes of every stage of the
- * run's jobs tagged for that source (`kindling-step:<source>:<work>`, see compile/tags.ts: its
- * scan, and the header, drift and encoding reads compiling or checking it did through Spark).
- * Reads of a source's cache are tagged with the step that reads them, never with the source, so a
- * source read once shows its files' size exactly.
+ * run's jobs named for reading that source (job-names.ts): `<source>: scan` (source-scan.ts), and
+ * the reads compiling or checking it did through Spark (`<source>: header`, `: schema check`,
+ * `: encoding check`). Reads of a source's cache are named for the step or output that reads them,
+ * never so, so a source read once shows its files' size exactly.
  */
-import { stepOfTag } from "../compile/tags.js";
+import { jobNameOf } from "../job-names.js";
+
+/** The job names (after `<source>: `) of work that reads a source's files. */
+const READS_FILES = ["scan", "header", "schema check", "encoding check"];
 
 interface Job {
   jobId: number;
@@ -43,11 +46,9 @@ export async function bytesReadPerSource(
     for (const job of jobs) {
       const tags = job.jobTags ?? [];
       if (!tags.some((t) => t.includes(runTag))) continue;
-      for (const t of tags) {
-        const of = stepOfTag(t);
-        const ids = of && stagesOf.get(of.step);
-        if (ids) for (const id of job.stageIds) ids.add(id);
-      }
+      const name = jobNameOf(tags);
+      const source = name && sources.find((s) => READS_FILES.some((w) => name === `${s}: ${w}`));
+      if (source) for (const id of job.stageIds) stagesOf.get(source)!.add(id);
     }
     const stages = await get<Stage[]>(uiBase, `/applications/${app}/stages?withSummaries=false`);
     const out: Record<string, number> = {};

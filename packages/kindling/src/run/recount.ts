@@ -1,6 +1,7 @@
 import { type ActionOptions, functions as F } from "@kindling/spark-connect";
 import { QUARANTINE_METRIC } from "../compile/metrics.js";
 import type { CompiledPipeline } from "../compile/pipeline.js";
+import { jobNameTag } from "../job-names.js";
 import type { Observed } from "./reconcile.js";
 import type { SparkRunStats } from "./spark-ui.js";
 
@@ -37,7 +38,8 @@ export function recountReason(
  * Counts the run again in a pass that writes nothing (Spark's `noop` sink) over the same plans,
  * with the cached steps cached afresh so their observations start from zero. The pipeline is
  * deterministic (same input, same output), so these are the counts of the rows already written.
- * Costs one more pass; taken only when {@link recountReason} gives one.
+ * Costs one more pass; taken only when {@link recountReason} gives one. The pass over each output
+ * is named `<output>: recount` (job-names.ts).
  */
 export async function recount(
   compiled: CompiledPipeline,
@@ -50,14 +52,25 @@ export async function recount(
     await df.persist("MEMORY_AND_DISK");
   }
   const frames = [
-    ...compiled.sinks.map((s) => s.df),
+    ...compiled.sinks.map((s) => ({ output: s.name, df: s.df })),
     ...(compiled.quarantine
-      ? [compiled.quarantine.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows"))]
+      ? [
+          {
+            output: "quarantine",
+            df: compiled.quarantine.observe(QUARANTINE_METRIC, F.count(F.lit(1)).alias("rows")),
+          },
+        ]
       : []),
   ];
   const observed: Observed = {};
-  for (const df of frames) {
-    const info = await df.write.format("noop").mode("overwrite").save(undefined, options);
+  for (const { output, df } of frames) {
+    const info = await df.write
+      .format("noop")
+      .mode("overwrite")
+      .save(undefined, {
+        ...options,
+        tags: [...(options.tags ?? []), jobNameTag(`${output}: recount`)],
+      });
     for (const [k, v] of Object.entries(info.observedMetrics)) if (!(k in observed)) observed[k] = v;
   }
   return observed;

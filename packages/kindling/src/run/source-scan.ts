@@ -1,7 +1,7 @@
 /**
  * Each raw file is read once per run. Before any output is written, every file source's parsed
  * rows (`CompiledSource.all`: typed columns, positions, the corrupt-record column) are kept in
- * Spark's cache and filled by one scan of their own, tagged `kindling-step:<source>:scan`; every
+ * Spark's cache and filled by one scan of their own, named `<source>: scan` (job-names.ts); every
  * later step, output, quarantine, count and recount reads that cache instead of the files (Spark
  * matches the cached plan inside theirs). The scan also judges invalid UTF-8 (encoding.ts): rows
  * that may hold it are counted in the same pass, and only files holding such rows are checked
@@ -25,9 +25,9 @@ import { FILE } from "../compile/hidden.js";
 import { countWhere } from "../compile/metrics.js";
 import type { CompiledPipeline } from "../compile/pipeline.js";
 import { type CompiledSource, invalidUtf8Verdict, type SourceHints } from "../compile/read.js";
-import { stepTag } from "../compile/tags.js";
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
+import { jobNameTag, withJobName } from "../job-names.js";
 
 /**
  * Where a source's parsed rows are kept. MEMORY_AND_DISK: Spark's columnar cache in memory,
@@ -65,7 +65,7 @@ export async function scanSources(
     if (only && !only.has(source.name)) continue;
     const t0 = Date.now();
     await source.all.persist(SOURCE_STORAGE_LEVEL);
-    const tags = [...(options.tags ?? []), stepTag(source.name, "scan")];
+    const tags = [...(options.tags ?? []), jobNameTag(`${source.name}: scan`)];
     const counts = [
       F.count(F.lit(1)).alias("rows"),
       ...(source.utf8Suspect ? [countWhere(source.utf8Suspect).alias("suspect")] : []),
@@ -97,12 +97,15 @@ async function checkUtf8(
 ): Promise<Set<string> | undefined> {
   if (!source.utf8Suspect) return undefined;
   const files = new Set(source.utf8SuspectFiles ?? []);
-  if (suspectRows > 0) for (const f of await suspectFiles(source.all, source.utf8Suspect, tags)) files.add(f);
+  const spark = source.all.session;
+  if (suspectRows > 0) {
+    const named = [...tags, jobNameTag(`${source.name}: encoding suspects`)];
+    for (const f of await suspectFiles(source.all, source.utf8Suspect, named)) files.add(f);
+  }
   if (!files.size) return undefined;
-  const found = await findInvalidUtf8(source.all.session, [...files].sort(), [
-    ...tags,
-    stepTag(source.name, "encoding"),
-  ]);
+  const found = await withJobName(spark, `${source.name}: encoding check`, () =>
+    findInvalidUtf8(spark, [...files].sort(), tags),
+  );
   if (!found.length) return undefined;
   const verdict = invalidUtf8Verdict(source.name, source.spec, found);
   if (verdict instanceof Error) throw verdict;

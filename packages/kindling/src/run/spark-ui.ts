@@ -2,10 +2,20 @@
  * Stage timings, bytes and executor events of a run, read from the Spark UI's REST API
  * (`/api/v1`). Jobs are matched to the run by the operation tag Kindling puts on every action.
  */
+import { jobNameOf } from "../job-names.js";
+
 export interface StageStats {
   stageId: number;
   attemptId: number;
+  /**
+   * What the stage worked for: the name of the job that ran it (`orders_clean: write`,
+   * `orders_raw: encoding check`; see job-names.ts), else Spark's own stage name.
+   */
   name: string;
+  /** Spark's stage name (for a Connect execution `Spark Connect - <request>`, cut at 128 characters). */
+  sparkName: string;
+  /** The job that ran this attempt (undefined when the UI lists no job of the run for it). */
+  jobId: number | undefined;
   status: string;
   submitted: string | undefined;
   completed: string | undefined;
@@ -37,6 +47,27 @@ export interface SparkRunStats {
   executors: ExecutorEvent[];
 }
 
+/** A job as the UI's REST API lists it (the fields read here). */
+interface UiJob {
+  jobId: number;
+  stageIds: number[];
+  jobTags?: string[];
+  submissionTime?: string;
+}
+
+/**
+ * The job that ran a stage attempt. A stage belongs to every job that needs its output (a later
+ * job lists it and skips it), so this is the last of those jobs submitted no later than the
+ * attempt (a stage resubmitted after a lost executor belongs to the job that needed it again);
+ * without times, the first of them.
+ */
+function jobOfStage(jobs: UiJob[], stageId: number, submitted: string | undefined): UiJob | undefined {
+  const having = jobs.filter((j) => j.stageIds.includes(stageId)).sort((a, b) => a.jobId - b.jobId);
+  const at = ms(submitted);
+  const before = having.filter((j) => ms(j.submissionTime) <= at);
+  return before.at(-1) ?? having[0];
+}
+
 async function get<T>(base: string, path: string): Promise<T> {
   const r = await fetch(`${base}/api/v1${path}`);
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
@@ -59,10 +90,7 @@ export async function sparkRunStats(
     const apps = await get<{ id: string }[]>(uiBase, "/applications");
     const app = apps[0]?.id;
     if (!app) return undefined;
-    const jobs = await get<{ jobId: number; stageIds: number[]; jobTags?: string[] }[]>(
-      uiBase,
-      `/applications/${app}/jobs`,
-    );
+    const jobs = await get<UiJob[]>(uiBase, `/applications/${app}/jobs`);
     const mine = jobs.filter((j) => (j.jobTags ?? []).some((t) => t.includes(runTag)));
     const stageIds = new Set(mine.flatMap((j) => j.stageIds));
     const stages = await get<Record<string, unknown>[]>(
@@ -79,10 +107,14 @@ export async function sparkRunStats(
           const submitted = s.submissionTime as string | undefined;
           const completed = s.completionTime as string | undefined;
           const d = ms(completed) - ms(submitted);
+          const job = jobOfStage(mine, s.stageId as number, submitted);
+          const sparkName = String(s.name ?? "");
           return {
             stageId: s.stageId as number,
             attemptId: s.attemptId as number,
-            name: String(s.name ?? ""),
+            name: (job && jobNameOf(job.jobTags ?? [])) ?? sparkName,
+            sparkName,
+            jobId: job?.jobId,
             status: String(s.status ?? ""),
             submitted,
             completed,

@@ -62,7 +62,9 @@ const run: RunResult = {
       {
         stageId: 4,
         attemptId: 0,
-        name: "save",
+        name: "orders_clean: write",
+        sparkName: "save",
+        jobId: 2,
         status: "COMPLETE",
         submitted: undefined,
         completed: undefined,

@@ -1,0 +1,96 @@
+import type { ExecutionProgress } from "@kindling/spark-connect";
+import type { DeltaSinkCommit } from "../delta/commit.js";
+import type { IncrementalPlan } from "../delta/incremental.js";
+import type { KindlingErrorCode } from "../errors.js";
+import type { RunCounts } from "./reconcile.js";
+import type { SparkRunStats } from "./spark-ui.js";
+
+export interface RunOptions {
+  /** Base folder for relative paths (default: the working directory). */
+  baseDir?: string;
+  /** Spark UI base URL (for stage timings); defaults to the local server's. */
+  sparkUi?: string;
+  onProgress?: (event: RunEvent) => void;
+  signal?: AbortSignal;
+  /** Session settings applied after RUN_CONF (to compare tunings; see bench/profile-pipeline.ts). */
+  conf?: Record<string, string>;
+  /** Ignore the record of files processed by earlier runs and rebuild every Delta sink (delta/incremental.ts). */
+  fullRefresh?: boolean;
+  /** Replace output folders Kindling did not write (`kindling run --force`). */
+  force?: boolean;
+}
+
+/**
+ * What a run reports while it works: `start` once (its id and Spark job tag, before any Spark
+ * job), then per action (an output written, or the recount) `action`, Spark's `progress`
+ * messages and `done` with the rows the action wrote (from its observed metrics).
+ */
+export type RunEvent =
+  | { type: "start"; runId: string; runTag: string; pipeline: string; startedAt: string }
+  | { type: "action"; name: string; index: number; total: number }
+  | { type: "progress"; action: string; progress: ExecutionProgress }
+  | { type: "done"; action: string; ms: number; kind?: "sink" | "quarantine"; rows?: number }
+  /** A Delta sink's commit begins (the run has passed its checks; see delta/commit.ts). */
+  | { type: "commit"; sink: string; path: string };
+
+export interface ActionRecord {
+  name: string;
+  kind: "sink" | "quarantine";
+  path: string;
+  ms: number;
+  rows: number;
+  files: number;
+  bytes: number;
+  /** Delta sinks: the commit this run wrote (version, operation, rows inserted/updated/deleted). */
+  delta?: DeltaSinkCommit;
+}
+
+export interface RuleResult {
+  step: string;
+  rule: string;
+  check: string;
+  severity: string;
+  violations: number;
+  threshold: string | undefined;
+  outcome: "passed" | "within_threshold" | "warned" | "failed";
+  note?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  status: "succeeded" | "failed";
+  error: string | undefined;
+  /** The failure's KindlingError code (`output`, `data`, ...), when it had one. */
+  errorCode?: KindlingErrorCode;
+  pipeline: string;
+  specHash: string;
+  specFile: string;
+  sparkVersion: string;
+  startedAt: string;
+  wallMs: number;
+  /**
+   * Per source: its files, their size (`bytes`), and `bytesRead`: the raw bytes Spark's stage
+   * metrics say the run read from them (bytes-read.ts; absent without the Spark UI).
+   */
+  inputs: {
+    source: string;
+    paths: string[];
+    files: number;
+    bytes: number;
+    bytesRead?: number;
+    drift: unknown;
+  }[];
+  /** Each source's one scan (phases/scan.ts): rows parsed and wall time (ms). */
+  scans?: { source: string; rows: number; ms: number }[];
+  counts: RunCounts | undefined;
+  actions: ActionRecord[];
+  rules: RuleResult[];
+  spark: SparkRunStats | undefined;
+  recovered: string[];
+  /** Steps kept in Spark's cache because several outputs read them. */
+  cached: string[];
+  /** Set when the counts come from a second, write-free pass (see recount.ts). */
+  recount?: { reason: string; ms: number };
+  /** Incremental sources: the files this run read (see delta/incremental.ts). */
+  incremental?: IncrementalPlan;
+}
