@@ -1,7 +1,7 @@
 /**
  * Where the example pipeline's time goes, per named Spark job: runs Kindling's runner on a
  * generated dataset and prints each action, each source's scan, and every stage of the run with
- * the step tag of its job (`kindling-step:<source>:scan`, or the action's name), its input and
+ * the name of its job (`orders: scan`, `orders_clean: write`; job-names.ts), its input and
  * shuffle bytes; then the Spark floor (bench/pipeline-floor.ts: the raw orders read with the
  * pipeline's options and written as Parquet, which is also what staging a source as Parquet
  * costs). Not part of `npm run bench`; a tool for the figures in bench/README.md.
@@ -31,26 +31,6 @@ const ui = `http://127.0.0.1:${spark.localServer!.uiPort}`;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-interface Job {
-  jobId: number;
-  stageIds: number[];
-  jobTags?: string[];
-  description?: string;
-}
-
-/** Stage → the step tag of its job (or the action the runner gave it), for the run tagged `runTag`. */
-async function stageNames(runTag: string): Promise<Map<number, string>> {
-  const app = ((await (await fetch(`${ui}/api/v1/applications`)).json()) as { id: string }[])[0]!.id;
-  const jobs = (await (await fetch(`${ui}/api/v1/applications/${app}/jobs`)).json()) as Job[];
-  const names = new Map<number, string>();
-  for (const j of jobs) {
-    if (!(j.jobTags ?? []).some((t) => t.includes(runTag))) continue;
-    const step = (j.jobTags ?? []).find((t) => t.includes("kindling-step:"))?.replace(/.*kindling-step:/, "");
-    for (const id of j.stageIds) if (!names.has(id)) names.set(id, step ?? `job ${j.jobId}`);
-  }
-  return names;
-}
-
 try {
   const loaded = await loadPipeline("pipelines/example.yaml", {
     set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
@@ -58,25 +38,17 @@ try {
   });
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    let runTag = "";
-    const r = await runPipeline(spark, loaded, {
-      conf,
-      sparkUi: ui,
-      onProgress: (e) => {
-        if (e.type === "start") runTag = e.runTag;
-      },
-    });
+    const r = await runPipeline(spark, loaded, { conf, sparkUi: ui });
     if (r.status !== "succeeded") throw new Error(`pipeline failed: ${r.error}`);
     console.log(`run ${i + 1}${i === 0 && runs > 1 ? " (warm-up)" : ""}: ${s(performance.now() - t0)}`);
     for (const x of r.scans ?? []) console.log(`  scan   ${x.source.padEnd(14)} ${s(x.ms)}`);
     for (const a of r.actions) console.log(`  action ${a.name.padEnd(14)} ${s(a.ms)}`);
     for (const x of r.inputs)
       console.log(`  source ${x.source.padEnd(14)} ${mb(x.bytes)} on disk, ${mb(x.bytesRead ?? 0)} read`);
-    const names = await stageNames(runTag);
     for (const st of r.spark?.stages ?? []) {
       if (st.durationMs < 100) continue;
       console.log(
-        `  stage ${String(st.stageId).padStart(3)} ${(names.get(st.stageId) ?? "?").padEnd(26)} ${s(st.durationMs).padStart(7)}  tasks ${String(st.numTasks).padStart(3)}  in ${mb(st.inputBytes).padStart(7)}  shuffle r/w ${mb(st.shuffleReadBytes)}/${mb(st.shuffleWriteBytes)}`,
+        `  stage ${String(st.stageId).padStart(3)} ${st.name.slice(0, 26).padEnd(26)} ${s(st.durationMs).padStart(7)}  tasks ${String(st.numTasks).padStart(3)}  in ${mb(st.inputBytes).padStart(7)}  shuffle r/w ${mb(st.shuffleReadBytes)}/${mb(st.shuffleWriteBytes)}`,
       );
     }
     const t1 = performance.now();
