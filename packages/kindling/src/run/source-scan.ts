@@ -7,10 +7,12 @@
  * that may hold it are counted in the same pass, and only files holding such rows are checked
  * byte for byte afterwards.
  *
- * Why a cache and not a staged Parquet copy: measured at 300 MB (bench/README.md, "One scan per
- * source"). Spark recomputes a lost cached block from the files (an executor lost mid-run), so a
- * fault costs a re-read of that block, never a wrong row; observations sit above the cache, so
- * nothing is counted twice by it.
+ * Why a cache and not a staged Parquet copy (not measured side by side yet, see bench/README.md,
+ * "One scan per source"): no staging folder of its own to clean after a killed run, and Spark
+ * recomputes a lost cached block from the files (an executor lost mid-run), so a fault costs a
+ * re-read of that block, never a wrong row; observations sit above the cache, so nothing is
+ * counted twice by it. A long-lived remote server keeps a killed client's cache until its
+ * session ends.
  */
 import {
   type ActionOptions,
@@ -31,7 +33,7 @@ import { jobNameTag, withJobName } from "../job-names.js";
 
 /**
  * Where a source's parsed rows are kept. MEMORY_AND_DISK: Spark's columnar cache in memory,
- * spilled to local disk when memory runs short (see bench/README.md for the measurement).
+ * spilled to local disk when memory runs short. One level for every size (no choice by size yet).
  */
 export const SOURCE_STORAGE_LEVEL: StorageLevelName = "MEMORY_AND_DISK";
 
