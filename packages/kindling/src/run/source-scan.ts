@@ -11,8 +11,8 @@
  * "One scan per source"): no staging folder of its own to clean after a killed run, and Spark
  * recomputes a lost cached block from the files (an executor lost mid-run), so a fault costs a
  * re-read of that block, never a wrong row; observations sit above the cache, so nothing is
- * counted twice by it. A long-lived remote server keeps a killed client's cache until its
- * session ends.
+ * counted twice by it. Not checked: how long a long-lived remote server keeps the cache of a
+ * client killed mid-run (Spark's cache is the server's, not the session's).
  */
 import {
   type ActionOptions,
