@@ -6,45 +6,71 @@ import { type StructType, toDDL } from "./types.js";
 
 /** A catalog (`listCatalogs`). */
 export interface CatalogMetadata {
+  /** The catalog's name, e.g. `spark_catalog`. */
   name: string;
+  /** Its description, or null. */
   description: string | null;
 }
 /** A database/namespace (`listDatabases`, `getDatabase`). */
 export interface Database {
+  /** The database (namespace) name. */
   name: string;
+  /** The catalog it belongs to, or null. */
   catalog: string | null;
+  /** Its comment, or null. */
   description: string | null;
+  /** Where its managed tables are stored (a URI such as `file:/…/spark-warehouse`). */
   locationUri: string;
 }
 /** A table or view (`listTables`, `getTable`); `tableType` is MANAGED, EXTERNAL, VIEW or TEMPORARY. */
 export interface Table {
+  /** The table or view name (unqualified). */
   name: string;
+  /** The catalog it belongs to; null for a temporary view. */
   catalog: string | null;
+  /** The database path (e.g. `["default"]`); null for a temporary view. */
   namespace: string[] | null;
+  /** Its comment, or null. */
   description: string | null;
+  /** MANAGED, EXTERNAL, VIEW or TEMPORARY. */
   tableType: string;
+  /** True for a temporary view of this session. */
   isTemporary: boolean;
 }
 /** A function (`listFunctions`, `getFunction`). */
 export interface CatalogFunction {
+  /** The function name. */
   name: string;
+  /** The catalog it belongs to; null for built-in and temporary functions. */
   catalog: string | null;
+  /** The database path; null for built-in and temporary functions. */
   namespace: string[] | null;
+  /** Its description (Spark's usage text for built-ins), or null. */
   description: string | null;
+  /** The implementing JVM class, e.g. `org.apache.spark.sql.catalyst.expressions.Upper`. */
   className: string;
+  /** True for built-in and session (temporary) functions. */
   isTemporary: boolean;
 }
 /** A column of a table (`listColumns`); `dataType` is Spark's simple type string. */
 export interface CatalogColumn {
+  /** The column name. */
   name: string;
+  /** Its comment, or null. */
   description: string | null;
+  /** Spark's simple type string, e.g. `int`, `decimal(10,2)`. */
   dataType: string;
+  /** True when the column may hold nulls. */
   nullable: boolean;
+  /** True for a partition column. */
   isPartition: boolean;
+  /** True for a bucketing column. */
   isBucket: boolean;
+  /** True for a clustering column. */
   isCluster: boolean;
 }
 
+/** What `createTable` makes: source, location, schema, comment and source options. */
 export interface CreateTableOptions {
   /** Data source (`parquet`, `csv`, `delta`, …); the session default (`spark.sql.sources.default`) otherwise. */
   source?: string;
@@ -52,7 +78,9 @@ export interface CreateTableOptions {
   path?: string;
   /** A StructType, or DDL text (`"id INT, name STRING"`). Optional when the source can infer it. */
   schema?: StructType | string;
+  /** The table's comment. */
   description?: string;
+  /** Options of the data source (e.g. `{ header: "true" }` for csv). */
   options?: Record<string, string>;
 }
 
@@ -63,6 +91,7 @@ export interface CreateTableOptions {
  * unknown table, say) reject with SparkConnectError (`TABLE_OR_VIEW_NOT_FOUND`, …).
  */
 export class Catalog {
+  /** @internal made by `spark.catalog`. */
   constructor(private readonly session: SparkSession) {}
 
   private frame(request: A.CatalogRequest): DataFrame {
@@ -80,9 +109,11 @@ export class Catalog {
   }
 
   // ── catalogs and databases ──────────────────────────────────────────────
+  /** The session's current catalog (`spark_catalog` unless changed). */
   async currentCatalog(): Promise<string> {
     return String(await this.value({ case: "currentCatalog", value: {} }));
   }
+  /** Makes `catalogName` the current catalog; throws SparkConnectError when no such catalog is configured. */
   setCurrentCatalog(catalogName: string): Promise<void> {
     return this.run({ case: "setCurrentCatalog", value: { catalogName } });
   }
@@ -90,12 +121,17 @@ export class Catalog {
   listCatalogs(pattern?: string): Promise<CatalogMetadata[]> {
     return this.rows({ case: "listCatalogs", value: pattern === undefined ? {} : { pattern } });
   }
+  /** The session's current database (`default` unless changed). */
   async currentDatabase(): Promise<string> {
     return String(await this.value({ case: "currentDatabase", value: {} }));
   }
+  /**
+   * Makes `dbName` the current database; throws SparkConnectError (`SCHEMA_NOT_FOUND`) when it does not exist.
+   */
   setCurrentDatabase(dbName: string): Promise<void> {
     return this.run({ case: "setCurrentDatabase", value: { dbName } });
   }
+  /** The databases of the current catalog; `pattern` filters names (`*` wildcards, `|` alternatives). */
   listDatabases(pattern?: string): Promise<Database[]> {
     return this.rows({ case: "listDatabases", value: pattern === undefined ? {} : { pattern } });
   }
@@ -103,6 +139,7 @@ export class Catalog {
   async getDatabase(dbName: string): Promise<Database> {
     return (await this.rows<Database>({ case: "getDatabase", value: { dbName } }))[0] as Database;
   }
+  /** True when the database exists. */
   async databaseExists(dbName: string): Promise<boolean> {
     return Boolean(await this.value({ case: "databaseExists", value: { dbName } }));
   }
@@ -140,6 +177,7 @@ export class Catalog {
     });
     return rows[0] as Table;
   }
+  /** True when the table or view exists (in `dbName`, or as named). */
   async tableExists(tableName: string, dbName?: string): Promise<boolean> {
     return Boolean(
       await this.value({
@@ -148,12 +186,16 @@ export class Catalog {
       }),
     );
   }
+  /**
+   * The functions visible in `dbName` (the current database by default), built-ins included; `pattern` filters names.
+   */
   listFunctions(dbName?: string, pattern?: string): Promise<CatalogFunction[]> {
     return this.rows({
       case: "listFunctions",
       value: { ...(dbName !== undefined ? { dbName } : {}), ...(pattern !== undefined ? { pattern } : {}) },
     });
   }
+  /** One function's metadata; throws SparkConnectError (`UNRESOLVED_ROUTINE`) when there is none. */
   async getFunction(functionName: string, dbName?: string): Promise<CatalogFunction> {
     const rows = await this.rows<CatalogFunction>({
       case: "getFunction",
@@ -161,6 +203,7 @@ export class Catalog {
     });
     return rows[0] as CatalogFunction;
   }
+  /** True when the function exists (built-in, temporary or persistent). */
   async functionExists(functionName: string, dbName?: string): Promise<boolean> {
     return Boolean(
       await this.value({
@@ -169,6 +212,9 @@ export class Catalog {
       }),
     );
   }
+  /**
+   * The columns of a table or view; throws SparkConnectError (`TABLE_OR_VIEW_NOT_FOUND`) when there is none.
+   */
   listColumns(tableName: string, dbName?: string): Promise<CatalogColumn[]> {
     return this.rows({
       case: "listColumns",
@@ -222,9 +268,11 @@ export class Catalog {
   }
 
   // ── cache ────────────────────────────────────────────────────────────────
+  /** True when the table is in the cache (after `cacheTable`). */
   async isCached(tableName: string): Promise<boolean> {
     return Boolean(await this.value({ case: "isCached", value: { tableName } }));
   }
+  /** Caches the table (lazily, on its next use) at `storageLevel` (default MEMORY_AND_DISK). */
   cacheTable(tableName: string, storageLevel?: StorageLevelName): Promise<void> {
     return this.run({
       case: "cacheTable",
@@ -234,9 +282,11 @@ export class Catalog {
       },
     });
   }
+  /** Removes the table from the cache. */
   uncacheTable(tableName: string): Promise<void> {
     return this.run({ case: "uncacheTable", value: { tableName } });
   }
+  /** Removes every cached table and DataFrame of the session. */
   clearCache(): Promise<void> {
     return this.run({ case: "clearCache", value: {} });
   }

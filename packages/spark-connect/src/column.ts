@@ -24,35 +24,47 @@ export class Column {
   }
 
   // ── arithmetic ────────────────────────────────────────────────────────────
+  /** `this + other` (SQL `+`); ANSI mode throws on integer overflow. */
   plus(other: ColumnOrValue): Column {
     return binary("+", this, other);
   }
+  /** `this - other` (SQL `-`); ANSI mode throws on integer overflow. */
   minus(other: ColumnOrValue): Column {
     return binary("-", this, other);
   }
+  /** `this * other` (SQL `*`); ANSI mode throws on integer overflow. */
   multiply(other: ColumnOrValue): Column {
     return binary("*", this, other);
   }
+  /**
+   * `this / other` (SQL `/`): DOUBLE for integers, DECIMAL for decimals; division by zero is null, or an error in ANSI mode.
+   */
   divide(other: ColumnOrValue): Column {
     return binary("/", this, other);
   }
+  /** The remainder of `this / other`, with the sign of `this` (SQL `%`). */
   mod(other: ColumnOrValue): Column {
     return binary("%", this, other);
   }
+  /** `-this` (SQL unary minus). */
   negate(): Column {
     return new Column(E.call("negative", [this.expr]));
   }
 
   // ── comparison ────────────────────────────────────────────────────────────
+  /** `this = other` (SQL `=`); null when either side is null (see {@link Column.eqNullSafe}). */
   equalTo(other: ColumnOrValue): Column {
     return binary("==", this, other);
   }
+  /** Same as {@link Column.equalTo}. */
   eq(other: ColumnOrValue): Column {
     return this.equalTo(other);
   }
+  /** `this <> other`; null when either side is null. */
   notEqual(other: ColumnOrValue): Column {
     return binary("==", this, other).not();
   }
+  /** Same as {@link Column.notEqual}. */
   ne(other: ColumnOrValue): Column {
     return this.notEqual(other);
   }
@@ -60,65 +72,95 @@ export class Column {
   eqNullSafe(other: ColumnOrValue): Column {
     return binary("<=>", this, other);
   }
+  /** `this > other`; null when either side is null. */
   gt(other: ColumnOrValue): Column {
     return binary(">", this, other);
   }
+  /** `this >= other`; null when either side is null. */
   geq(other: ColumnOrValue): Column {
     return binary(">=", this, other);
   }
+  /** `this < other`; null when either side is null. */
   lt(other: ColumnOrValue): Column {
     return binary("<", this, other);
   }
+  /** `this <= other`; null when either side is null. */
   leq(other: ColumnOrValue): Column {
     return binary("<=", this, other);
   }
+  /** `lower <= this AND this <= upper` (both ends included, SQL `BETWEEN`). */
   between(lower: ColumnOrValue, upper: ColumnOrValue): Column {
     return this.geq(lower).and(this.leq(upper));
   }
 
   // ── boolean logic ─────────────────────────────────────────────────────────
+  /** Boolean AND with SQL's three-valued logic (false AND null is false). */
   and(other: ColumnOrValue): Column {
     return binary("and", this, other);
   }
+  /** Boolean OR with SQL's three-valued logic (true OR null is true). */
   or(other: ColumnOrValue): Column {
     return binary("or", this, other);
   }
+  /** Boolean NOT; null stays null. */
   not(): Column {
     return new Column(E.call("not", [this.expr]));
   }
 
   // ── predicates ────────────────────────────────────────────────────────────
+  /** True where the value is null. */
   isNull(): Column {
     return new Column(E.call("isnull", [this.expr]));
   }
+  /** True where the value is not null. */
   isNotNull(): Column {
     return new Column(E.call("isnotnull", [this.expr]));
   }
+  /** True where the value is NaN (floating point); false for null. */
   isNaN(): Column {
     return new Column(E.call("isnan", [this.expr]));
   }
+  /**
+   * Marks a reference to a column of the outer query inside a lateral join's right side or a
+   * correlated subquery (PySpark 4 `Column.outer`). Spark Connect sends the same expression: the
+   * server resolves a name the inner plan lacks against the outer plan, so this returns an equal
+   * Column; call it anyway, it says what the reference is and matches PySpark code.
+   */
+  outer(): Column {
+    return new Column(this.expr);
+  }
+  /**
+   * True where the value equals one of `values` (SQL `IN`); an array as the only argument is spread. Null when no value matches and any side is null.
+   */
   isin(...values: ColumnOrValue[]): Column {
     const list = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
     return new Column(E.call("in", [this.expr, ...list.map(toExpr)]));
   }
+  /** SQL `LIKE`: `%` matches any run of characters, `_` one character; case-sensitive. */
   like(pattern: string): Column {
     return new Column(E.call("like", [this.expr, toExpr(pattern)]));
   }
+  /** SQL `ILIKE`: as {@link Column.like}, ignoring case. */
   ilike(pattern: string): Column {
     return new Column(E.call("ilike", [this.expr, toExpr(pattern)]));
   }
+  /** True where a Java regular expression finds a match anywhere in the string (SQL `RLIKE`). */
   rlike(regex: string): Column {
     return new Column(E.call("rlike", [this.expr, toExpr(regex)]));
   }
+  /** True where the string contains `other` (SQL `contains`). */
   contains(other: ColumnOrValue): Column {
     return new Column(E.call("contains", [this.expr, toExpr(other)]));
   }
+  /** True where the string starts with `other` (SQL `startswith`). */
   startsWith(other: ColumnOrValue): Column {
     return new Column(E.call("startswith", [this.expr, toExpr(other)]));
   }
+  /** True where the string ends with `other` (SQL `endswith`). */
   endsWith(other: ColumnOrValue): Column {
     return new Column(E.call("endswith", [this.expr, toExpr(other)]));
   }
+  /** `length` characters from 1-based position `start` (SQL `substr`). */
   substr(start: ColumnOrValue, length: ColumnOrValue): Column {
     return new Column(E.call("substr", [this.expr, toExpr(start), toExpr(length)]));
   }
@@ -132,12 +174,15 @@ export class Column {
   tryCast(to: string | DataType): Column {
     return new Column(E.cast(this.expr, typeof to === "string" ? to : simpleString(to), "try"));
   }
+  /** The column under a new name; several names for a function that returns several columns (SQL `AS`). */
   alias(...names: string[]): Column {
     return new Column(E.alias(this.expr, names));
   }
+  /** Same as {@link Column.alias}. */
   as(...names: string[]): Column {
     return this.alias(...names);
   }
+  /** Same as {@link Column.alias} with one name. */
   name(name: string): Column {
     return this.alias(name);
   }
@@ -169,21 +214,27 @@ export class Column {
   }
 
   // ── ordering ──────────────────────────────────────────────────────────────
+  /** Ascending sort order, nulls first (Spark's default), for `orderBy`/`sort`. */
   asc(): Column {
     return new Column(E.sortOrderExpr(this.expr, "asc", undefined));
   }
+  /** Ascending sort order with nulls before the values. */
   ascNullsFirst(): Column {
     return new Column(E.sortOrderExpr(this.expr, "asc", "first"));
   }
+  /** Ascending sort order with nulls after the values. */
   ascNullsLast(): Column {
     return new Column(E.sortOrderExpr(this.expr, "asc", "last"));
   }
+  /** Descending sort order, nulls last (Spark's default). */
   desc(): Column {
     return new Column(E.sortOrderExpr(this.expr, "desc", undefined));
   }
+  /** Descending sort order with nulls before the values. */
   descNullsFirst(): Column {
     return new Column(E.sortOrderExpr(this.expr, "desc", "first"));
   }
+  /** Descending sort order with nulls after the values. */
   descNullsLast(): Column {
     return new Column(E.sortOrderExpr(this.expr, "desc", "last"));
   }
@@ -232,6 +283,7 @@ export class Column {
     return this.cast(to);
   }
 
+  /** A short description for logs, e.g. `Column<"unresolvedFunction">` (not SQL text). */
   toString(): string {
     return `Column<${JSON.stringify(this.expr.exprType.case)}>`;
   }

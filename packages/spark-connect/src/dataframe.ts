@@ -20,6 +20,7 @@ import {
 } from "./gen/spark/connect/base_pb.js";
 import type { Expression } from "./gen/spark/connect/expressions_pb.js";
 import type { Relation } from "./gen/spark/connect/relations_pb.js";
+import { MergeIntoWriter } from "./merge-into.js";
 import * as A from "./plan/analysis.js";
 import * as E from "./plan/expressions.js";
 import * as R from "./plan/relations.js";
@@ -42,15 +43,32 @@ export interface ActionOptions extends DecodeOptions {
 
 /** Rows plus everything else the server returned (schema, plan metrics, observed metrics). */
 export interface CollectResult extends ExecutionInfo {
+  /** The result rows, decoded (see the type mapping in arrow/decode.ts). */
   rows: Row[];
 }
 
 /** One event of a streamed execution (see {@link DataFrame.stream}). */
 export type ExecutionEvent =
-  | { type: "progress"; progress: ExecutionProgress }
-  | { type: "rows"; rows: Row[] }
-  | { type: "done"; info: ExecutionInfo };
+  | {
+      /** Server progress while the query runs. */
+      type: "progress";
+      /** Stages, tasks done, bytes read so far. */
+      progress: ExecutionProgress;
+    }
+  | {
+      /** One Arrow batch of the result, decoded. */
+      type: "rows";
+      /** The batch's rows, in order. */
+      rows: Row[];
+    }
+  | {
+      /** The execution ended; always the last event. */
+      type: "done";
+      /** Schema, plan metrics and observed metrics of the finished execution. */
+      info: ExecutionInfo;
+    };
 
+/** Where `persist` keeps cached data (Spark's `StorageLevel` names; replication 1). */
 export type StorageLevelName =
   | "MEMORY_ONLY"
   | "MEMORY_AND_DISK"
@@ -74,10 +92,12 @@ export const STORAGE_LEVELS: Record<
  * hold a larger plan; actions (`collect`, `count`, `show`, `write…save`) send the plan to Spark.
  */
 export class DataFrame {
+  /** The session this DataFrame belongs to; its actions run there. */
   readonly session: SparkSession;
   /** The protocol relation this DataFrame stands for. */
   readonly relation: Relation;
 
+  /** A DataFrame over a protocol relation (for raw-plan users; normally made by the session and other DataFrames). */
   constructor(session: SparkSession, relation: Relation) {
     this.session = session;
     this.relation = relation;
@@ -100,6 +120,7 @@ export class DataFrame {
   }
 
   // ── projection and filtering ─────────────────────────────────────────────────
+  /** The given columns (names, Columns, or arrays of them; `"*"` for all) — protocol `Project`. */
   select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
     return this.wrap(
       R.project(
@@ -108,6 +129,9 @@ export class DataFrame {
       ),
     );
   }
+  /**
+   * Columns from SQL expression text: `selectExpr("a", "b * 2 AS b2")` (protocol `Project` of `ExpressionString`s).
+   */
   selectExpr(...exprs: string[]): DataFrame {
     return this.wrap(
       R.project(
@@ -116,17 +140,23 @@ export class DataFrame {
       ),
     );
   }
+  /**
+   * The rows where `condition` (a boolean Column, or SQL text like `"amount > 0"`) is true; null counts as false (protocol `Filter`).
+   */
   filter(condition: Column | string): DataFrame {
     return this.wrap(
       R.filter(this.relation, typeof condition === "string" ? E.sqlExpression(condition) : condition.expr),
     );
   }
+  /** Same as {@link DataFrame.filter}. */
   where(condition: Column | string): DataFrame {
     return this.filter(condition);
   }
+  /** Adds a column, or replaces the one with that name (protocol `WithColumns`). */
   withColumn(name: string, col: Column): DataFrame {
     return this.wrap(R.withColumns(this.relation, [{ name, expr: col.expr }]));
   }
+  /** Adds or replaces several columns at once (one plan node, cheaper than chained withColumn). */
   withColumns(cols: Record<string, Column> | Map<string, Column>): DataFrame {
     const entries = cols instanceof Map ? [...cols] : Object.entries(cols);
     return this.wrap(
@@ -136,9 +166,11 @@ export class DataFrame {
       ),
     );
   }
+  /** Renames one column; a name that does not exist is ignored, as in Spark. */
   withColumnRenamed(existing: string, newName: string): DataFrame {
     return this.wrap(R.withColumnsRenamed(this.relation, [[existing, newName]]));
   }
+  /** Renames several columns: `{ old: "new" }`; names that do not exist are ignored. */
   withColumnsRenamed(renames: Record<string, string>): DataFrame {
     return this.wrap(R.withColumnsRenamed(this.relation, Object.entries(renames)));
   }
@@ -146,6 +178,7 @@ export class DataFrame {
   toDF(...names: string[]): DataFrame {
     return this.wrap(R.toDF(this.relation, names));
   }
+  /** Without the given columns (names or Columns); names that do not exist are ignored. */
   drop(...cols: ColumnOrName[]): DataFrame {
     const names = cols.filter((c): c is string => typeof c === "string");
     const exprs = cols.filter((c): c is Column => c instanceof Column).map((c) => c.expr);
@@ -153,9 +186,13 @@ export class DataFrame {
   }
 
   // ── duplicates and missing values ───────────────────────────────────────────
+  /** Without duplicate rows (all columns compared). */
   distinct(): DataFrame {
     return this.wrap(R.deduplicate(this.relation, undefined));
   }
+  /**
+   * Without rows that repeat the values of `cols` (all columns when omitted); which duplicate survives is not defined.
+   */
   dropDuplicates(cols?: string[]): DataFrame {
     return this.wrap(R.deduplicate(this.relation, cols));
   }
@@ -182,32 +219,57 @@ export class DataFrame {
       R.join(this.relation, other.relation, on === undefined && how === "inner" ? "cross" : how, spec),
     );
   }
+  /**
+   * Lateral join (SQL `JOIN LATERAL`, PySpark 4 `lateralJoin`, protocol `LateralJoin`): `other` is
+   * evaluated for each row of this DataFrame and may refer to its columns, marked with
+   * {@link Column.outer} (`F.col("c.id").outer()` after `this.alias("c")`). `how`: inner (default),
+   * left (leftouter, left_outer) or cross; other names throw SparkConnectError INVALID_ARGUMENT. An
+   * unresolvable outer reference fails at execution with Spark's `UNRESOLVED_COLUMN` error.
+   */
+  lateralJoin(other: DataFrame, on?: Column, how = "inner"): DataFrame {
+    return this.wrap(R.lateralJoin(this.relation, other.relation, how, on?.expr));
+  }
+  /** The Cartesian product with `other` (every pair of rows). */
   crossJoin(other: DataFrame): DataFrame {
     return this.wrap(R.join(this.relation, other.relation, "cross", {}));
   }
+  /**
+   * The rows of both DataFrames, duplicates kept, matched by column position (SQL `UNION ALL`); throws at execution when the column counts differ.
+   */
   union(other: DataFrame): DataFrame {
     return this.wrap(R.setOp(this.relation, other.relation, "union", true));
   }
+  /** Same as {@link DataFrame.union}. */
   unionAll(other: DataFrame): DataFrame {
     return this.union(other);
   }
+  /**
+   * The rows of both, matched by column name; with `allowMissingColumns`, columns only one side has are filled with null.
+   */
   unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
     return this.wrap(R.setOp(this.relation, other.relation, "union", true, true, allowMissingColumns));
   }
+  /** The distinct rows present in both (SQL `INTERSECT`). */
   intersect(other: DataFrame): DataFrame {
     return this.wrap(R.setOp(this.relation, other.relation, "intersect", false));
   }
+  /** The rows present in both, duplicates kept as often as in both (SQL `INTERSECT ALL`). */
   intersectAll(other: DataFrame): DataFrame {
     return this.wrap(R.setOp(this.relation, other.relation, "intersect", true));
   }
+  /** The distinct rows not in `other` (SQL `EXCEPT`). */
   except(other: DataFrame): DataFrame {
     return this.wrap(R.setOp(this.relation, other.relation, "except", false));
   }
+  /** The rows not in `other`, duplicates kept (SQL `EXCEPT ALL`). */
   exceptAll(other: DataFrame): DataFrame {
     return this.wrap(R.setOp(this.relation, other.relation, "except", true));
   }
 
   // ── grouping ────────────────────────────────────────────────────────────────
+  /**
+   * Groups rows by the given columns for {@link GroupedData.agg}; no columns groups everything into one row.
+   */
   groupBy(...cols: ColumnOrName[]): GroupedData {
     return new GroupedData(
       this,
@@ -215,6 +277,7 @@ export class DataFrame {
       cols.map((c) => toColumn(c).expr),
     );
   }
+  /** Groups by hierarchical subtotals of the columns (SQL `ROLLUP`): (a, b), (a), (). */
   rollup(...cols: ColumnOrName[]): GroupedData {
     return new GroupedData(
       this,
@@ -222,6 +285,7 @@ export class DataFrame {
       cols.map((c) => toColumn(c).expr),
     );
   }
+  /** Groups by every combination of the columns (SQL `CUBE`). */
   cube(...cols: ColumnOrName[]): GroupedData {
     return new GroupedData(
       this,
@@ -235,6 +299,9 @@ export class DataFrame {
   }
 
   // ── ordering, slicing, partitioning ─────────────────────────────────────────
+  /**
+   * Sorted by the columns (ascending unless a Column says `.desc()`), a global sort (protocol `Sort`, `is_global`).
+   */
   orderBy(...cols: ColumnOrName[]): DataFrame {
     return this.wrap(
       R.sort(
@@ -243,9 +310,11 @@ export class DataFrame {
       ),
     );
   }
+  /** Same as {@link DataFrame.orderBy}. */
   sort(...cols: ColumnOrName[]): DataFrame {
     return this.orderBy(...cols);
   }
+  /** Sorted within each partition only (no shuffle). */
   sortWithinPartitions(...cols: ColumnOrName[]): DataFrame {
     return this.wrap(
       R.sort(
@@ -255,9 +324,11 @@ export class DataFrame {
       ),
     );
   }
+  /** At most `n` rows (which ones is defined only after a sort). */
   limit(n: number): DataFrame {
     return this.wrap(R.limit(this.relation, n));
   }
+  /** Without the first `n` rows (meaningful after a sort). */
   offset(n: number): DataFrame {
     return this.wrap(R.offset(this.relation, n));
   }
@@ -284,9 +355,13 @@ export class DataFrame {
     );
   }
 
+  /** At most `numPartitions` partitions, merged without a shuffle. */
   coalesce(numPartitions: number): DataFrame {
     return this.wrap(R.repartition(this.relation, numPartitions, false));
   }
+  /**
+   * A random sample with about `fraction` (0–1) of the rows (not an exact count); `withReplacement` allows repeats; the same `seed` gives the same sample.
+   */
   sample(fraction: number, options: { withReplacement?: boolean; seed?: number | bigint } = {}): DataFrame {
     return this.wrap(
       R.sample(
@@ -299,12 +374,17 @@ export class DataFrame {
   }
 
   // ── naming, hints, observation ──────────────────────────────────────────────
+  /**
+   * This DataFrame under a name, for qualified column references (`F.col("t.id")`) after joins (protocol `SubqueryAlias`).
+   */
   alias(name: string): DataFrame {
     return this.wrap(R.subqueryAlias(this.relation, name));
   }
+  /** Same as {@link DataFrame.alias}. */
   as(name: string): DataFrame {
     return this.alias(name);
   }
+  /** A hint for the optimizer: `hint("broadcast")`, `hint("repartition", 8)` (protocol `Hint`). */
   hint(name: string, ...parameters: unknown[]): DataFrame {
     return this.wrap(R.hint(this.relation, name, parameters.map(toExpr)));
   }
@@ -323,6 +403,9 @@ export class DataFrame {
   }
 
   // ── caching ─────────────────────────────────────────────────────────────────
+  /**
+   * Caches the result at `level` (default MEMORY_AND_DISK) the first time an action computes it (AnalyzePlan `Persist`). Returns this DataFrame.
+   */
   async persist(level: StorageLevelName = "MEMORY_AND_DISK"): Promise<DataFrame> {
     await this.session.client.analyze({
       case: "persist",
@@ -330,15 +413,20 @@ export class DataFrame {
     });
     return this;
   }
+  /** Same as `persist("MEMORY_AND_DISK")`. */
   cache(): Promise<DataFrame> {
     return this.persist("MEMORY_AND_DISK");
   }
+  /** Drops the cached data; `blocking` waits until it is gone (AnalyzePlan `Unpersist`). */
   async unpersist(blocking = false): Promise<DataFrame> {
     await this.session.client.analyze({ case: "unpersist", value: { relation: this.relation, blocking } });
     return this;
   }
 
   // ── schema and plans (AnalyzePlan: nothing is computed) ─────────────────────
+  /**
+   * The result's schema, computed by the server without running the query (AnalyzePlan `Schema`). Throws SparkConnectError (ANALYSIS) for an invalid plan.
+   */
   async schema(): Promise<StructType> {
     const r = await this.session.client.analyze({ case: "schema", value: { plan: this.plan } });
     const t = r.case === "schema" ? fromProtoDataType(r.value.schema) : undefined;
@@ -346,9 +434,11 @@ export class DataFrame {
       throw new SparkConnectError("PROTOCOL", "The server did not return a schema.");
     return t;
   }
+  /** The result's column names (from {@link DataFrame.schema}). */
   async columns(): Promise<string[]> {
     return (await this.schema()).fields.map((f) => f.name);
   }
+  /** `[name, type]` pairs with types in Spark's simple-string form (`"int"`, `"decimal(10,2)"`). */
   async dtypes(): Promise<[string, string][]> {
     return (await this.schema()).fields.map((f) => [f.name, simpleString(f.dataType)]);
   }
@@ -356,6 +446,7 @@ export class DataFrame {
   async schemaTreeString(): Promise<string> {
     return treeString(await this.schema());
   }
+  /** Prints {@link DataFrame.schemaTreeString} to stdout. */
   async printSchema(): Promise<void> {
     process.stdout.write(await this.schemaTreeString());
   }
@@ -376,22 +467,31 @@ export class DataFrame {
     });
     return r.case === "explain" ? r.value.explainString : "";
   }
+  /** Prints {@link DataFrame.explainString} to stdout. */
   async explain(mode: "simple" | "extended" | "codegen" | "cost" | "formatted" = "simple"): Promise<void> {
     process.stdout.write(await this.explainString(mode));
   }
+  /** True when `collect` can run on the driver without executors (AnalyzePlan `IsLocal`). */
   async isLocal(): Promise<boolean> {
     const r = await this.session.client.analyze({ case: "isLocal", value: { plan: this.plan } });
     return r.case === "isLocal" && r.value.isLocal;
   }
+  /** The files the plan reads, as far as the server knows them (AnalyzePlan `InputFiles`). */
   async inputFiles(): Promise<string[]> {
     const r = await this.session.client.analyze({ case: "inputFiles", value: { plan: this.plan } });
     return r.case === "inputFiles" ? r.value.files : [];
   }
 
   // ── statistics ──────────────────────────────────────────────────────────────
+  /**
+   * count, mean, stddev, min and max of the given columns (all numeric and string columns when none), as a DataFrame of strings.
+   */
   describe(...cols: string[]): DataFrame {
     return this.wrap(R.describe(this.relation, cols));
   }
+  /**
+   * The given statistics (`"count"`, `"mean"`, `"25%"`, `"max"`…; a default set when none) for each column, as a DataFrame of strings.
+   */
   summary(...statistics: string[]): DataFrame {
     return this.wrap(R.summary(this.relation, statistics));
   }
@@ -424,9 +524,12 @@ export class DataFrame {
   }
 
   /** Runs the query and returns its Arrow record batches with the execution info. */
-  async collectBatches(
-    options: ActionOptions = {},
-  ): Promise<{ batches: RecordBatch[]; info: ExecutionInfo }> {
+  async collectBatches(options: ActionOptions = {}): Promise<{
+    /** The result's Arrow record batches, in order, undecoded. */
+    batches: RecordBatch[];
+    /** Schema, plan metrics and observed metrics of the execution. */
+    info: ExecutionInfo;
+  }> {
     const info = emptyInfo();
     const batches: RecordBatch[] = [];
     for await (const r of this.session.client.execute(this.plan, {
@@ -465,9 +568,11 @@ export class DataFrame {
     return new ArrowTable(batches);
   }
 
+  /** The first `n` rows (runs `limit(n)`). */
   async take(n: number, options: ActionOptions = {}): Promise<Row[]> {
     return this.limit(n).collect(options);
   }
+  /** The first `n` rows (default 1). */
   async head(n = 1, options: ActionOptions = {}): Promise<Row[]> {
     return this.take(n, options);
   }
@@ -475,6 +580,7 @@ export class DataFrame {
   async first(options: ActionOptions = {}): Promise<Row | undefined> {
     return (await this.take(1, options))[0];
   }
+  /** True when the result has no rows (reads at most one). */
   async isEmpty(options: ActionOptions = {}): Promise<boolean> {
     return (await this.select().limit(1).collect(options)).length === 0;
   }
@@ -498,29 +604,38 @@ export class DataFrame {
     const rows = await this.wrap(R.showString(this.relation, numRows, t, vertical)).collect();
     return String(rows[0]?.show_string ?? "");
   }
+  /** Prints {@link DataFrame.showString} to stdout. */
   async show(numRows = 20, truncate: boolean | number = true, vertical = false): Promise<void> {
     process.stdout.write(await this.showString(numRows, truncate, vertical));
   }
 
   // ── views and writing ───────────────────────────────────────────────────────
+  /**
+   * Registers the DataFrame as a temporary view of this session, replacing one with that name (usable in `spark.sql`).
+   */
   async createOrReplaceTempView(name: string): Promise<void> {
     await this.session.executeCommand({
       case: "createDataframeView",
       value: { input: this.relation, name, isGlobal: false, replace: true },
     });
   }
+  /**
+   * Registers a temporary view; throws SparkConnectError (`TEMP_TABLE_OR_VIEW_ALREADY_EXISTS`) when the name is taken.
+   */
   async createTempView(name: string): Promise<void> {
     await this.session.executeCommand({
       case: "createDataframeView",
       value: { input: this.relation, name, isGlobal: false, replace: false },
     });
   }
+  /** Registers a view visible to all sessions of the server as `global_temp.<name>`. */
   async createOrReplaceGlobalTempView(name: string): Promise<void> {
     await this.session.executeCommand({
       case: "createDataframeView",
       value: { input: this.relation, name, isGlobal: true, replace: true },
     });
   }
+  /** A writer for files and tables: `df.write.mode("overwrite").parquet(dir)`. */
   get write(): DataFrameWriter {
     return new DataFrameWriter(this);
   }
@@ -533,6 +648,14 @@ export class DataFrame {
   /** Starts a streaming query from a streaming DataFrame: `df.writeStream.format("parquet")…start(dir)`. */
   get writeStream(): DataStreamWriter {
     return new DataStreamWriter(this);
+  }
+  /**
+   * MERGE INTO the catalog table `table` with this DataFrame as the source, matched on `condition`
+   * (PySpark 4 `mergeInto`): chain `whenMatched()`, `whenNotMatched()`, `whenNotMatchedBySource()`
+   * actions and end with `merge()`. See {@link MergeIntoWriter} for what the table must support.
+   */
+  mergeInto(table: string, condition: Column): MergeIntoWriter {
+    return new MergeIntoWriter(this, table, condition);
   }
   /** A V2 writer for catalog table `table`: `df.writeTo("db.t").using("parquet").create()`. */
   writeTo(table: string): DataFrameWriterV2 {
@@ -634,6 +757,7 @@ export class DataFrame {
 
 /** Aggregation over groups: `df.groupBy("k").agg(sum("v").alias("total"))`. */
 export class GroupedData {
+  /** @internal made by `groupBy`, `rollup`, `cube`, `groupingSets` and `pivot`. */
   constructor(
     private readonly df: DataFrame,
     private readonly groupType: R.GroupType,
@@ -664,24 +788,30 @@ export class GroupedData {
       ),
     );
   }
+  /** The number of rows per group, in a BIGINT column `count`. */
   count(): DataFrame {
     return this.agg(new Column(E.alias(E.call("count", [toExpr(1)]), ["count"])));
   }
   private simple(fn: string, cols: string[]): DataFrame {
     return this.agg(...cols.map((c) => new Column(E.alias(E.call(fn, [toColumn(c).expr]), [`${fn}(${c})`]))));
   }
+  /** The sum of each given numeric column per group (columns `sum(<name>)`). */
   sum(...cols: string[]): DataFrame {
     return this.simple("sum", cols);
   }
+  /** The mean of each given numeric column per group (columns `avg(<name>)`). */
   avg(...cols: string[]): DataFrame {
     return this.simple("avg", cols);
   }
+  /** Same as {@link GroupedData.avg}. */
   mean(...cols: string[]): DataFrame {
     return this.simple("avg", cols);
   }
+  /** The smallest value of each given column per group (columns `min(<name>)`). */
   min(...cols: string[]): DataFrame {
     return this.simple("min", cols);
   }
+  /** The largest value of each given column per group (columns `max(<name>)`). */
   max(...cols: string[]): DataFrame {
     return this.simple("max", cols);
   }
@@ -701,6 +831,7 @@ export class GroupedData {
 
 /** `df.na`: fill, drop and replace missing values. */
 export class DataFrameNaFunctions {
+  /** @internal made by `df.na`. */
   constructor(private readonly df: DataFrame) {}
 
   /** Fills nulls: one value for all compatible columns (or `subset`), or a map column → value. */

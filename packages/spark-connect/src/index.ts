@@ -25,6 +25,7 @@ export {
 export {
   SparkConnectError,
   type SparkErrorCode,
+  type SparkErrorDetails,
   SparkProvisionError,
   type SparkRootCause,
   SparkServerStartError,
@@ -39,6 +40,7 @@ export {
   checkJava,
   ensureSpark,
   javaExecutable,
+  type ProvisionOptions,
   type SparkHome,
 } from "./local/provision.js";
 export {
@@ -48,6 +50,13 @@ export {
   logTail,
   startLocalServer,
 } from "./local/server.js";
+export {
+  type MergeAssignments,
+  MergeIntoWriter,
+  WhenMatched,
+  WhenNotMatched,
+  WhenNotMatchedBySource,
+} from "./merge-into.js";
 export { DataFrameReader, type ParseMode } from "./reader.js";
 export { RuntimeConfig, SparkSession, SparkSessionBuilder } from "./session.js";
 export { DataFrameStatFunctions } from "./stat.js";
@@ -60,14 +69,24 @@ export {
   type Trigger,
 } from "./streaming.js";
 export {
+  type ArrayType,
+  type CharType,
   type DataType,
   DataTypes,
+  type DecimalType,
+  type IntervalType,
+  type MapType,
+  type OtherType,
+  type SimpleType,
+  type StringType,
   type StructField,
   type StructType,
   simpleString,
+  type TimeType,
   toDDL,
   treeString,
 } from "./types.js";
+export { UDFRegistration } from "./udf.js";
 export { Window, WindowSpec } from "./window.js";
 export { DataFrameWriter, type SaveMode } from "./writer.js";
 export { DataFrameWriterV2 } from "./writer-v2.js";

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Table, tableToIPC, Utf8, vectorFromArray } from "apache-arrow";
 import { Catalog } from "./catalog.js";
@@ -10,15 +12,18 @@ import { SparkConnectError } from "./errors.js";
 import { PlanSchema } from "./gen/spark/connect/base_pb.js";
 import type { CommandSchema } from "./gen/spark/connect/commands_pb.js";
 import type { Expression } from "./gen/spark/connect/expressions_pb.js";
+import type { DataType as ProtoDataType } from "./gen/spark/connect/types_pb.js";
 import { type LocalServer, type LocalServerOptions, startLocalServer } from "./local/server.js";
 import * as E from "./plan/expressions.js";
 import * as R from "./plan/relations.js";
 import { DataFrameReader } from "./reader.js";
 import { DataStreamReader, StreamingQueryManager } from "./streaming.js";
 import { type StructType, toDDL } from "./types.js";
+import { UDFRegistration } from "./udf.js";
 
 /** Runtime configuration of a session (`spark.conf`). */
 export class RuntimeConfig {
+  /** @internal made by {@link SparkSession.conf}. */
   constructor(private readonly client: SparkConnectClient) {}
   /** The value of a key; `defaultValue` when unset (throws when unset and no default is given). */
   async get(key: string, defaultValue?: string): Promise<string | undefined> {
@@ -35,12 +40,17 @@ export class RuntimeConfig {
   async getOption(key: string): Promise<string | undefined> {
     return (await this.client.config({ case: "getOption", value: { keys: [key] } }))[0]?.value;
   }
+  /**
+   * Sets a runtime SQL conf for this session (Config `Set`); throws SparkConnectError for a static conf (`CANNOT_MODIFY_CONFIG`).
+   */
   async set(key: string, value: string | number | boolean): Promise<void> {
     await this.client.config({ case: "set", value: { pairs: [{ key, value: String(value) }] } });
   }
+  /** Resets a key to its default for this session (Config `Unset`). */
   async unset(key: string): Promise<void> {
     await this.client.config({ case: "unset", value: { keys: [key] } });
   }
+  /** Every explicitly set key and value, only those starting with `prefix` when given (Config `GetAll`). */
   async getAll(prefix?: string): Promise<Record<string, string>> {
     const pairs = await this.client.config({ case: "getAll", value: prefix ? { prefix } : {} });
     return Object.fromEntries(pairs.map((p) => [p.key, p.value ?? ""]));
@@ -53,7 +63,9 @@ export class RuntimeConfig {
  * owned by this session.
  */
 export class SparkSession {
+  /** @internal The transport (gRPC calls, retries, re-attach); not part of the public API. */
   readonly client: SparkConnectClient;
+  /** Runtime configuration: `await spark.conf.set("spark.sql.shuffle.partitions", 8)`. */
   readonly conf: RuntimeConfig;
   /** The local server this session started, if any (stopped by `stop()`). */
   readonly localServer: LocalServer | undefined;
@@ -61,20 +73,24 @@ export class SparkSession {
   readonly tags = new Set<string>();
   private stopped = false;
 
+  /** @internal sessions come from {@link SparkSessionBuilder.getOrCreate}. */
   constructor(client: SparkConnectClient, localServer?: LocalServer) {
     this.client = client;
     this.conf = new RuntimeConfig(client);
     this.localServer = localServer;
   }
 
+  /** A new builder: `SparkSession.builder().remote(url).getOrCreate()`. */
   static builder(): SparkSessionBuilder {
     return new SparkSessionBuilder();
   }
 
+  /** The session's UUID (sent with every request; a URL's `session_id` joins an existing one). */
   get sessionId(): string {
     return this.client.sessionId;
   }
 
+  /** A reader for files and tables: `spark.read.option("header", true).csv(path)`. */
   get read(): DataFrameReader {
     return new DataFrameReader(this);
   }
@@ -127,6 +143,33 @@ export class SparkSession {
     return new Catalog(this);
   }
 
+  /** Registers Java UDFs by class name: `spark.udf.registerJavaFunction("f", "com.acme.F", "int")`. */
+  get udf(): UDFRegistration {
+    return new UDFRegistration(this);
+  }
+
+  /**
+   * Uploads local files to this session on the server (the `AddArtifacts` RPC), as PySpark's
+   * `spark.addArtifacts`: a `.jar` goes to the session's class path (`jars/<file name>`: its
+   * classes become usable by {@link UDFRegistration.registerJavaFunction}); with `{ file: true }`
+   * any file is stored as a session file (`files/<file name>`). Throws SparkConnectError
+   * INVALID_ARGUMENT for a non-jar without `file`, Node's ENOENT for a missing file, and the
+   * server's error when it refuses an artifact.
+   */
+  async addArtifacts(paths: string | string[], options: { file?: boolean } = {}): Promise<void> {
+    const artifacts = (typeof paths === "string" ? [paths] : paths).map((path) => {
+      const name = basename(path);
+      if (!options.file && !name.endsWith(".jar"))
+        throw new SparkConnectError(
+          "INVALID_ARGUMENT",
+          `addArtifacts: ${JSON.stringify(path.slice(-200))} is not a .jar; pass { file: true } to upload it as a session file.`,
+        );
+      return { name: `${options.file ? "files" : "jars"}/${name}`, data: readFileSync(path) };
+    });
+    await this.client.addArtifacts(artifacts);
+  }
+
+  /** A catalog table or view as a DataFrame (lazy: a missing table fails at the first action). */
   table(name: string): DataFrame {
     return new DataFrame(this, R.table(name));
   }
@@ -159,8 +202,11 @@ export class SparkSession {
     return r.case === "sparkVersion" ? r.value.version : "unknown";
   }
 
-  /** Parses a DDL type string on the server (checks a schema without reading data). */
-  async parseDDL(ddl: string) {
+  /**
+   * Parses a DDL type string on the server (AnalyzePlan `DDLParse`; checks a schema without
+   * reading data) and returns the protocol DataType; throws SparkConnectError (`PARSE_SYNTAX_ERROR`) for bad DDL.
+   */
+  async parseDDL(ddl: string): Promise<ProtoDataType | undefined> {
     const r = await this.client.analyze({ case: "ddlParse", value: { ddlString: ddl } });
     return r.case === "ddlParse" ? r.value.parsed : undefined;
   }
@@ -169,15 +215,21 @@ export class SparkSession {
   interruptAll(): Promise<string[]> {
     return this.client.interrupt({ all: true });
   }
+  /** Interrupts this session's running operations that carry `tag`; returns their ids. */
   interruptTag(tag: string): Promise<string[]> {
     return this.client.interrupt({ tag });
   }
+  /** Interrupts one operation by id (see `ExecutionInfo.operationId`); returns the ids interrupted. */
   interruptOperation(operationId: string): Promise<string[]> {
     return this.client.interrupt({ operationId });
   }
+  /**
+   * Adds a tag to every later operation of this session (until `removeTag`), for {@link SparkSession.interruptTag}.
+   */
   addTag(tag: string): void {
     this.tags.add(tag);
   }
+  /** Stops adding `tag` to later operations. */
   removeTag(tag: string): void {
     this.tags.delete(tag);
   }
@@ -187,7 +239,10 @@ export class SparkSession {
     return [...new Set([...this.tags, ...extra])];
   }
 
-  /** Runs a command plan (write, view, SQL command) and returns the execution info. */
+  /**
+   * Runs a protocol command (commands.proto `Command`: write, view, SQL command…) and returns the
+   * execution info; the escape hatch for commands the API does not wrap. Throws SparkConnectError.
+   */
   async executeCommand(
     command: MessageInitShape<typeof CommandSchema>["commandType"],
     options: ActionOptions = {},
@@ -231,6 +286,7 @@ export class SparkSessionBuilder {
     this.conf[key] = String(value);
     return this;
   }
+  /** The application name (`spark.app.name`), shown in the Spark UI of a local server. */
   appName(name: string): this {
     return this.config("spark.app.name", name);
   }

@@ -11,6 +11,7 @@ import * as A from "./plan/analysis.js";
  * Errors from the server (an unknown or non-numeric column, say) reject with SparkConnectError.
  */
 export class DataFrameStatFunctions {
+  /** @internal made by `df.stat`. */
   constructor(private readonly df: DataFrame) {}
 
   private derive(r: Relation): DataFrame {

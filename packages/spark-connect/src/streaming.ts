@@ -41,6 +41,7 @@ async function commandResult<T>(
 
 /** Reads a stream: `spark.readStream.format("json").schema("id INT").load(dir)`. Immutable builder. */
 export class DataStreamReader {
+  /** @internal made by `spark.readStream`. */
   constructor(
     private readonly session: SparkSession,
     private readonly state: { format?: string; schema?: string; options: Record<string, string> } = {
@@ -48,6 +49,7 @@ export class DataStreamReader {
     },
   ) {}
 
+  /** The streaming source: `csv`, `json`, `parquet`, `orc`, `text`, `rate`, `delta`…. */
   format(source: string): DataStreamReader {
     return new DataStreamReader(this.session, { ...this.state, format: source });
   }
@@ -58,12 +60,14 @@ export class DataStreamReader {
       schema: typeof schema === "string" ? schema : toDDL(schema),
     });
   }
+  /** One option of the source (e.g. `maxFilesPerTrigger`), sent as a string. */
   option(key: string, value: string | number | boolean): DataStreamReader {
     return new DataStreamReader(this.session, {
       ...this.state,
       options: { ...this.state.options, [key]: String(value) },
     });
   }
+  /** Several options at once. */
   options(options: Record<string, string | number | boolean>): DataStreamReader {
     const more = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
     return new DataStreamReader(this.session, { ...this.state, options: { ...this.state.options, ...more } });
@@ -81,18 +85,23 @@ export class DataStreamReader {
       }),
     );
   }
+  /** A streaming DataFrame over the CSV files that arrive in the folder `path` (needs a schema). */
   csv(path: string): DataFrame {
     return this.format("csv").load(path);
   }
+  /** A streaming DataFrame over the JSON Lines files that arrive in `path` (needs a schema). */
   json(path: string): DataFrame {
     return this.format("json").load(path);
   }
+  /** A streaming DataFrame over the Parquet files that arrive in `path`. */
   parquet(path: string): DataFrame {
     return this.format("parquet").load(path);
   }
+  /** A streaming DataFrame over the ORC files that arrive in `path`. */
   orc(path: string): DataFrame {
     return this.format("orc").load(path);
   }
+  /** A streaming DataFrame over the lines of text files that arrive in `path` (column `value`). */
   text(path: string): DataFrame {
     return this.format("text").load(path);
   }
@@ -104,10 +113,22 @@ export class DataStreamReader {
 
 /** When a streaming query runs its micro-batches. */
 export type Trigger =
-  | { processingTime: string }
-  | { availableNow: true }
-  | { once: true }
-  | { continuous: string };
+  | {
+      /** A micro-batch every interval, e.g. `"10 seconds"`. */
+      processingTime: string;
+    }
+  | {
+      /** Processes everything available now (in several batches), then stops. */
+      availableNow: true;
+    }
+  | {
+      /** One micro-batch of everything available now, then stops (prefer `availableNow`). */
+      once: true;
+    }
+  | {
+      /** Continuous processing (experimental in Spark) with this checkpoint interval, e.g. `"1 second"`. */
+      continuous: string;
+    };
 
 interface WriterState {
   format?: string;
@@ -124,6 +145,7 @@ interface WriterState {
  * `WriteStreamOperationStart` and resolve with the running query.
  */
 export class DataStreamWriter {
+  /** @internal made by `df.writeStream`. */
   constructor(
     private readonly df: DataFrame,
     private readonly state: WriterState = { options: {}, partitionBy: [] },
@@ -131,6 +153,7 @@ export class DataStreamWriter {
   private with(patch: Partial<WriterState>): DataStreamWriter {
     return new DataStreamWriter(this.df, { ...this.state, ...patch });
   }
+  /** The sink: `parquet`, `json`, `csv`, `console`, `memory`, `delta`…. */
   format(sink: string): DataStreamWriter {
     return this.with({ format: sink });
   }
@@ -138,13 +161,16 @@ export class DataStreamWriter {
   outputMode(mode: "append" | "complete" | "update"): DataStreamWriter {
     return this.with({ outputMode: mode });
   }
+  /** One sink option (`checkpointLocation` is needed by file sinks), sent as a string. */
   option(key: string, value: string | number | boolean): DataStreamWriter {
     return this.with({ options: { ...this.state.options, [key]: String(value) } });
   }
+  /** Several options at once. */
   options(options: Record<string, string | number | boolean>): DataStreamWriter {
     const more = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
     return this.with({ options: { ...this.state.options, ...more } });
   }
+  /** Writes one folder per value of the columns, as the batch writer does. */
   partitionBy(...cols: string[]): DataStreamWriter {
     return this.with({ partitionBy: cols });
   }
@@ -152,6 +178,7 @@ export class DataStreamWriter {
   queryName(name: string): DataStreamWriter {
     return this.with({ queryName: name });
   }
+  /** When micro-batches run (see {@link Trigger}); default: as soon as the previous one ends. */
   trigger(trigger: Trigger): DataStreamWriter {
     return this.with({ trigger });
   }
@@ -204,9 +231,13 @@ export class DataStreamWriter {
 
 /** A streaming query's status (PySpark's `query.status`). */
 export interface StreamingQueryStatus {
+  /** What the query is doing, in Spark's words (e.g. `Waiting for data to arrive`). */
   message: string;
+  /** True when new data waits at a source. */
   isDataAvailable: boolean;
+  /** True while a micro-batch runs. */
   isTriggerActive: boolean;
+  /** True until the query stops or fails. */
   isActive: boolean;
 }
 
@@ -216,15 +247,18 @@ export interface StreamingQueryStatus {
  * JSON, parsed (`batchId`, `durationMs`, `sources[].numInputRows`, `sink`, …).
  */
 export class StreamingQuery {
+  /** @internal made by `start()`/`toTable()` and `spark.streams`. */
   constructor(
     private readonly session: SparkSession,
     private readonly instance: StreamingQueryInstanceId,
     /** The query's name, or "" when it has none. */
     readonly name: string,
   ) {}
+  /** The query's id: stable across restarts from the same checkpoint. */
   get id(): string {
     return this.instance.id;
   }
+  /** The id of this run: new at each start. */
   get runId(): string {
     return this.instance.runId;
   }
@@ -239,6 +273,7 @@ export class StreamingQuery {
     );
   }
 
+  /** The query's current status (StreamingQueryCommand `status`). */
   async status(): Promise<StreamingQueryStatus> {
     const r = await this.command({ case: "status", value: true });
     const s = r.resultType.case === "status" ? r.resultType.value : undefined;
@@ -249,6 +284,7 @@ export class StreamingQuery {
       isActive: s?.isActive ?? false,
     };
   }
+  /** True until the query stops or fails (asks the server). */
   async isActive(): Promise<boolean> {
     return (await this.status()).isActive;
   }
@@ -280,11 +316,20 @@ export class StreamingQuery {
   async processAllAvailable(): Promise<void> {
     await this.command({ case: "processAllAvailable", value: true });
   }
+  /** Stops the query (its current micro-batch is cancelled); resolves when the server has stopped it. */
   async stop(): Promise<void> {
     await this.command({ case: "stop", value: true });
   }
   /** The error that ended the query, or undefined if it has none. */
-  async exception(): Promise<{ message: string; errorClass?: string } | undefined> {
+  async exception(): Promise<
+    | {
+        /** Spark's message of the error. */
+        message: string;
+        /** Spark's error class, when it has one. */
+        errorClass?: string;
+      }
+    | undefined
+  > {
     const r = await this.command({ case: "exception", value: true });
     const e = r.resultType.case === "exception" ? r.resultType.value : undefined;
     if (!e?.exceptionMessage) return undefined;
@@ -294,6 +339,7 @@ export class StreamingQuery {
 
 /** The session's streaming queries (`spark.streams`), as PySpark's StreamingQueryManager. */
 export class StreamingQueryManager {
+  /** @internal made by `spark.streams`. */
   constructor(private readonly session: SparkSession) {}
 
   private command(

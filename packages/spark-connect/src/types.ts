@@ -1,79 +1,166 @@
 import type { DataType as ProtoDataType } from "./gen/spark/connect/types_pb.js";
 
 /**
+ * A type without parameters, named by `typeName` as Spark's JSON schema spells it (`integer`,
+ * `long`, `timestamp_ntz`…; types.proto `DataType`).
+ */
+export interface SimpleType<N extends string> {
+  /** Spark's name of the type, e.g. `integer`, `timestamp_ntz`. */
+  readonly typeName: N;
+}
+
+/** DECIMAL(precision, scale): exact numbers, decoded to {@link Decimal}. */
+export interface DecimalType extends SimpleType<"decimal"> {
+  /** Total digits, 1–38. */
+  readonly precision: number;
+  /** Digits after the point, 0–precision. */
+  readonly scale: number;
+}
+
+/** STRING, with its collation when it is not the default UTF8_BINARY. */
+export interface StringType extends SimpleType<"string"> {
+  /** The collation name (e.g. `UTF8_LCASE`); absent for the default. */
+  readonly collation?: string;
+}
+
+/** CHAR(n) or VARCHAR(n): strings with a length limit. */
+export interface CharType extends SimpleType<"char" | "varchar"> {
+  /** The limit, in characters. */
+  readonly length: number;
+}
+
+/** TIME(p): a time of day without date (Spark 4.1+). */
+export interface TimeType extends SimpleType<"time"> {
+  /** Fractional-second digits, 0–6. */
+  readonly precision: number;
+}
+
+/** An INTERVAL type. */
+export interface IntervalType extends SimpleType<"interval"> {
+  /** `calendar` (months, days, microseconds), `year_month` or `day_time` (ANSI intervals). */
+  readonly kind: "calendar" | "year_month" | "day_time";
+}
+
+/** ARRAY<elementType>. */
+export interface ArrayType extends SimpleType<"array"> {
+  /** The type of the elements. */
+  readonly elementType: DataType;
+  /** True when elements may be null. */
+  readonly containsNull: boolean;
+}
+
+/** MAP<keyType, valueType>. */
+export interface MapType extends SimpleType<"map"> {
+  /** The type of the keys (never null). */
+  readonly keyType: DataType;
+  /** The type of the values. */
+  readonly valueType: DataType;
+  /** True when values may be null. */
+  readonly valueContainsNull: boolean;
+}
+
+/** A type this client does not model (kept by name so schemas still print). */
+export interface OtherType extends SimpleType<"other"> {
+  /** The server's name of the type. */
+  readonly name: string;
+}
+
+/**
  * Spark SQL data types as plain, immutable JS values. `typeName` follows Spark's simple type
  * names; `simpleString` renders the type as Spark's DDL does (`decimal(10,2)`, `array<int>`).
  */
 export type DataType =
-  | { readonly typeName: "null" }
-  | { readonly typeName: "boolean" }
-  | { readonly typeName: "byte" }
-  | { readonly typeName: "short" }
-  | { readonly typeName: "integer" }
-  | { readonly typeName: "long" }
-  | { readonly typeName: "float" }
-  | { readonly typeName: "double" }
-  | { readonly typeName: "decimal"; readonly precision: number; readonly scale: number }
-  | { readonly typeName: "string"; readonly collation?: string }
-  | { readonly typeName: "char"; readonly length: number }
-  | { readonly typeName: "varchar"; readonly length: number }
-  | { readonly typeName: "binary" }
-  | { readonly typeName: "date" }
-  | { readonly typeName: "timestamp" }
-  | { readonly typeName: "timestamp_ntz" }
-  | { readonly typeName: "time"; readonly precision: number }
-  | { readonly typeName: "interval"; readonly kind: "calendar" | "year_month" | "day_time" }
-  | { readonly typeName: "variant" }
-  | { readonly typeName: "array"; readonly elementType: DataType; readonly containsNull: boolean }
-  | {
-      readonly typeName: "map";
-      readonly keyType: DataType;
-      readonly valueType: DataType;
-      readonly valueContainsNull: boolean;
-    }
+  | SimpleType<
+      | "null"
+      | "boolean"
+      | "byte"
+      | "short"
+      | "integer"
+      | "long"
+      | "float"
+      | "double"
+      | "binary"
+      | "date"
+      | "timestamp"
+      | "timestamp_ntz"
+      | "variant"
+    >
+  | DecimalType
+  | StringType
+  | CharType
+  | TimeType
+  | IntervalType
+  | ArrayType
+  | MapType
   | StructType
-  | { readonly typeName: "other"; readonly name: string };
+  | OtherType;
 
+/** One field of a {@link StructType}. */
 export interface StructField {
+  /** The field (column) name. */
   readonly name: string;
+  /** Its type. */
   readonly dataType: DataType;
+  /** True when it may hold null. */
   readonly nullable: boolean;
+  /** Spark's field metadata as JSON text, when there is any. */
   readonly metadata?: string;
 }
 
+/** STRUCT<…>: a row type; a DataFrame's schema is one. */
 export interface StructType {
+  /** Always `struct`. */
   readonly typeName: "struct";
+  /** The fields, in order. */
   readonly fields: readonly StructField[];
 }
 
 /** Constructors for data types, named as in Spark's `DataTypes`. */
 export const DataTypes = {
+  /** The type of an untyped null (`void`). */
   NullType: { typeName: "null" } as DataType,
+  /** BOOLEAN. */
   BooleanType: { typeName: "boolean" } as DataType,
+  /** TINYINT (8-bit). */
   ByteType: { typeName: "byte" } as DataType,
+  /** SMALLINT (16-bit). */
   ShortType: { typeName: "short" } as DataType,
+  /** INT (32-bit). */
   IntegerType: { typeName: "integer" } as DataType,
+  /** BIGINT (64-bit), decoded to bigint. */
   LongType: { typeName: "long" } as DataType,
+  /** FLOAT (32-bit IEEE). */
   FloatType: { typeName: "float" } as DataType,
+  /** DOUBLE (64-bit IEEE). */
   DoubleType: { typeName: "double" } as DataType,
+  /** STRING (UTF-8). */
   StringType: { typeName: "string" } as DataType,
+  /** BINARY (bytes), decoded to Uint8Array. */
   BinaryType: { typeName: "binary" } as DataType,
+  /** DATE (a day, no time zone). */
   DateType: { typeName: "date" } as DataType,
+  /** TIMESTAMP: an instant, shown in the session time zone. */
   TimestampType: { typeName: "timestamp" } as DataType,
+  /** TIMESTAMP_NTZ: a wall-clock date-time without time zone. */
   TimestampNTZType: { typeName: "timestamp_ntz" } as DataType,
+  /** DECIMAL(precision, scale); Spark's default is DECIMAL(10, 0). */
   decimal: (precision = 10, scale = 0): DataType => ({ typeName: "decimal", precision, scale }),
+  /** ARRAY of `elementType`; elements may be null unless `containsNull` is false. */
   array: (elementType: DataType, containsNull = true): DataType => ({
     typeName: "array",
     elementType,
     containsNull,
   }),
+  /** MAP from `keyType` to `valueType`; values may be null unless `valueContainsNull` is false. */
   map: (keyType: DataType, valueType: DataType, valueContainsNull = true): DataType => ({
     typeName: "map",
     keyType,
     valueType,
     valueContainsNull,
   }),
+  /** STRUCT of the fields, in order. */
   struct: (fields: StructField[]): StructType => ({ typeName: "struct", fields }),
+  /** A struct field; nullable unless `nullable` is false. */
   field: (name: string, dataType: DataType, nullable = true): StructField => ({ name, dataType, nullable }),
 };
 

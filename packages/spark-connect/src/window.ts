@@ -5,12 +5,17 @@ import { scalarLiteralExpr } from "./plan/literals.js";
 
 /** An immutable window specification; build it with {@link Window}. */
 export class WindowSpec {
+  /** @internal made by the `Window` builders. */
   constructor(
+    /** @internal the PARTITION BY expressions, read by `Column.over`. */
     readonly partitionExprs: Expression[] = [],
+    /** @internal the ORDER BY expressions, read by `Column.over`. */
     readonly orderExprs: Expression[] = [],
+    /** @internal the frame (rows or range, with bounds), read by `Column.over`. */
     readonly frame: WindowFrame | undefined = undefined,
   ) {}
 
+  /** The same spec, partitioned by the columns (SQL `PARTITION BY`); replaces earlier partitioning. */
   partitionBy(...cols: ColumnOrName[]): WindowSpec {
     return new WindowSpec(
       cols.map((c) => toColumn(c).expr),
@@ -18,6 +23,7 @@ export class WindowSpec {
       this.frame,
     );
   }
+  /** The same spec, ordered by the columns (SQL `ORDER BY`; `.desc()` for descending); replaces earlier ordering. */
   orderBy(...cols: ColumnOrName[]): WindowSpec {
     return new WindowSpec(
       this.partitionExprs,
@@ -51,11 +57,18 @@ function bound(v: number | bigint): FrameBound {
 
 /** Window specification builders, as in Spark's `Window`. */
 export const Window = {
+  /** A frame bound: the partition's first row (`UNBOUNDED PRECEDING`). */
   unboundedPreceding: Number.MIN_SAFE_INTEGER,
+  /** A frame bound: the partition's last row (`UNBOUNDED FOLLOWING`). */
   unboundedFollowing: Number.MAX_SAFE_INTEGER,
+  /** A frame bound: the current row (`CURRENT ROW`). */
   currentRow: 0,
+  /** A spec partitioned by the columns. */
   partitionBy: (...cols: ColumnOrName[]) => new WindowSpec().partitionBy(...cols),
+  /** A spec ordered by the columns (a running frame, from the partition's start to the current row's peers). */
   orderBy: (...cols: ColumnOrName[]) => new WindowSpec().orderBy(...cols),
+  /** A spec with a row-based frame (see {@link WindowSpec.rowsBetween}). */
   rowsBetween: (start: number, end: number) => new WindowSpec().rowsBetween(start, end),
+  /** A spec with a value-range frame (see {@link WindowSpec.rangeBetween}). */
   rangeBetween: (start: number, end: number) => new WindowSpec().rangeBetween(start, end),
 };

@@ -22,6 +22,7 @@ interface WriterV2State {
  * `createOrReplace` with `UNSUPPORTED_FEATURE.TABLE_OPERATION`. Use `df.write` there.
  */
 export class DataFrameWriterV2 {
+  /** @internal made by `df.writeTo(table)`. */
   constructor(
     private readonly df: DataFrame,
     private readonly table: string,
@@ -41,13 +42,16 @@ export class DataFrameWriterV2 {
   using(provider: string): DataFrameWriterV2 {
     return this.with({ provider });
   }
+  /** One option of the table's data source, sent as a string. */
   option(key: string, value: string | number | boolean): DataFrameWriterV2 {
     return this.with({ options: { ...this.state.options, [key]: String(value) } });
   }
+  /** Several options at once. */
   options(options: Record<string, string | number | boolean>): DataFrameWriterV2 {
     const more = Object.fromEntries(Object.entries(options).map(([k, v]) => [k, String(v)]));
     return this.with({ options: { ...this.state.options, ...more } });
   }
+  /** A table property (`TBLPROPERTIES`) for a created or replaced table. */
   tableProperty(key: string, value: string): DataFrameWriterV2 {
     return this.with({ tableProperties: { ...this.state.tableProperties, [key]: value } });
   }

@@ -6,6 +6,7 @@ import {
   WriteOperation_SaveTable_TableSaveMethod,
 } from "./gen/spark/connect/commands_pb.js";
 
+/** What a write does when its target exists (see {@link DataFrameWriter.mode}). */
 export type SaveMode = "error" | "errorifexists" | "overwrite" | "append" | "ignore";
 
 const MODES: Record<SaveMode, WriteOperation_SaveMode> = {
@@ -31,6 +32,7 @@ interface WriterState {
  * metrics of `df.observe(...)` included).
  */
 export class DataFrameWriter {
+  /** @internal made by `df.write`. */
   constructor(
     private readonly df: DataFrame,
     private readonly state: WriterState = { mode: "error", options: {}, partitionBy: [], sortBy: [] },
@@ -39,9 +41,13 @@ export class DataFrameWriter {
   private with(patch: Partial<WriterState>): DataFrameWriter {
     return new DataFrameWriter(this.df, { ...this.state, ...patch });
   }
+  /** The data source to write: `parquet` (Spark's default), `csv`, `json`, `orc`, `text`, `delta`…. */
   format(source: string): DataFrameWriter {
     return this.with({ source });
   }
+  /**
+   * What to do when the target exists: `error`/`errorifexists` (default: fail), `overwrite`, `append`, `ignore` (write nothing). Throws SparkConnectError INVALID_ARGUMENT for any other name.
+   */
   mode(mode: SaveMode): DataFrameWriter {
     const m = String(mode).toLowerCase() as SaveMode;
     if (!Object.hasOwn(MODES, m))
@@ -51,14 +57,17 @@ export class DataFrameWriter {
       );
     return this.with({ mode: m });
   }
+  /** One option of the data source (e.g. `compression`, `header`). Values are sent as strings. */
   option(key: string, value: string | number | boolean): DataFrameWriter {
     return this.with({ options: { ...this.state.options, [key]: String(value) } });
   }
+  /** Several options at once. */
   options(options: Record<string, string | number | boolean>): DataFrameWriter {
     let w: DataFrameWriter = this;
     for (const [k, v] of Object.entries(options)) w = w.option(k, v);
     return w;
   }
+  /** Writes one folder per value of the columns (`col=value/`), Hive-style. */
   partitionBy(...cols: string[]): DataFrameWriter {
     return this.with({ partitionBy: cols });
   }
@@ -66,6 +75,7 @@ export class DataFrameWriter {
   bucketBy(numBuckets: number, ...cols: string[]): DataFrameWriter {
     return this.with({ bucketBy: { numBuckets, columns: cols } });
   }
+  /** Sorts each bucket by the columns (only with bucketBy and saveAsTable). */
   sortBy(...cols: string[]): DataFrameWriter {
     return this.with({ sortBy: cols });
   }
@@ -74,6 +84,7 @@ export class DataFrameWriter {
   async save(path?: string, options: ActionOptions = {}): Promise<ExecutionInfo> {
     return this.run(path === undefined ? undefined : { case: "path", value: path }, options);
   }
+  /** Writes the rows as catalog table `name` (created when missing; `mode` decides when it exists). */
   async saveAsTable(name: string, options: ActionOptions = {}): Promise<ExecutionInfo> {
     return this.run(
       {
@@ -83,6 +94,9 @@ export class DataFrameWriter {
       options,
     );
   }
+  /**
+   * Inserts the rows into existing table `name`, matching columns by position (not by name); `overwrite` mode replaces its rows.
+   */
   async insertInto(name: string, options: ActionOptions = {}): Promise<ExecutionInfo> {
     return this.run(
       {
@@ -92,18 +106,23 @@ export class DataFrameWriter {
       options,
     );
   }
+  /** `format("parquet").save(path)`. */
   parquet(path: string, options?: ActionOptions) {
     return this.format("parquet").save(path, options);
   }
+  /** `format("json").save(path)`: JSON Lines files. */
   json(path: string, options?: ActionOptions) {
     return this.format("json").save(path, options);
   }
+  /** `format("csv").save(path)` (no header line unless `option("header", true)`). */
   csv(path: string, options?: ActionOptions) {
     return this.format("csv").save(path, options);
   }
+  /** `format("orc").save(path)`. */
   orc(path: string, options?: ActionOptions) {
     return this.format("orc").save(path, options);
   }
+  /** `format("text").save(path)`: needs exactly one STRING column. */
   text(path: string, options?: ActionOptions) {
     return this.format("text").save(path, options);
   }

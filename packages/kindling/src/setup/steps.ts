@@ -217,6 +217,42 @@ function pythonReaderStep(name: string, scriptPath: string, probe: string): Setu
   };
 }
 
+/**
+ * TypeDoc for the API reference check (tools/api-docs: its own package, as TypeDoc needs the
+ * TypeScript 5/6 compiler API while the workspaces use 7, so the root `npm ci` does not install it).
+ * Present when the installed typedoc and typescript are the versions its package.json pins.
+ */
+function apiDocsStep(): SetupStep {
+  const dir = join(repoRoot, "tools", "api-docs");
+  const installed = (pkg: string) => {
+    const file = join(dir, "node_modules", pkg, "package.json");
+    return existsSync(file)
+      ? (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version
+      : undefined;
+  };
+  return {
+    name: "TypeDoc (the API reference check, tools/api-docs)",
+    needs: [],
+    check: () => {
+      const pinned = (
+        JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+          dependencies: Record<string, string>;
+        }
+      ).dependencies;
+      const stale = Object.entries(pinned).filter(([pkg, version]) => installed(pkg) !== version);
+      return stale.length
+        ? missing(`${stale.map(([p, v]) => `${p}@${v}`).join(", ")} not installed in tools/api-docs`)
+        : present(
+            Object.entries(pinned)
+              .map(([p, v]) => `${p} ${v}`)
+              .join(", "),
+          );
+    },
+    install: script("tools/api-docs/build.sh", "--install"),
+    fix: "bash tools/api-docs/build.sh --install",
+  };
+}
+
 /** The setup steps of `npm test`, in the order they run. */
 export function testSetupSteps(): SetupStep[] {
   return [
@@ -224,6 +260,7 @@ export function testSetupSteps(): SetupStep[] {
       commandVersion("unzip", ["-v"]),
     ),
     sparkStep(),
+    apiDocsStep(),
     sparkS3Step(),
     storeStep("seaweedfs"),
     storeStep("minio"),

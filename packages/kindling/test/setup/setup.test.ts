@@ -4,7 +4,7 @@
  * Maven), and the opt-out reporter in a real vitest run (a silent skip fails it).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -146,6 +146,18 @@ describe("KINDLING_TEST_SKIP", () => {
     for (const key of ["s3", "minio", "metrics", "browser", "netns", "k8s"])
       expect(steps.some((s) => s.needs.includes(key as never))).toBe(true);
     for (const s of steps) expect(s.fix.length).toBeGreaterThan(0);
+  });
+
+  it("installs the API reference's TypeDoc (tools/api-docs is no workspace: the root npm ci skips it)", () => {
+    const step = testSetupSteps().find((s) => s.name.startsWith("TypeDoc"));
+    expect(step).toMatchObject({ needs: [], fix: "bash tools/api-docs/build.sh --install" });
+    expect(step?.install).toBeDefined();
+    // Installed here (by this setup or build.sh): the check compares versions with package.json.
+    const pinned = JSON.parse(readFileSync(join(repoRoot, "tools", "api-docs", "package.json"), "utf8"));
+    expect(step?.check()).toEqual({
+      present: true,
+      detail: `typedoc ${pinned.dependencies.typedoc}, typescript ${pinned.dependencies.typescript}`,
+    });
   });
 });
 

@@ -22,8 +22,11 @@ export interface DecodeOptions {
 
 /** Spark's CALENDAR INTERVAL (e.g. `make_interval`), field for field as Spark holds it. */
 export interface CalendarInterval {
+  /** Whole months (a year is 12). */
   months: number;
+  /** Whole days (not folded into months: months vary in length). */
   days: number;
+  /** The time part, in microseconds (not folded into days: days vary with daylight saving). */
   microseconds: bigint;
 }
 

@@ -5,6 +5,7 @@ import { type Client, ConnectError, createClient, type Interceptor } from "@conn
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { SparkConnectError } from "../errors.js";
 import {
+  type AddArtifactsResponse,
   type AnalyzePlanRequestSchema,
   type AnalyzePlanResponse,
   type ConfigRequest_OperationSchema,
@@ -14,6 +15,7 @@ import {
   SparkConnectService,
   type UserContext,
 } from "../gen/spark/connect/base_pb.js";
+import { type Artifact, artifactRequests } from "./artifacts.js";
 import { isTransient, serverErrorInfo, toSparkError } from "./errors.js";
 import type { ConnectionSpec } from "./url.js";
 
@@ -21,8 +23,11 @@ const CLIENT_TYPE = "kindling-spark-connect/0.1 node";
 
 /** How the client retries re-attaching after a dropped connection. */
 export interface RetryPolicy {
+  /** Re-attach attempts before giving up with UNAVAILABLE (default 12). */
   maxRetries: number;
+  /** Wait before the first retry, milliseconds (default 50); doubled on each further attempt. */
   initialBackoffMs: number;
+  /** Upper bound of the wait between retries, milliseconds (default 2000). */
   maxBackoffMs: number;
 }
 
@@ -129,6 +134,34 @@ export class SparkConnectClient {
     } catch (e) {
       throw await this.convert(e);
     }
+  }
+
+  /**
+   * Uploads artifacts to the session (the `AddArtifacts` client-streaming RPC): jars under `jars/`
+   * join the session's class path (Java UDFs), other paths become session files. Returns the
+   * names the server stored. Throws SparkConnectError when the server refuses the request or
+   * reports a failed CRC for any artifact (the caller may resend).
+   */
+  async addArtifacts(artifacts: readonly Artifact[]): Promise<string[]> {
+    const requests = artifactRequests(this.base(), artifacts);
+    let r: AddArtifactsResponse;
+    try {
+      r = await this.rpc.addArtifacts(
+        (async function* () {
+          yield* requests;
+        })(),
+      );
+    } catch (e) {
+      throw await this.convert(e);
+    }
+    this.observe(r.serverSideSessionId);
+    const bad = r.artifacts.filter((a) => !a.isCrcSuccessful).map((a) => a.name);
+    if (bad.length)
+      throw new SparkConnectError(
+        "PROTOCOL",
+        `The server discarded artifacts with a failed CRC: ${bad.join(", ")}.`,
+      );
+    return r.artifacts.map((a) => a.name);
   }
 
   /** Runs a Config request; returns the key/value pairs the server answered. */

@@ -7,32 +7,48 @@ import { fromProtoDataType, type StructType } from "../types.js";
 
 /** Progress of a running query, as the server reports it (about every second while it runs). */
 export interface ExecutionProgress {
+  /** The stages of the query's jobs that have started (protocol `ExecutionProgress.StageInfo`). */
   stages: {
+    /** Spark's stage id (unique within the application). */
     stageId: number;
+    /** Tasks in the stage (one per partition). */
     numTasks: number;
+    /** Tasks finished so far. */
     completedTasks: number;
+    /** Bytes the stage has read from its input so far. */
     inputBytesRead: number;
+    /** True once the stage has finished. */
     done: boolean;
   }[];
+  /** Tasks running right now across all stages. */
   inflightTasks: number;
 }
 
 /** A metric of one node of the executed physical plan (e.g. "number of output rows"). */
 export interface PlanMetric {
+  /** The physical plan node's name, e.g. `HashAggregate`. */
   node: string;
+  /** The node's id in the physical plan. */
   planId: bigint;
+  /** The id of the node's parent (the consumer of its rows). */
   parent: bigint;
+  /** The metric's name, e.g. `number of output rows`. */
   name: string;
+  /** The value, in the metric's unit (rows, bytes, milliseconds…: see `type`). */
   value: bigint;
+  /** Spark's metric type: `sum`, `size` (bytes), `timing` (ms), `nsTiming` (ns), `average`. */
   type: string;
 }
 
 /** Everything an execution returned besides rows. */
 export interface ExecutionInfo {
+  /** The server's id of the operation (usable with `session.interruptOperation`); undefined before the server answered. */
   operationId: string | undefined;
+  /** The result's schema as the server sent it; undefined for commands without a result. */
   schema: StructType | undefined;
   /** Named metrics from `observe(...)`, by observation name. */
   observedMetrics: Record<string, Record<string, unknown>>;
+  /** Metrics of the executed physical plan's nodes (rows, bytes, times), sent at the end. */
   planMetrics: PlanMetric[];
   /** For `sql()` commands: the relation the server answered with. */
   sqlRelation: Relation | undefined;

@@ -2,12 +2,19 @@ import { SparkConnectError } from "../errors.js";
 
 /** The parts of a Spark Connect URL: `sc://host[:port]/;token=…;user_id=…;use_ssl=true;session_id=…`. */
 export interface ConnectionSpec {
+  /** Host name or IP address (IPv6 without its brackets). */
   host: string;
+  /** TCP port; 15002 (Spark Connect's default) when the URL has none. */
   port: number;
+  /** TLS on (`use_ssl=true`); false by default. */
   useSsl: boolean;
+  /** Bearer token sent with every call (`token=`). */
   token?: string;
+  /** The user the server attributes the session to (`user_id=`; default `$USER`, else `kindling`). */
   userId: string;
+  /** The client's user agent (`user_agent=`; default `kindling-spark-connect`). */
   userAgent: string;
+  /** A session to join (`session_id=`, a UUID); a fresh one when absent. */
   sessionId?: string;
   /** Any other `;key=value` parameters; sent to the server as gRPC metadata. */
   headers: Record<string, string>;

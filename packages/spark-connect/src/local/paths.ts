@@ -33,9 +33,13 @@ export function sparkPomPath(): string {
 }
 
 /** Versions pinned in `spark/pom.xml`: the one source of truth for Spark and its Hadoop client. */
+/** The versions `spark/pom.xml` pins: the one place Kindling sets them. */
 export interface PinnedVersions {
+  /** Spark's version, `<spark.version>` (e.g. `4.2.0`). */
   spark: string;
+  /** The Scala binary version of Spark's artifacts, `<scala.binary.version>` (e.g. `2.13`). */
   scala: string;
+  /** The Hadoop client version inside Spark's jars (e.g. `3.5.0`; hadoop-aws must match it). */
   hadoop: string;
 }
 

@@ -5,14 +5,19 @@ import { SparkProvisionError } from "../errors.js";
 import { cacheRoot, pinnedVersions, sparkPomPath } from "./paths.js";
 
 /** A Spark installation usable to start servers: a folder with `jars/`, laid out as a SPARK_HOME. */
+/** A Spark installation: its folder, jars and version. */
 export interface SparkHome {
+  /** The installation's root folder. */
   home: string;
+  /** The folder of its jars (the server's class path is `<jarsDir>/*`). */
   jarsDir: string;
+  /** Its Spark version. */
   version: string;
   /** True when the installation came from the user's `SPARK_HOME` rather than Kindling's cache. */
   external: boolean;
 }
 
+/** Options of {@link ensureSpark}. */
 export interface ProvisionOptions {
   /** Called with human-readable progress lines while Maven downloads. */
   onProgress?: (line: string) => void;

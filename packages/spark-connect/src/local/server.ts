@@ -11,6 +11,7 @@ import { checkJava, ensureSpark, javaExecutable, type SparkHome } from "./provis
 
 export const CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer";
 
+/** How {@link startLocalServer} starts the server; every field is optional. */
 export interface LocalServerOptions {
   /** Spark master, e.g. `local[*]`, `local[2]` or `spark://host:7077`. Default `local[*]`. */
   master?: string;
@@ -47,11 +48,15 @@ export interface LocalServer {
   addOns: AddOnJars[];
   /** `sc://127.0.0.1:<port>` */
   url: string;
+  /** The Spark Connect gRPC port (a free one unless chosen). */
   port: number;
   /** Port of the Spark UI (and its REST API and metrics servlets). */
   uiPort: number;
+  /** The JVM's process id. */
   pid: number;
+  /** The server's log file (Spark's driver log). */
   logFile: string;
+  /** The Spark installation it runs from. */
   spark: SparkHome;
   /** Stops the JVM (SIGTERM, then SIGKILL) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;

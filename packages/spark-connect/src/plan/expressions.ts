@@ -11,6 +11,7 @@ import {
   Expression_SortOrderSchema,
   Expression_Window_WindowFrame_FrameType,
   ExpressionSchema,
+  type MergeAction_ActionType,
 } from "../gen/spark/connect/expressions_pb.js";
 
 export function attribute(name: string, planId?: bigint): Expression {
@@ -180,6 +181,27 @@ export function updateFields(struct: Expression, fieldName: string, value?: Expr
     exprType: {
       case: "updateFields",
       value: { structExpression: struct, fieldName, ...(value ? { valueExpression: value } : {}) },
+    },
+  });
+}
+
+/**
+ * One clause of a MERGE (expressions.proto `MergeAction`): its type, optional condition, and
+ * `[target column, value]` assignments (for UPDATE and INSERT; empty for the `*` forms and DELETE).
+ */
+export function mergeAction(
+  actionType: MergeAction_ActionType,
+  condition: Expression | undefined,
+  assignments: [Expression, Expression][],
+): Expression {
+  return create(ExpressionSchema, {
+    exprType: {
+      case: "mergeAction",
+      value: {
+        actionType,
+        ...(condition ? { condition } : {}),
+        assignments: assignments.map(([key, value]) => ({ key, value })),
+      },
     },
   });
 }

@@ -10,8 +10,13 @@ import { DataTypeSchema } from "../gen/spark/connect/types_pb.js";
 
 /** An exact decimal given as a string, e.g. `new Decimal("12.34")`; becomes a DECIMAL literal. */
 export class Decimal {
+  /**
+   * The canonical decimal text: sign, integer digits without leading zeros, the fraction as given (`"-0.50"`).
+   */
   readonly value: string;
+  /** Total significant digits (as Spark's DECIMAL precision), at least `scale` and at least 1. */
   readonly precision: number;
+  /** Digits after the point. */
   readonly scale: number;
   constructor(value: string) {
     const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
@@ -27,6 +32,7 @@ export class Decimal {
     this.scale = frac.length;
     this.precision = Math.max(intPart === "0" ? frac.length || 1 : intPart.length + frac.length, this.scale);
   }
+  /** The canonical decimal text ({@link Decimal.value}). */
   toString(): string {
     return this.value;
   }

@@ -170,6 +170,24 @@ export const join = (
     },
   });
 
+/**
+ * A lateral join (protocol `LateralJoin`): `right` is evaluated once per `left` row and may refer
+ * to the left's columns. Spark accepts inner, left (outer) and cross here, as PySpark's Connect
+ * client does; any other name throws SparkConnectError INVALID_ARGUMENT.
+ */
+export function lateralJoin(left: Relation, right: Relation, how: string, condition?: Expression): Relation {
+  const t = joinTypeOf(how);
+  if (t !== Join_JoinType.INNER && t !== Join_JoinType.LEFT_OUTER && t !== Join_JoinType.CROSS)
+    throw new SparkConnectError(
+      "INVALID_ARGUMENT",
+      `Unsupported lateral join type ${JSON.stringify(String(how).slice(0, 40))}; use inner, left (leftouter, left_outer) or cross.`,
+    );
+  return relation({
+    case: "lateralJoin",
+    value: { left, right, joinType: t, ...(condition ? { joinCondition: condition } : {}) },
+  });
+}
+
 export type GroupType = "groupby" | "rollup" | "cube" | "pivot";
 
 export const aggregate = (
