@@ -6,8 +6,12 @@
  *    whose raw bytes are kept hex-escaped (`caf\xe9`);
  *  - `fail`: the run stops before reading data, naming the file, the line and the bytes;
  *  - `replace`: Spark's own decoding (U+FFFD, not counted; JSON records stay malformed).
- * Detection is one extra pass over the files as raw lines (Spark's `text` source keeps the bytes;
- * `is_valid_utf8` checks them). Only sources read as UTF-8 are checked.
+ * Detection costs no pass of its own: the source's one scan (run/source-scan.ts) counts the rows
+ * that may hold invalid bytes ({@link utf8Suspect}: Java's decoder turns them into U+FFFD, so a
+ * clean scan proves a clean source), and only the files holding such rows are then checked byte
+ * for byte ({@link findInvalidUtf8}: Spark's `text` source keeps the bytes, `is_valid_utf8`
+ * judges them); a legitimate U+FFFD costs that check of its file, nothing else. Only sources read
+ * as UTF-8 are checked.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { type Column, type DataFrame, functions as F, type SparkSession } from "@kindling/spark-connect";
@@ -29,15 +33,34 @@ export function readsAsUtf8(options: Record<string, string>): boolean {
   return k === undefined || /^utf-?8$/i.test(String(options[k]));
 }
 
-/** Files under `paths` with lines that are not valid UTF-8, one Spark pass over the raw lines. */
-export async function findInvalidUtf8(spark: SparkSession, paths: string[]): Promise<InvalidUtf8File[]> {
+/**
+ * A row that may hold bytes that were not valid UTF-8: one of `columns` (string columns, and the
+ * corrupt-record column, which keeps a malformed record's text) is not valid UTF-8 (a reader that
+ * keeps the bytes) or holds U+FFFD (Java's decoder replaced them). False for a clean row; true for
+ * a row holding U+FFFD as text too, which the byte check of its file then clears.
+ */
+export function utf8Suspect(columns: string[]): Column {
+  const q = (c: string) => `\`${c.replace(/`/g, "``")}\``;
+  const one = (c: string) => `coalesce(NOT is_valid_utf8(${q(c)}) OR instr(${q(c)}, '\uFFFD') > 0, false)`;
+  return F.expr(columns.length ? columns.map(one).join(" OR ") : "false");
+}
+
+/**
+ * Files under `paths` with lines that are not valid UTF-8, one Spark pass over their raw lines;
+ * `tags` go on the job (see tags.ts).
+ */
+export async function findInvalidUtf8(
+  spark: SparkSession,
+  paths: string[],
+  tags: string[] = [],
+): Promise<InvalidUtf8File[]> {
   const rows = await spark.read
     .text(paths)
     .where(F.expr("NOT is_valid_utf8(value)"))
     .groupBy(F.expr("input_file_name()").alias("file"))
     .agg(F.count(F.lit(1)).alias("lines"), F.expr("min(hex(cast(value AS BINARY)))").alias("sample"))
     .orderBy("file")
-    .collect();
+    .collect({ tags });
   return rows.map((r) => ({
     file: String(r.file),
     lines: Number(r.lines),

@@ -15,7 +15,7 @@ import { compileClean, type DatasetCheck, type MalformedInput } from "./clean.js
 import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
 import { malformedToQuarantine } from "./quarantine.js";
-import { type CompiledSource, compileSource, resolvePath } from "./read.js";
+import { type CompiledSource, compileSource, resolvePath, type SourceHints } from "./read.js";
 import { quarantineWriter, sinkWriter } from "./sink-writer.js";
 import { compileAggregate, compileEnrich, compileFilter, compileSelect } from "./transform.js";
 
@@ -72,14 +72,17 @@ export interface CompiledPipeline {
 
 /**
  * Compiles a validated pipeline into DataFrames (plans only; AnalyzePlan calls resolve schemas
- * where a step needs to know its input columns). Throws SparkConnectError when Spark rejects a
- * plan (e.g. an unknown column in a SQL expression).
+ * where a step needs to know its input columns). `hints` carry what a scan of this run learned
+ * about a source (files with invalid UTF-8, see run/source-scan.ts). Throws SparkConnectError when
+ * Spark rejects a plan (e.g. an unknown column in a SQL expression), KindlingError for drift under
+ * `drift: fail`.
  */
 export async function compilePipeline(
   spark: SparkSession,
   spec: PipelineSpec,
   baseDir?: string,
   graph: PipelineGraph = pipelineGraph(spec),
+  hints: ReadonlyMap<string, SourceHints> = new Map(),
 ): Promise<CompiledPipeline> {
   const sources = new Map<string, CompiledSource>();
   const nodes = new Map<string, CompiledNode>();
@@ -96,7 +99,7 @@ export async function compilePipeline(
   const sourceCountedBy: Record<string, string> = {};
   const written = graph.written();
   for (const [name, s] of Object.entries(spec.sources)) {
-    const cs = await compileSource(spark, name, s, baseDir);
+    const cs = await compileSource(spark, name, s, baseDir, hints.get(name));
     sources.set(name, cs);
     if (cs.malformed && s.malformed === "quarantine") {
       // Declared columns come first in every read, so no AnalyzePlan is needed to find one.

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  type Column,
   type DataFrame,
   functions as F,
   type SparkSession,
@@ -23,9 +24,11 @@ import {
   escapeInvalidRecord,
   findInvalidUtf8,
   firstInvalidLine,
+  type InvalidUtf8File,
   invalidEncodingError,
   readsAsUtf8,
   recodeLatin1,
+  utf8Suspect,
 } from "./encoding.js";
 import { BLOCK, CORRUPT, FILE, isHidden, SEQ } from "./hidden.js";
 import { sourceCounts, sourceMetric } from "./metrics.js";
@@ -62,6 +65,19 @@ export interface CompiledSource {
   drift: SchemaDrift | undefined;
   /** The input files, when compiling already had to list them (CSV header checks). */
   files?: string[];
+  /**
+   * Rows of `all` that may hold invalid UTF-8 (see utf8Suspect), for a source whose files are
+   * checked after its scan (run/source-scan.ts); undefined when nothing is left to check.
+   */
+  utf8Suspect?: Column;
+  /** Files whose header record may hold invalid UTF-8 (it is not a row of `all`). */
+  utf8SuspectFiles?: string[];
+}
+
+/** What an earlier scan of the run learned about a source, for compiling it again. */
+export interface SourceHints {
+  /** Files holding invalid UTF-8 (found by findInvalidUtf8): read byte for byte as ISO-8859-1. */
+  invalidUtf8?: ReadonlySet<string>;
 }
 
 /** Resolves a spec path: URLs (s3a://, file://) stay as they are; local paths become absolute. */
@@ -149,6 +165,7 @@ export async function compileSource(
   name: string,
   spec: SourceSpec,
   baseDir?: string,
+  hints: SourceHints = {},
 ): Promise<CompiledSource> {
   const paths = (Array.isArray(spec.path) ? spec.path : [spec.path]).map((p) => resolvePath(p, baseDir));
   if (spec.format === "delta") return compileDeltaSource(spark, name, spec, paths);
@@ -168,20 +185,22 @@ export async function compileSource(
     parts: driftParts,
     drift,
     files,
+    headerSuspects,
   } = userDeclared
     ? await withJobName(spark, `${name}: ${format === "csv" ? "header" : "schema check"}`, () =>
         declaredParts(spark, name, spec, format, paths, options, userDeclared, typeOfDeclared),
       )
-    : { parts: undefined, drift: undefined, files: undefined };
+    : { parts: undefined, drift: undefined, files: undefined, headerSuspects: undefined };
   let parts: ReadPart[] = driftParts ?? [{ paths, ddl: declared?.ddl, missing: [] }];
 
-  // Invalid UTF-8 (encoding.ts): fail here, or read the CSV files that hold it byte for byte.
-  const invalid = textual
-    ? await withJobName(spark, `${name}: encoding check`, () =>
-        invalidUtf8Files(spark, name, spec, options, parts),
-      )
-    : undefined;
-  if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid);
+  // Invalid UTF-8 (encoding.ts): judged in the source's one scan (utf8Suspect below) and checked
+  // byte for byte after it; files found to hold it come back as hints and are read as ISO-8859-1.
+  const checked = utf8Checked(spec, options, textual);
+  const invalid = hints.invalidUtf8?.size ? new Set(hints.invalidUtf8) : undefined;
+  if (checked && format === "json" && spec.malformed === "fail")
+    // FAILFAST would stop the scan with Spark's own error: checked first, naming file and line.
+    await withJobName(spark, `${name}: encoding check`, () => failOnInvalidUtf8(spark, name, parts));
+  if (invalid && format === "csv") parts = await splitLatin1(spark, parts, invalid, files);
 
   const withCorrupt = Boolean(declared) && textual && spec.malformed !== "fail";
   const frames: DataFrame[] = [];
@@ -196,7 +215,8 @@ export async function compileSource(
     let df = reader.load(part.paths);
     for (const m of part.missing) df = df.withColumn(m, F.lit(null).cast(typeOfDeclared(m)));
     if (part.latin1) df = await recodePart(df);
-    if (invalid && format === "json" && withCorrupt)
+    // A JSON record with invalid bytes is malformed already; its text is escaped in the same scan.
+    if (checked && format === "json" && withCorrupt)
       df = df.withColumn(CORRUPT, escapeInvalidRecord(CORRUPT));
     // input_file_name()/input_file_block_start() rather than the _metadata struct: same values,
     // but building the struct for every row cost ~0.7 s per 100 MB of CSV (bench/README.md).
@@ -219,6 +239,14 @@ export async function compileSource(
   }
   const isBad = F.col(CORRUPT).isNotNull();
   const observed = all.observe(sourceMetric(name), ...sourceCounts());
+  // CSV decodes invalid bytes to U+FFFD: rows (and headers) that may hold them are checked after the scan.
+  const suspect =
+    checked && format === "csv" && !hints.invalidUtf8
+      ? {
+          utf8Suspect: utf8Suspect([...(await stringColumns(all)), CORRUPT]),
+          utf8SuspectFiles: headerSuspects ?? [],
+        }
+      : {};
   return {
     name,
     spec,
@@ -232,7 +260,20 @@ export async function compileSource(
       : undefined,
     drift,
     ...(files ? { files } : {}),
+    ...suspect,
   };
+}
+
+/** True when the source's text is checked for invalid UTF-8 (see encoding.ts). */
+function utf8Checked(spec: SourceSpec, options: Record<string, string>, textual: boolean): boolean {
+  return textual && (spec.invalid_encoding ?? "quarantine") !== "replace" && readsAsUtf8(options);
+}
+
+/** The data columns of `df` Spark holds as strings (hidden columns aside). */
+async function stringColumns(df: DataFrame): Promise<string[]> {
+  return (await df.schema()).fields
+    .filter((f) => f.dataType.typeName === "string" && !isHidden(f.name))
+    .map((f) => f.name);
 }
 
 /**
@@ -261,10 +302,17 @@ async function declaredParts(
   options: Record<string, string>,
   declared: { ddl: string; names: string[] },
   typeOfDeclared: (c: string) => string,
-): Promise<{ parts: ReadPart[] | undefined; drift: SchemaDrift | undefined; files: string[] | undefined }> {
+): Promise<{
+  parts: ReadPart[] | undefined;
+  drift: SchemaDrift | undefined;
+  files: string[] | undefined;
+  /** CSV files whose header holds U+FFFD (maybe invalid UTF-8; see encoding.ts). */
+  headerSuspects?: string[];
+}> {
   let drift: SchemaDrift | undefined;
   let files: string[] | undefined;
   let parts: ReadPart[] | undefined;
+  let headerSuspects: string[] | undefined;
 
   // Drift: `fail` throws naming the files; `accept` records every drifting group.
   const judge = (groups: FileGroupDrift[]) => {
@@ -288,6 +336,9 @@ async function declaredParts(
     const byPosition = optionIs(options, "enforceSchema", "true");
     const groups = await csvHeaderGroups(spark, paths, declared.names, options, byPosition);
     judge(groups);
+    headerSuspects = groups
+      .filter((g) => g.columns.some((c) => c.includes("\uFFFD")))
+      .flatMap((g) => g.files);
     const read = groups.filter((g) => !g.empty);
     // Files with no header and no rows are not read; if all are such, the declared columns give 0 rows.
     if (read.length)
@@ -322,7 +373,7 @@ async function declaredParts(
         { paths, ddl: [declared.ddl, ...added.map((a) => `\`${a}\` STRING`)].join(", "), missing: [] },
       ];
   }
-  return { parts, drift, files };
+  return { parts, drift, files, headerSuspects };
 }
 
 /** One read of a source: its files (or globs), schema and the declared columns its files lack. */
@@ -335,40 +386,52 @@ interface ReadPart {
 }
 
 /**
- * Files of a UTF-8 source holding invalid UTF-8, per its `invalid_encoding` policy: none checked
- * under `replace` or another encoding; `fail` (or `malformed: fail`) throws naming file and line.
+ * A JSON source read FAILFAST (`malformed: fail`) is checked for invalid UTF-8 before its scan:
+ * Spark would stop the scan on such a record with its own error; this one names file and line.
  */
-async function invalidUtf8Files(
-  spark: SparkSession,
-  source: string,
-  spec: SourceSpec,
-  options: Record<string, string>,
-  parts: ReadPart[],
-): Promise<Set<string> | undefined> {
-  const policy = spec.invalid_encoding ?? "quarantine";
-  if (policy === "replace" || !readsAsUtf8(options)) return undefined;
+async function failOnInvalidUtf8(spark: SparkSession, source: string, parts: ReadPart[]): Promise<void> {
   const found = await findInvalidUtf8(
     spark,
     parts.flatMap((p) => p.paths),
   );
-  if (!found.length) return undefined;
-  if (policy === "fail" || spec.malformed === "fail")
-    throw invalidEncodingError(source, found, (f) => {
-      const local = localFile(f);
-      return local ? firstInvalidLine(local) : undefined;
-    });
+  if (found.length) throw utf8Error(source, found);
+}
+
+/**
+ * The files of `found` that a source keeps (`invalid_encoding: quarantine`), or the error that
+ * stops the run (`fail`, or `malformed: fail`) naming file, line and bytes.
+ */
+export function invalidUtf8Verdict(
+  source: string,
+  spec: SourceSpec,
+  found: InvalidUtf8File[],
+): Set<string> | KindlingError {
+  const policy = spec.invalid_encoding ?? "quarantine";
+  if (policy === "fail" || spec.malformed === "fail") return utf8Error(source, found);
   return new Set(found.map((f) => f.file));
 }
 
-/** Each part split into its files without and with invalid UTF-8; the latter read as ISO-8859-1. */
+function utf8Error(source: string, found: InvalidUtf8File[]): KindlingError {
+  return invalidEncodingError(source, found, (f) => {
+    const local = localFile(f);
+    return local ? firstInvalidLine(local) : undefined;
+  });
+}
+
+/**
+ * Each part split into its files without and with invalid UTF-8; the latter read as ISO-8859-1.
+ * `listed` is the source's files when compiling listed them already (no second listing).
+ */
 async function splitLatin1(
   spark: SparkSession,
   parts: ReadPart[],
   invalid: Set<string>,
+  listed: string[] | undefined,
 ): Promise<ReadPart[]> {
   const out: ReadPart[] = [];
   for (const part of parts) {
-    const files = await spark.read.format("text").load(part.paths).inputFiles();
+    // With a listing, each CSV part already names its files (one group of headers each).
+    const files = listed ? part.paths : await spark.read.format("text").load(part.paths).inputFiles();
     const good = files.filter((f) => !invalid.has(f));
     const bad = files.filter((f) => invalid.has(f));
     if (!bad.length) out.push(part);

@@ -69,7 +69,20 @@ export interface RunResult extends Partial<RunFigures> {
   sparkVersion: string;
   startedAt: string;
   wallMs: number;
-  inputs: { source: string; paths: string[]; files: number; bytes: number; drift: unknown }[];
+  /**
+   * Per source: its files, their size (`bytes`), and `bytesRead`: the raw bytes Spark's stage
+   * metrics say the run read from them (bytes-read.ts; absent without the Spark UI).
+   */
+  inputs: {
+    source: string;
+    paths: string[];
+    files: number;
+    bytes: number;
+    bytesRead?: number;
+    drift: unknown;
+  }[];
+  /** Each source's one scan (phases/scan.ts): rows parsed and wall time (ms). */
+  scans?: { source: string; rows: number; ms: number }[];
   counts: RunCounts | undefined;
   actions: ActionRecord[];
   rules: RuleResult[];

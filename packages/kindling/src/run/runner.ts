@@ -8,6 +8,7 @@ import { publishRun } from "./phases/publish.js";
 import { reconcileRun } from "./phases/reconcile.js";
 import { releaseRun } from "./phases/release.js";
 import { reportRun } from "./phases/report.js";
+import { scanRun } from "./phases/scan.js";
 import { newRunId, startRun } from "./phases/start.js";
 import { writeOutputs } from "./phases/write.js";
 import type { RunOptions, RunResult } from "./result.js";
@@ -17,7 +18,8 @@ export type { ActionRecord, RuleResult, RunEvent, RunOptions, RunResult } from "
 
 /**
  * Runs a loaded pipeline on a session, phase by phase (run/phases/): start → prepare (compile,
- * lock outputs) → write every output to staging in one pass each → reconcile the counts → judge
+ * lock outputs) → scan each raw source once into Spark's cache → write every output to staging in
+ * one pass each → reconcile the counts → judge
  * the dataset rules → publish; then release and report on every exit path. On any failure nothing
  * is published and the previous outputs stay as they were. Always resolves with a RunResult
  * (status failed with the error message) unless the spec cannot be compiled or its outputs cannot
@@ -39,7 +41,8 @@ export async function runPipeline(
     const prepared = await prepareRun(run);
     if (!prepared) return nothingNew(run.result, run.started);
     try {
-      await publishRun(await judgeDatasetRules(await reconcileRun(await writeOutputs(prepared))));
+      const scanned = await scanRun(prepared);
+      await publishRun(await judgeDatasetRules(await reconcileRun(await writeOutputs(scanned))));
     } catch (e) {
       await recordFailure(prepared, e);
     } finally {

@@ -81,7 +81,8 @@ describe("job names", () => {
     expect(stages.length).toBeGreaterThan(0);
     expect(new Set(stages.map((s) => s.name))).toEqual(
       new Set([
-        "orders_raw: encoding check",
+        // The source's one scan (run/source-scan.ts); the UTF-8 check rides on it, no pass of its own.
+        "orders_raw: scan",
         "orders_clean: write",
         "daily_revenue: write",
         "quarantine: write",

@@ -16,7 +16,7 @@ interface WriteAction extends WriteTarget {
 /**
  * Writes every output to its staging location, one Spark action each: the sinks first (the first
  * fills the cache of steps several outputs read, the next ones read it), the quarantine last (it
- * re-reads the raw input: only rejected rows are kept from that pass). Each staging location is
+ * reads the sources' scanned rows again: only rejected rows are kept from that pass). Each staging location is
  * probed before Spark runs. Throws KindlingError `output` naming the output, its path and why.
  */
 export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {

@@ -1,0 +1,160 @@
+/**
+ * Issue 19 items 2 and 7: each raw file is read once per run. The example pipeline (multi-line CSV
+ * orders, JSON-lines customers, CSV products) on a small generated dataset: Spark's stage metrics
+ * say each source's files were read exactly once (bytesRead == their size), every output's plan
+ * reads the sources' cache and no raw file, and the outputs equal, by the order-independent
+ * checksum, those of the same plans read straight from the files (the way runs read before).
+ */
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { functions as F, type SparkSession } from "@kindling/spark-connect";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { testSession } from "../../../spark-connect/test/support/session.js";
+import { compilePipeline } from "../../src/compile/pipeline.js";
+import { type RunResult, runPipeline } from "../../src/run/runner.js";
+import { releaseSources, scanSources } from "../../src/run/source-scan.js";
+import { loadPipeline } from "../../src/spec/index.js";
+import { inputDir, writeInputs } from "../compile/support.js";
+import { examplePipeline, smallDataset } from "../pipeline/support.js";
+
+let spark: SparkSession;
+let dir: string;
+let run: RunResult;
+const sparkUi = () => `http://127.0.0.1:${inject("sparkUiPort")}`;
+const load = () =>
+  loadPipeline(examplePipeline, { set: { data_dir: dir, out_dir: join(dir, "out") }, env: {} });
+const size = (...p: string[]) => statSync(join(dir, "raw", ...p)).size;
+
+beforeAll(async () => {
+  spark = await testSession();
+  ({ dir } = await smallDataset(6_000, 11));
+  run = await runPipeline(spark, await load(), { sparkUi: sparkUi() });
+});
+
+/** Order-independent checksum over the columns in name order (a partitioned output moves its partition columns last). */
+async function checksumByName(path: string): Promise<string> {
+  const df = spark.read.parquet(path);
+  const cols = (await df.columns()).sort().map((c) => F.col(`\`${c}\``));
+  const [r] = await df
+    .agg(F.count(F.lit(1)).alias("n"), F.sum(F.xxhash64(...cols).cast("decimal(38,0)")).alias("h"))
+    .collect();
+  return `${r!.n}:${r!.h}`;
+}
+
+/**
+ * The raw-file scans of a physical plan that are not the cached plan of an InMemoryRelation (the
+ * relation prints the plan that filled it below itself, indented deeper).
+ */
+function rawScansOutsideCache(plan: string): string[] {
+  const out: string[] = [];
+  let cacheIndent: number | undefined;
+  for (const line of plan.split("\n")) {
+    // A node's depth is where its "+- " or ":- " marker stands (the ":" columns before are its ancestors').
+    const indent = Math.max(line.search(/[+:]- /), 0);
+    if (cacheIndent !== undefined && indent > cacheIndent) continue;
+    cacheIndent = undefined;
+    if (line.includes("InMemoryRelation")) cacheIndent = indent;
+    else if (/FileScan (csv|json|text)/.test(line)) out.push(line.trim().slice(0, 120));
+  }
+  return out;
+}
+
+describe("each raw file is read once per run", () => {
+  it("Spark's input bytes of each source's jobs equal the size of its files, exactly", () => {
+    expect(run.error).toBeUndefined();
+    const orders = readdirSync(join(dir, "raw", "orders"))
+      .filter((f) => f.endsWith(".csv"))
+      .reduce((n, f) => n + size("orders", f), 0);
+    const read = Object.fromEntries(run.inputs.map((i) => [i.source, i.bytesRead]));
+    expect(read).toEqual({
+      orders,
+      customers: size("customers.jsonl"),
+      products: size("products.csv"),
+    });
+    expect(run.inputs.map((i) => i.bytes)).toEqual([orders, size("customers.jsonl"), size("products.csv")]);
+    expect(run.scans?.map((s) => s.source)).toEqual(["orders", "customers", "products"]);
+  });
+
+  it("after the scans, every output's plan reads the sources' cache and no raw file", async () => {
+    const loaded = await load();
+    const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
+    try {
+      const raw = await compiled.sinks[0]!.df.explainString();
+      expect(raw).toMatch(/FileScan csv/);
+      await scanSources(compiled, {});
+      for (const df of [...compiled.sinks.map((s) => s.df), compiled.quarantine!]) {
+        const plan = await df.explainString();
+        expect(plan).toContain("InMemoryTableScan");
+        expect(rawScansOutsideCache(plan)).toEqual([]);
+      }
+    } finally {
+      await releaseSources(compiled);
+    }
+  });
+
+  it("outputs and quarantine equal those of the same plans read straight from the files (checksum)", async () => {
+    const loaded = await load();
+    const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
+    const direct = mkdtempSync(join(tmpdir(), "kindling-direct-"));
+    const outputs = [
+      ...compiled.sinks.map((s) => ({ name: s.name, df: s.df, path: s.path })),
+      { name: "quarantine", df: compiled.quarantine!, path: compiled.quarantinePath! },
+    ];
+    for (const o of outputs) {
+      await o.df.write.mode("overwrite").parquet(join(direct, o.name));
+      expect(await checksumByName(o.path), o.name).toBe(await checksumByName(join(direct, o.name)));
+    }
+    expect(run.counts!.reconciliations.every((r) => r.holds)).toBe(true);
+  });
+});
+
+/** Runs a one-source CSV pipeline over `files` (name → text) with the Spark UI, so bytesRead is known. */
+async function runCsv(prefix: string, files: Record<string, string>) {
+  const d = inputDir(prefix);
+  const data = writeInputs(d, files);
+  const file = join(d, "p.yaml");
+  writeFileSync(
+    file,
+    `version: 1
+name: ${prefix.replace(/-/g, "_")}
+sources:
+  s: { format: csv, path: ${data}/*.csv, options: { header: true }, schema: "id INT, name STRING" }
+steps: []
+sinks:
+  out: { input: s, path: ${join(d, "out")} }
+quarantine: { path: ${join(d, "q")} }
+report: { path: ${join(d, "report")}, formats: [json] }
+`,
+  );
+  const result = await runPipeline(spark, await loadPipeline(file, { set: {}, env: {} }), {
+    sparkUi: sparkUi(),
+  });
+  const rows = result.error ? [] : await spark.read.parquet(join(d, "out")).orderBy("id").collect();
+  const sizes = Object.fromEntries(Object.keys(files).map((f) => [f, statSync(join(data, f)).size]));
+  return { result, rows: rows.map((r) => `${r.id}|${r.name}`), sizes };
+}
+
+describe("the UTF-8 check inside the scan", () => {
+  it("a clean source is read once: no encoding pass", async () => {
+    const { result, rows, sizes } = await runCsv("clean-utf8", { "a.csv": "id,name\n1,caf\u00e9\n" });
+    expect(result.error).toBeUndefined();
+    expect(rows).toEqual(["1|caf\u00e9"]);
+    expect(result.inputs.map((i) => i.bytesRead)).toEqual([sizes["a.csv"]]);
+  });
+
+  it("a valid U+FFFD costs one byte check of its own file, and stays a value", async () => {
+    const { result, rows, sizes } = await runCsv("fffd", {
+      "a.csv": "id,name\n1,plain\n2,also plain\n",
+      "b.csv": "id,name\n3,repl\uFFFDaced\n",
+    });
+    expect(result.error).toBeUndefined();
+    expect(rows).toEqual(["1|plain", "2|also plain", "3|repl\uFFFDaced"]);
+    expect(result.counts!.sources.s).toEqual({ rows: 3, malformed: 0 });
+    expect(result.counts!.reconciliations.map((r) => [r.rowsOut, r.malformed, r.quarantined])).toEqual([
+      [3, 0, 0],
+    ]);
+    // The scan reads both files once; the byte check reads b.csv (the suspect file) once more.
+    expect(result.inputs.map((i) => i.bytesRead)).toEqual([sizes["a.csv"]! + 2 * sizes["b.csv"]!]);
+  });
+});
