@@ -10,6 +10,7 @@ import { QUARANTINE_METRIC, sinkMetric } from "../compile/metrics.js";
 import { type CompiledPipeline, compilePipeline } from "../compile/pipeline.js";
 import { commitInfo, type DeltaSinkCommit, DeltaSinks } from "../delta/commit.js";
 import { type IncrementalPlan, isIncremental, nothingNew, planIncremental } from "../delta/incremental.js";
+import { GONE_GROUPS_DIR, Regrouping } from "../delta/regroup.js";
 import { KindlingError, type KindlingErrorCode } from "../errors.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { outputWriteError } from "./fs-errors.js";
@@ -222,8 +223,10 @@ async function runTagged(
   const deltaStaged: { sink: string; staging: string }[] = [];
   // Sinks first: the first one fills the cache of shared steps, the next ones read it. The
   // quarantine goes last (it re-reads the raw input: only rejected rows are kept from that pass).
+  // Incremental runs recompute aggregates per affected group, after their row tables (delta/regroup.ts).
+  const regroup = Regrouping.plan(compiled, (s) => deltaSinks.readVersion(s), result.incremental);
   const plan = [
-    ...compiled.sinks.map((s) => ({ name: s.name, kind: "sink" as const, path: s.path })),
+    ...regroup.writeOrder(compiled.sinks).map((s) => ({ name: s.name, kind: "sink" as const, path: s.path })),
     ...(compiled.quarantine && compiled.quarantinePath
       ? [{ name: "quarantine", kind: "quarantine" as const, path: compiled.quarantinePath }]
       : []),
@@ -255,6 +258,9 @@ async function runTagged(
         staged.push({ staging, final: action.path, mode: "overwrite" });
       } else {
         const sink = compiled.sinks.find((s) => s.name === action.name)!;
+        const gone = await regroup.replacePlan(spark, sink, (n) =>
+          run.stagingPath(compiled.sinks.find((s) => s.name === n)!.path),
+        );
         // Rows of one partition value go to one task, so each partition folder gets one file
         // instead of one per upstream task.
         const out = sink.spec.partition_by?.length
@@ -277,6 +283,11 @@ async function runTagged(
             : sink.spec.dynamic_partition_overwrite && sink.spec.partition_by?.length
               ? "dynamic"
               : "overwrite";
+        if (gone) {
+          const path = `${staging}/${GONE_GROUPS_DIR}`;
+          await gone.write.mode("overwrite").parquet(path, actionOptions(action.name));
+          regroup.staged(sink.name, path);
+        }
         if (isDelta) deltaStaged.push({ sink: sink.name, staging });
         else staged.push({ staging, final: action.path, mode });
       }
@@ -365,7 +376,13 @@ async function runTagged(
     for (const d of deltaStaged) {
       const action = result.actions.find((a) => a.kind === "sink" && a.name === d.sink)!;
       options.onProgress?.({ type: "commit", sink: d.sink, path: action.path });
-      action.delta = await deltaSinks.commit(spark, d.sink, d.staging, commitInfo(runId, result.incremental));
+      action.delta = await deltaSinks.commit(
+        spark,
+        d.sink,
+        d.staging,
+        commitInfo(runId, result.incremental),
+        regroup.goneGroups(d.sink),
+      );
     }
     testPause("staged");
     await run.publish(new Map(staged.map((s) => [s.final, s.mode])));
