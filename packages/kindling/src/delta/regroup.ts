@@ -88,7 +88,8 @@ function affectedGroups(table: DataFrame, run: DataFrame, spec: SinkSpec, groups
  * The DataFrames that replace an aggregate sink's plan in an incremental run: `rows`, the recomputed
  * rows of the affected groups (observed like any sink), and `gone`, the keys of affected groups left
  * with no row (to delete from the aggregate's table). `tableVersion` is the row table's version when
- * the run started; `stagedRows` the row sink's staged Parquet. Plans only; nothing runs here.
+ * the run started; `stagedRows` the row sink's staged Parquet; `everyGroup`: aggregate every row
+ * (the aggregate's table does not exist yet; `gone` is then undefined). Plans only; nothing runs here.
  */
 export async function regroupPlan(
   spark: SparkSession,
@@ -96,7 +97,8 @@ export async function regroupPlan(
   sink: CompiledSink,
   tableVersion: number,
   stagedRows: string,
-): Promise<{ rows: DataFrame; gone: DataFrame }> {
+  everyGroup = false,
+): Promise<{ rows: DataFrame; gone: DataFrame | undefined }> {
   const run = spark.read.parquet(stagedRows);
   const columns = (await run.columns()).map((c) => F.col(q(c)));
   const table = spark.read
@@ -109,25 +111,31 @@ export async function regroupPlan(
   const rename = (df: DataFrame) => df.select(...groups.map((g, i) => F.col(q(g)).alias(names[i]!)));
   const affected = affectedGroups(table, run, r.rowSinkSpec, groups);
   const merged = mergedRows(table, run, r.rowSinkSpec);
-  const inAffected = merged.join(rename(affected), sameKeys(groups, names), "left_semi");
+  const inAffected = everyGroup
+    ? merged
+    : merged.join(rename(affected), sameKeys(groups, names), "left_semi");
   const aggregated = compileAggregate(inAffected, r.step);
   const visible = await sink.df.columns();
   const rows = aggregated
     .select(...visible.map((c) => F.col(q(c))))
     .observe(sinkMetric(sink.name), F.count(F.lit(1)).alias("rows"));
+  if (everyGroup) return { rows, gone: undefined };
   const gone = affected.join(rename(merged), sameKeys(groups, names), "left_anti");
   return { rows, gone };
 }
 
+type Regrouped = RegroupedSink & { tableVersion: number; everyGroup: boolean };
+
 /**
  * The regrouped sinks of one run and what it staged for them. Empty (every method a no-op) unless
- * the run is incremental, not a full refresh, and both the aggregate's table and its row table
- * already exist: a new aggregate table is built from every row, like any first write.
+ * the run is incremental, not a full refresh, and the row table already exists (else the run's rows
+ * are every row). When the aggregate's own table does not exist yet (an aggregate added to a
+ * running pipeline), its first write aggregates every row of the row table merged with the run's.
  */
 export class Regrouping {
   private readonly gone = new Map<string, string>();
 
-  private constructor(private readonly sinks: Map<string, RegroupedSink & { tableVersion: number }>) {}
+  private constructor(private readonly sinks: Map<string, Regrouped>) {}
 
   /** Finds the run's regrouped sinks; `readVersion` gives a Delta sink's version at the run's start. */
   static plan(
@@ -135,12 +143,12 @@ export class Regrouping {
     readVersion: (sink: string) => number | undefined,
     incremental: { fullRefresh: boolean } | undefined,
   ): Regrouping {
-    const found = new Map<string, RegroupedSink & { tableVersion: number }>();
+    const found = new Map<string, Regrouped>();
     if (incremental && !incremental.fullRefresh)
       for (const r of regroupedSinks(compiled)) {
         const tableVersion = readVersion(r.rowSink);
-        if (tableVersion !== undefined && readVersion(r.sink) !== undefined)
-          found.set(r.sink, { ...r, tableVersion });
+        const everyGroup = readVersion(r.sink) === undefined;
+        if (tableVersion !== undefined) found.set(r.sink, { ...r, tableVersion, everyGroup });
       }
     return new Regrouping(found);
   }
@@ -162,7 +170,7 @@ export class Regrouping {
   ): Promise<DataFrame | undefined> {
     const r = this.sinks.get(sink.name);
     if (!r) return undefined;
-    const plan = await regroupPlan(spark, r, sink, r.tableVersion, stagingOf(r.rowSink));
+    const plan = await regroupPlan(spark, r, sink, r.tableVersion, stagingOf(r.rowSink), r.everyGroup);
     sink.df = plan.rows;
     return plan.gone;
   }
