@@ -37,7 +37,9 @@ let store: S3Server;
 let s3: S3Client;
 let server: LocalServer;
 let spark: SparkSession;
-let endpointBefore: string | undefined;
+/** The runner's own S3 client (locks, publishing) reads the endpoint and credentials from the environment. */
+const ENV_KEYS = ["KINDLING_S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
+const envBefore = new Map<string, string | undefined>();
 
 /** Uploads dataset files (paths relative to the local dataset folder) under s3a://lake/data/raw/. */
 async function upload(raw: string, files: readonly string[]): Promise<void> {
@@ -59,9 +61,10 @@ describeWith(
       });
       s3 = s3Client(store.endpoint, store.credentials);
       await createBucket(s3, BUCKET);
-      // The runner publishes and locks s3a:// outputs through the S3 API at this endpoint.
-      endpointBefore = process.env.KINDLING_S3_ENDPOINT;
+      for (const k of ENV_KEYS) envBefore.set(k, process.env[k]);
       process.env.KINDLING_S3_ENDPOINT = store.endpoint;
+      process.env.AWS_ACCESS_KEY_ID = ACCESS_KEY;
+      process.env.AWS_SECRET_ACCESS_KEY = SECRET_KEY;
       const s3Options = sparkS3ServerOptions({ endpoint: store.endpoint, credentials: store.credentials });
       server = await startLocalServer({
         master: "local[2]",
@@ -85,8 +88,10 @@ describeWith(
       await server?.stop();
       s3?.destroy();
       await store?.stop();
-      if (endpointBefore === undefined) delete process.env.KINDLING_S3_ENDPOINT;
-      else process.env.KINDLING_S3_ENDPOINT = endpointBefore;
+      for (const [k, v] of envBefore) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     });
 
     it(
