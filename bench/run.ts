@@ -9,6 +9,8 @@
  * cases run for Kindling only. BENCH_RUNS (5), BENCH_BIG_RUNS (3, 10M-row cases), BENCH_BIG_ROWS
  * (10000000), BENCH_PIPELINE_SIZE (10MB,1GB,5GB), BENCH_PIPELINE_RUNS (5), BENCH_PIPELINE_WARMUP (1
  * discarded round per client before them).
+ * BENCH_CASES=incremental (opt-in) adds pipelines/incremental.yaml: a full run over
+ * BENCH_INCREMENTAL_FILES (40) files of BENCH_INCREMENTAL_FILE_SIZE (128MB), then one new file.
  * BENCH_ONLY=key,… runs only the named client cases (coldStart, stream, select1, arrow1M,
  * collect1M, arrowBig, collectBig, countCsv, withColumn200), e.g. to profile one of them.
  */
@@ -19,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { SparkSession } from "@kindling/spark-connect";
 import { type CaseResult, coldStart, kindlingCase, MIXED_SQL, ORDERS_CSV, streamRss } from "./client.js";
 import { type ComparedResult, ensurePySpark, type PairedCase, PySparkWorker, runPaired } from "./compare.js";
+import { incrementalBench } from "./incremental.js";
 import { ensureDataset, kindlingPipeline, peakRssMbOf, pipelineVsSql } from "./pipeline.js";
 import { type BenchRecord, writeReport } from "./report.js";
 
@@ -210,6 +213,8 @@ try {
       log(r!);
     }
   }
+  // Opt-in (BENCH_CASES=incremental): its own Delta server; see bench/incremental.ts.
+  if (cases.includes("incremental")) for (const r of await incrementalBench()) log(r);
   save();
 } finally {
   await worker?.stop();

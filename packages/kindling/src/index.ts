@@ -11,6 +11,7 @@
  */
 export * from "./cluster/index.js";
 export * from "./datagen/index.js";
+export { DELTA_ADD_ON, deltaSparkConf } from "./delta/server.js";
 export { KindlingError, type KindlingErrorCode } from "./errors.js";
 export * from "./metrics/index.js";
 export * from "./report/index.js";

@@ -135,6 +135,16 @@ export class RevenueGrid {
     this.orders[at]! += sign;
   }
 
+  /** Sets a cell to `orders` rows of `cents` revenue (resuming from an earlier manifest). */
+  load(day: number, country: number, orders: number, cents: bigint): void {
+    const at = (day - this.firstDay) * this.countries.length + country;
+    if (!(at >= 0 && at < this.cents.length) || country < 0)
+      throw new RangeError(`day ${formatDay(day)} outside the revenue grid`);
+    this.folded[at] = cents;
+    this.cents[at] = 0;
+    this.orders[at] = orders;
+  }
+
   /** Every cell as (date, country, sum). */
   *groups(): Iterable<{ orderDate: string; country: string; sum: GroupSum }> {
     for (let d = 0; d < this.days; d++) {

@@ -13,7 +13,8 @@ import {
 } from "./manifest.js";
 import { type GenerateOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { encoderFor } from "./order-encoders.js";
-import { GRID_MARGIN_DAYS, OrderWriter } from "./order-writer.js";
+import { GRID_MARGIN_DAYS, OrderWriter, type WriterResume } from "./order-writer.js";
+import { STATE_FILE, writeState } from "./state.js";
 
 /** What a `generate` run produced. */
 export interface GenerateResult {
@@ -69,6 +70,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     },
     expected: toAggregates(writer.counts, writer.revenue.groups()),
   };
+  await writeState(opts.outDir, { dimensionRows: opts.estimatedRows, writer });
   await writeFile(join(opts.outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return { outDir: opts.outDir, manifest, elapsedMs: performance.now() - started };
 }
@@ -90,9 +92,20 @@ export function ordersFilePath(index: number, extension: string): string {
   return `${ORDERS_DIR}/part-${String(index).padStart(5, "0")}.${extension}`;
 }
 
-async function writeOrders(opts: ResolvedOptions, dims: Dimensions, started: number, toDisk = true) {
+/**
+ * Writes `opts.files` orders files numbered from `firstIndex`; `resume` continues an earlier
+ * dataset (`generate --append`). Returns the writer (counts, revenue, state) and the files.
+ */
+export async function writeOrders(
+  opts: ResolvedOptions,
+  dims: Dimensions,
+  started: number,
+  toDisk = true,
+  resume?: WriterResume,
+  firstIndex = 0,
+) {
   const encoder = encoderFor(opts.format, opts.startDay - GRID_MARGIN_DAYS, opts.endDay + GRID_MARGIN_DAYS);
-  const writer = new OrderWriter(opts, dims, encoder);
+  const writer = new OrderWriter(opts, dims, encoder, resume);
   const files: OrdersFile[] = [];
   const bytesTarget = opts.bytesTarget ?? 0;
   const totalRows = opts.rows ?? 0;
@@ -108,7 +121,7 @@ async function writeOrders(opts: ResolvedOptions, dims: Dimensions, started: num
     });
 
   for (let index = 0; index < opts.files; index++) {
-    const path = ordersFilePath(index, encoder.extension);
+    const path = ordersFilePath(firstIndex + index, encoder.extension);
     const handle = toDisk ? await open(join(opts.outDir, path), "w") : null;
     const sink = new ByteSink(handle);
     try {
@@ -143,6 +156,7 @@ async function writeOrders(opts: ResolvedOptions, dims: Dimensions, started: num
 
 async function removeEarlierOutput(outDir: string, ordersDir: string): Promise<void> {
   await rm(join(outDir, "manifest.json"), { force: true });
+  await rm(join(outDir, STATE_FILE), { force: true });
   for (const name of await readdir(ordersDir)) {
     if (/^part-\d{5}\.(csv|jsonl)$/.test(name)) await rm(join(ordersDir, name));
   }

@@ -1,4 +1,6 @@
 /** The data generator: a realistic, seeded, dirty dataset for the example pipeline, and its ground truth. */
+
+export { type AppendOptions, appendOrders, DEFAULT_UPDATE_RATE } from "./append.js";
 export {
   ACCEPTED_STATUSES,
   judgeOrder,
@@ -17,7 +19,7 @@ export {
 } from "./dirty-kinds.js";
 export type { ExpectedAggregates, RevenueGroup } from "./expected.js";
 export { expectedAggregates, type GenerateResult, generate, ORDERS_DIR } from "./generate.js";
-export type { ColumnInfo, Manifest, OrdersFile } from "./manifest.js";
+export type { AppendedBatch, ColumnInfo, Manifest, OrdersFile } from "./manifest.js";
 export {
   DEFAULT_DIRTY_RATE,
   DEFAULT_OUT_DIR,

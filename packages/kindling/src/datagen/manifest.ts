@@ -42,8 +42,25 @@ export interface Manifest {
   readonly products: DimensionFile & { readonly header: boolean; readonly columns: readonly ColumnInfo[] };
   /** Dirty order records written, in total and by kind. */
   readonly dirty: { readonly total: number; readonly byKind: Readonly<Record<DirtyKind, number>> };
-  /** Ground truth for tests: what a correct pipeline outputs (see `contract.ts`). */
+  /** Ground truth for tests: what a correct pipeline outputs from every file (see `contract.ts`). */
   readonly expected: ExpectedAggregates;
+  /** Batches added by `generate --append`, in order (absent until the first). */
+  readonly appended?: readonly AppendedBatch[];
+}
+
+/** One batch of `generate --append`. */
+export interface AppendedBatch {
+  /** 1 for the first appended batch. */
+  readonly batch: number;
+  /** The seed it drew from (the dataset's seed + batch). */
+  readonly seed: number;
+  readonly rows: number;
+  readonly bytes: number;
+  /** Records that update an order of an earlier batch (its order_id exists; order_ts later). */
+  readonly updates: number;
+  readonly updateRate: number;
+  /** Its files, relative to the dataset folder. */
+  readonly files: readonly string[];
 }
 
 /** Columns of orders files. */

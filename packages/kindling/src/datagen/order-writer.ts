@@ -1,4 +1,5 @@
 import type { ByteSink } from "./byte-sink.js";
+import { parseDay } from "./calendar.js";
 import { type Dimensions, MAX_CUSTOMER_ID, MAX_PRODUCT_ID } from "./dimensions.js";
 import { DIRTY_KINDS, type DirtyKind, type QuarantineReason, zeroCounts } from "./dirty-kinds.js";
 import {
@@ -9,7 +10,7 @@ import {
   WRONG_PRICES,
   WRONG_QUANTITIES,
 } from "./dirty-values.js";
-import { emptyCounts, RevenueGrid } from "./expected.js";
+import { type ExpectedCounts, emptyCounts, RevenueGrid } from "./expected.js";
 import type { ResolvedOptions } from "./options.js";
 import type { OrderEncoder } from "./order-encoders.js";
 import { centsText, OrderRow, rowFields } from "./order-row.js";
@@ -43,13 +44,26 @@ const QUANTITY_WEIGHTS = [50, 22, 10, 6, 4, 3, 2, 1, 1, 1];
 const PRICE_PERCENTS = [100, 100, 100, 100, 100, 95, 90, 85, 80, 70];
 
 /**
+ * Where an appended batch starts (`generate --append`, see append.ts): the next order number, the
+ * recent valid orders (to update or duplicate), and the counts and revenue so far.
+ */
+export interface WriterResume {
+  nextOrderNo: number;
+  recent: RecentOrders;
+  counts: ExpectedCounts;
+  revenue: Iterable<{ orderDate: string; country: string; orders: number; cents: bigint }>;
+  /** Fraction of records that update an existing order (a later order_ts, the status moved on). */
+  updateRate: number;
+}
+
+/**
  * Writes order records one at a time and decides, as it writes each one, what a correct cleaning
  * step will do with it (see `contract.ts`), so the expected results build up while streaming.
  * Memory is constant: the recent valid orders to duplicate and a grid of revenue sums.
  */
 export class OrderWriter {
   /** Expected counts so far (rows in, valid, quarantined by reason, duplicates, unknown keys). */
-  readonly counts = emptyCounts();
+  readonly counts: ExpectedCounts;
   /** Dirty records written, by kind. */
   readonly dirtyByKind = zeroCounts(DIRTY_KINDS);
   /** Revenue of the valid, deduplicated orders by day and country. */
@@ -59,7 +73,12 @@ export class OrderWriter {
   /** Choices that only shape how a malformed record is broken, apart so both formats hold the same orders. */
   private readonly encodingRng: Random;
   private readonly row = new OrderRow();
-  private nextOrderNo = 1;
+  private nextOrderNo: number;
+  /** Records written that update an order of an earlier batch. */
+  updates = 0;
+  private readonly updateRate: number;
+  /** Appended batches never write an earlier version of an order: an incremental run would take it as the newest. */
+  private readonly laterOnly: boolean;
   private readonly kinds: DirtyKind[];
   private readonly kindCumulative: number[];
   private readonly hourTable = weightedTable(HOUR_WEIGHTS);
@@ -71,13 +90,19 @@ export class OrderWriter {
   private readonly minTs: number;
   private readonly maxTs: number;
 
-  private readonly recent = new RecentOrders(RECENT_ORDERS);
+  private readonly recent: RecentOrders;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly dims: Dimensions,
     private readonly encoder: OrderEncoder,
+    resume?: WriterResume,
   ) {
+    this.counts = resume?.counts ?? emptyCounts();
+    this.recent = resume?.recent ?? new RecentOrders(RECENT_ORDERS);
+    this.nextOrderNo = resume?.nextOrderNo ?? 1;
+    this.updateRate = resume?.updateRate ?? 0;
+    this.laterOnly = resume !== undefined;
     this.rng = new Random(options.seed, 4);
     this.encodingRng = new Random(options.seed, 5);
     this.kinds = DIRTY_KINDS.filter((k) => options.dirtyWeights[k] > 0);
@@ -96,11 +121,28 @@ export class OrderWriter {
     );
     this.minTs = (options.startDay - GRID_MARGIN_DAYS + 1) * DAY;
     this.maxTs = (options.endDay + GRID_MARGIN_DAYS) * DAY - 1;
+    const countries: readonly string[] = COUNTRIES.map(([c]) => c);
+    for (const g of resume?.revenue ?? [])
+      this.revenue.load(parseDay(g.orderDate)!, countries.indexOf(g.country), g.orders, g.cents);
+  }
+
+  /** The next order number to be written (`generate --append` continues from it). */
+  get orderNumber(): number {
+    return this.nextOrderNo;
+  }
+
+  /** The recent valid orders (`generate --append` updates and duplicates them). */
+  get recentOrders(): RecentOrders {
+    return this.recent;
   }
 
   /** Writes one record (one CSV record may span two lines) and accounts for its fate. */
   writeRecord(sink: ByteSink): void {
     this.counts.rowsIn++;
+    if (this.updateRate > 0 && this.recent.count > 0 && this.rng.next() < this.updateRate) {
+      this.writeUpdate(sink);
+      return;
+    }
     if (this.options.dirtyRate > 0 && this.rng.next() < this.options.dirtyRate) this.writeDirty(sink);
     else this.writeClean(sink);
   }
@@ -205,8 +247,13 @@ export class OrderWriter {
     const row = this.recent.load(slot, this.row);
     const keptTs = row.ts;
     const shift = rng.between(60, MAX_SHIFT);
-    let later = rng.next() < 0.8;
+    let later = this.laterOnly || rng.next() < 0.8;
     if ((later && keptTs + shift > this.maxTs) || (!later && keptTs - shift < this.minTs)) later = !later;
+    if (this.laterOnly && !later) {
+      this.dirtyByKind.duplicate_near--; // written as a new order instead
+      this.writeClean(sink);
+      return;
+    }
     row.ts = later ? keptTs + shift : keptTs - shift;
     row.status = later ? NEXT_STATUS[row.status]! : STATUS.placed!;
     this.encoder.clean(row, sink);
@@ -217,6 +264,32 @@ export class OrderWriter {
       this.revenue.add(Math.floor(row.ts / DAY), row.country, cents, 1);
       this.recent.store(slot, row);
     }
+  }
+
+  /**
+   * A newer version of a recent order (its key exists): order_ts later by 1 minute to 2 days, the
+   * status moved on; the earlier version becomes a duplicate. Falls back to a new order when the
+   * later time would leave the date range.
+   */
+  private writeUpdate(sink: ByteSink): void {
+    const rng = this.rng;
+    const slot = rng.int(this.recent.count);
+    const row = this.recent.load(slot, this.row);
+    const keptTs = row.ts;
+    const ts = keptTs + rng.between(60, MAX_SHIFT);
+    if (ts > this.maxTs) {
+      this.writeClean(sink);
+      return;
+    }
+    row.ts = ts;
+    row.status = NEXT_STATUS[row.status]!;
+    this.encoder.clean(row, sink);
+    this.counts.duplicates++;
+    this.updates++;
+    const cents = row.quantity * row.priceCents;
+    this.revenue.add(Math.floor(keptTs / DAY), row.country, cents, -1);
+    this.revenue.add(Math.floor(ts / DAY), row.country, cents, 1);
+    this.recent.store(slot, row);
   }
 
   private writeUnknownKey(sink: ByteSink): void {

@@ -63,4 +63,53 @@ export class RecentOrders {
     row.channel = this.channel[slot]!;
     return row;
   }
+
+  /** The orders held, oldest slot order kept, as plain numbers (for `datagen-state.json`). */
+  toJSON(): RecentOrdersState {
+    const take = (a: ArrayLike<number>) => Array.from(a).slice(0, this.count);
+    return {
+      capacity: this.capacity,
+      next: this.next,
+      count: this.count,
+      columns: [
+        take(this.orderNo),
+        take(this.customerNo),
+        take(this.productNo),
+        take(this.ts),
+        take(this.quantity),
+        take(this.priceCents),
+        take(this.status),
+        take(this.country),
+        take(this.channel),
+      ],
+    };
+  }
+
+  /** Orders saved by {@link toJSON}. */
+  static fromJSON(state: RecentOrdersState): RecentOrders {
+    const recent = new RecentOrders(state.capacity);
+    const arrays = [
+      recent.orderNo,
+      recent.customerNo,
+      recent.productNo,
+      recent.ts,
+      recent.quantity,
+      recent.priceCents,
+      recent.status,
+      recent.country,
+      recent.channel,
+    ];
+    for (const [i, a] of arrays.entries()) a.set(state.columns[i]!);
+    recent.next = state.next;
+    recent.count = state.count;
+    return recent;
+  }
+}
+
+/** {@link RecentOrders} as JSON: one array per field, slots 0..count-1. */
+export interface RecentOrdersState {
+  capacity: number;
+  next: number;
+  count: number;
+  columns: number[][];
 }

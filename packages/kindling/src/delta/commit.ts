@@ -61,6 +61,7 @@ export async function commitDeltaSink(
   staging: string,
   info: KindlingCommitInfo,
   readVersion: number | undefined,
+  goneGroups?: string,
 ): Promise<DeltaSinkCommit> {
   const runId = info.kindlingRun;
   const current = await deltaVersion(spark, sink.path);
@@ -72,7 +73,7 @@ export async function commitDeltaSink(
   if (evolve) await spark.conf.set(MERGE_AUTO_SCHEMA_CONF, "true");
   try {
     const keep = exists && !info.fullRefresh;
-    if (sink.spec.mode === "merge" && keep) await mergeInto(spark, sink, staging);
+    if (sink.spec.mode === "merge" && keep) await mergeInto(spark, sink, staging, goneGroups);
     else await writeDelta(spark, sink, staging, keep, evolve);
   } catch (e) {
     throw commitError(sink, e);
@@ -120,13 +121,53 @@ async function writeDelta(
   await w.save(sink.path);
 }
 
-async function mergeInto(spark: SparkSession, sink: DeltaSinkTarget, staging: string): Promise<void> {
+async function mergeInto(
+  spark: SparkSession,
+  sink: DeltaSinkTarget,
+  staging: string,
+  goneGroups: string | undefined,
+): Promise<void> {
+  if (goneGroups) return mergeGroups(spark, sink, staging, goneGroups);
   const merge = sink.spec.merge!;
   const on = merge.keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(" AND ");
   const matched = merge.when_matched === "update" ? "WHEN MATCHED THEN UPDATE SET * " : "";
   const sql =
-    `MERGE INTO ${deltaTableName(sink.path)} AS t USING parquet.\`${staging.replace(/`/g, "``")}\` AS s ` +
+    `MERGE INTO ${deltaTableName(sink.path)} AS t USING ${parquetName(staging)} AS s ` +
     `ON ${on} ${matched}WHEN NOT MATCHED THEN INSERT *`;
+  await (await spark.sql(sql)).collect();
+}
+
+const parquetName = (path: string) => `parquet.\`${path.replace(/`/g, "``")}\``;
+const GONE = "__kindling_gone";
+
+/**
+ * MERGE of recomputed aggregate groups (delta/regroup.ts): the staged rows update or insert their
+ * groups, and the group keys in `goneGroups` (affected groups left with no row) delete theirs, all
+ * in one commit. The source marks the keys to delete with a column the table does not have, so
+ * every clause names its columns (no `SET *`, which would also evolve the schema with it).
+ */
+async function mergeGroups(
+  spark: SparkSession,
+  sink: DeltaSinkTarget,
+  staging: string,
+  goneGroups: string,
+): Promise<void> {
+  const keys = sink.spec.merge!.keys;
+  const columns = await spark.read.parquet(staging).dtypes();
+  const kept = columns.map(([c]) => q(c)).join(", ");
+  const blanks = columns
+    .map(([c, t]) => (keys.includes(c) ? q(c) : `CAST(NULL AS ${t}) AS ${q(c)}`))
+    .join(", ");
+  const source =
+    `(SELECT ${kept}, false AS ${GONE} FROM ${parquetName(staging)} ` +
+    `UNION ALL SELECT ${blanks}, true AS ${GONE} FROM ${parquetName(goneGroups)})`;
+  const on = keys.map((k) => `t.${q(k)} <=> s.${q(k)}`).join(" AND ");
+  const set = columns.map(([c]) => `t.${q(c)} = s.${q(c)}`).join(", ");
+  const values = columns.map(([c]) => `s.${q(c)}`).join(", ");
+  const sql =
+    `MERGE INTO ${deltaTableName(sink.path)} AS t USING ${source} AS s ON ${on} ` +
+    `WHEN MATCHED AND s.${GONE} THEN DELETE WHEN MATCHED THEN UPDATE SET ${set} ` +
+    `WHEN NOT MATCHED AND NOT s.${GONE} THEN INSERT (${kept}) VALUES (${values})`;
   await (await spark.sql(sql)).collect();
 }
 
@@ -225,14 +266,30 @@ export class DeltaSinks {
     return this.sinks.has(sinkName);
   }
 
-  /** Commits a sink's staged rows with the run's record (see {@link commitDeltaSink}). */
+  /** The sink's table version when the run started (undefined: no table yet). */
+  readVersion(sinkName: string): number | undefined {
+    return this.readVersions.get(sinkName);
+  }
+
+  /**
+   * Commits a sink's staged rows with the run's record (see {@link commitDeltaSink}); `goneGroups`:
+   * the staged keys of aggregate groups to delete (delta/regroup.ts).
+   */
   commit(
     spark: SparkSession,
     sinkName: string,
     staging: string,
     info: KindlingCommitInfo,
+    goneGroups?: string,
   ): Promise<DeltaSinkCommit> {
-    return commitDeltaSink(spark, this.sinks.get(sinkName)!, staging, info, this.readVersions.get(sinkName));
+    return commitDeltaSink(
+      spark,
+      this.sinks.get(sinkName)!,
+      staging,
+      info,
+      this.readVersions.get(sinkName),
+      goneGroups,
+    );
   }
 }
 

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { SpecPath } from "./errors.js";
 import type { IssueDraft } from "./issues.js";
+import type { StepSpec } from "./schema.js";
 
 const ColumnList = z.array(z.string().min(1)).min(1);
 
@@ -198,4 +199,74 @@ export function checkIncremental(
       },
     ];
   return [];
+}
+
+interface AggregateParts {
+  sources: { name: string; spec: { incremental: boolean } | undefined }[];
+  steps: { index: number; name: string | undefined; input: string | undefined; spec: StepSpec | undefined }[];
+  sinks: {
+    name: string;
+    spec: (SinkFields & { input: string; merge?: { keys: string[]; when_matched: string } }) | undefined;
+  }[];
+}
+
+/**
+ * An aggregate fed by an incremental source is recomputed per affected group (delta/regroup.ts),
+ * which needs the whole rows and a table merged by group: its input step must be written by a
+ * Delta sink with mode merge or append (the row table), it has no windows (they span groups), and
+ * its only reader is a Delta sink with mode merge, when_matched update, on exactly its group_by.
+ */
+export function checkIncrementalAggregates(parts: AggregateParts): IssueDraft[] {
+  const incremental = new Set(parts.sources.filter((s) => s.spec?.incremental).map((s) => s.name));
+  if (!incremental.size) return [];
+  const stepByName = new Map(parts.steps.filter((s) => s.name).map((s) => [s.name!, s]));
+  const readsIncremental = (name: string | undefined, seen = new Set<string>()): boolean => {
+    if (!name || seen.has(name)) return false;
+    seen.add(name);
+    if (incremental.has(name)) return true;
+    const step = stepByName.get(name);
+    const lookups = step?.spec?.kind === "enrich" ? (step.spec.joins ?? []).map((j) => j.with) : [];
+    return [step?.input, ...lookups].some((n) => readsIncremental(n, seen));
+  };
+  const issues: IssueDraft[] = [];
+  for (const step of parts.steps) {
+    const spec = step.spec;
+    if (spec?.kind !== "aggregate" || !step.name || !readsIncremental(step.input)) continue;
+    const at: SpecPath = ["steps", step.index];
+    const why = `aggregate ${step.name} reads an incremental source, so each run recomputes the groups its new rows touch`;
+    if (spec.windows && Object.keys(spec.windows).length)
+      issues.push({
+        code: "conflict",
+        path: [...at, "windows"],
+        message: `${why}; window columns span groups and cannot be recomputed per group: compute them in a pipeline that reads the aggregate's Delta table`,
+      });
+    const rowSink = parts.sinks.find(({ spec: s }) =>
+      s ? s.input === step.input && s.format === "delta" && ["merge", "append"].includes(s.mode) : false,
+    );
+    if (!rowSink)
+      issues.push({
+        code: "conflict",
+        path: [...at, "input"],
+        message: `${why} from all of their rows: write its input ${step.input} to a Delta sink with mode merge (or append), the table those rows are read from`,
+      });
+    const groups = [...(spec.group_by ?? [])].sort().join(",");
+    const readers = parts.steps.filter((s) => s.input === step.name && s.name !== step.name);
+    for (const r of readers)
+      issues.push({
+        code: "conflict",
+        path: ["steps", r.index, "input"],
+        message: `${why}; its rows go straight to a Delta sink merged on its group_by, not into step ${r.name ?? r.index}`,
+      });
+    for (const sink of parts.sinks.filter((s) => s.spec?.input === step.name)) {
+      const s = sink.spec!;
+      const keys = [...(s.merge?.keys ?? [])].sort().join(",");
+      if (s.format !== "delta" || s.mode !== "merge" || keys !== groups || s.merge?.when_matched !== "update")
+        issues.push({
+          code: "conflict",
+          path: ["sinks", sink.name],
+          message: `${why}: sink ${sink.name} needs format: delta, mode: merge, merge: {keys: [${spec.group_by?.join(", ") ?? ""}]} (its group_by) and when_matched: update`,
+        });
+    }
+  }
+  return issues;
 }

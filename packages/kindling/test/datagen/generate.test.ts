@@ -56,6 +56,7 @@ describe("generate", () => {
     const files = [...(await filesOf(csvDir)).keys()].sort();
     expect(files).toEqual([
       "/customers.jsonl",
+      "/datagen-state.json",
       "/manifest.json",
       "/orders/part-00000.csv",
       "/orders/part-00001.csv",

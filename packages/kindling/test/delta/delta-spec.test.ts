@@ -52,6 +52,54 @@ describe("Delta spec checks", () => {
     expect(messages).toContain("sinks.a.merge: merge needs format: delta (found format: parquet)");
   });
 
+  it("an aggregate of an incremental source needs a row table, no windows, and a sink merged on its group_by", async () => {
+    const spec = (aggSink: string, windows = "") =>
+      [
+        "version: 1",
+        "name: p",
+        "sources:",
+        "  s: { format: csv, path: in, incremental: true, schema: 'id STRING, day STRING, amount INT' }",
+        "steps:",
+        "  - { kind: clean, name: c, input: s, dedupe: { keys: [id] } }",
+        `  - { kind: aggregate, name: a, input: c, group_by: [day], metrics: { total: sum(amount) }${windows} }`,
+        "sinks:",
+        "  rows: { input: c, format: delta, path: rows, mode: merge, merge: { keys: [id] } }",
+        `  agg: ${aggSink}`,
+        "quarantine: { path: q }",
+      ].join("\n");
+    const ok = await parsePipeline(
+      spec("{ input: a, format: delta, path: agg, mode: merge, merge: { keys: [day] } }"),
+      "p.yaml",
+    );
+    expect(ok.spec.sinks.agg!.merge?.keys).toEqual(["day"]);
+    const err = await specErrorOf(() =>
+      parsePipeline(
+        spec(
+          "{ input: a, format: delta, path: agg, mode: append }",
+          ", windows: { w: { expression: 'sum(total)', order_by: [day] } }",
+        ),
+        "p.yaml",
+      ),
+    );
+    const messages = err.issues.map((i) => `${i.path}: ${i.message}`);
+    expect(messages).toEqual([
+      "steps[1].windows: aggregate a reads an incremental source, so each run recomputes the groups its new rows touch; window columns span groups and cannot be recomputed per group: compute them in a pipeline that reads the aggregate's Delta table",
+      "sinks.agg: aggregate a reads an incremental source, so each run recomputes the groups its new rows touch: sink agg needs format: delta, mode: merge, merge: {keys: [day]} (its group_by) and when_matched: update",
+    ]);
+    const noRows = await specErrorOf(() =>
+      parsePipeline(
+        spec("{ input: a, format: delta, path: agg, mode: merge, merge: { keys: [day] } }").replace(
+          "rows: { input: c, format: delta, path: rows, mode: merge, merge: { keys: [id] } }",
+          "rows: { input: c, format: delta, path: rows, mode: overwrite }",
+        ),
+        "p.yaml",
+      ),
+    );
+    expect(noRows.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "steps[1].input: aggregate a reads an incremental source, so each run recomputes the groups its new rows touch from all of their rows: write its input c to a Delta sink with mode merge (or append), the table those rows are read from",
+    ]);
+  });
+
   it("mode merge without keys, and replace_where without its predicate, are errors", async () => {
     const err = await specErrorOf(() =>
       parsePipeline(

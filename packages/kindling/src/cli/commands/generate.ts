@@ -3,10 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import {
+  type AppendedBatch,
+  appendOrders,
   DEFAULT_DIRTY_RATE,
   DEFAULT_OUT_DIR,
   DEFAULT_SEED,
   DEFAULT_SIZE,
+  DEFAULT_UPDATE_RATE,
   type GenerateProgress,
   type GenerateResult,
   generate,
@@ -34,7 +37,12 @@ interface GenerateCommandOptions {
   json?: boolean;
   to?: string;
   s3Endpoint?: string;
+  append?: boolean;
+  updateRate: number;
 }
+
+/** Options that belong to the dataset being appended to (its manifest decides them). */
+const DATASET_OPTIONS = ["seed", "dirtyRate", "format", "startDate", "endDate", "to"] as const;
 
 /**
  * Adds `kindling generate`: writes the example dataset (orders, customers, products, manifest)
@@ -69,11 +77,45 @@ export function registerGenerate(program: Command): void {
       "upload the dataset to S3 (s3a://bucket/prefix); endpoint from --s3-endpoint or KINDLING_S3_ENDPOINT",
     )
     .option("--s3-endpoint <url>", "S3 endpoint for --to (credentials from AWS_* or AWS_PROFILE)")
-    .action(async (opts: GenerateCommandOptions) => {
+    .option(
+      "--append",
+      "add a batch of new orders files to the dataset in --out (default size 128MB: one file); the manifest then describes every file",
+    )
+    .option(
+      "--update-rate <rate>",
+      "with --append: fraction of the batch's records that update an existing order (same order_id, later order_ts)",
+      fraction,
+      DEFAULT_UPDATE_RATE,
+    )
+    .action(async (opts: GenerateCommandOptions, cmd: Command) => {
       const progress = progressPrinter();
+      if (opts.append) {
+        const given = DATASET_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === "cli");
+        if (given.length)
+          throw new KindlingError(
+            `--append keeps the dataset's own ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} (from its manifest.json); leave ${given.length > 1 ? "them" : "it"} out.`,
+            2,
+          );
+        const appended = await appendOrders({
+          outDir: opts.out,
+          ...(opts.rows !== undefined ? { rows: opts.rows } : {}),
+          ...(cmd.getOptionValueSource("size") === "cli" ? { size: opts.size } : {}),
+          ...(opts.files !== undefined ? { files: opts.files } : {}),
+          updateRate: opts.updateRate,
+          onProgress: progress.update,
+        });
+        progress.done();
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(appended.manifest, null, 2)}\n`
+            : appendSummary(opts.out, appended.batch, appended.manifest.expected.validOut),
+        );
+        return;
+      }
       const target = opts.to;
       if (target && !/^s3a?:\/\//.test(target))
-        throw new InvalidArgumentError(`--to must be an s3a:// URI, got "${target}"`);
+        // A KindlingError: commander's own errors thrown from an action end the CLI without a message.
+        throw new KindlingError(`--to must be an s3a:// URI, got "${target}"`, 2);
       const outDir = target ? mkdtempSync(join(tmpdir(), "kindling-generate-")) : opts.out;
       const result = await generate({
         outDir,
@@ -145,6 +187,14 @@ function summary({ outDir, manifest, elapsedMs }: GenerateResult): string {
     `  dirty      ${dirty.total} (${((100 * dirty.total) / Math.max(orders.rows, 1)).toFixed(2)}%)`,
     `  expected   ${expected.validOut} valid orders, ${expected.quarantined} quarantined (${reasons}), ${expected.duplicates} duplicates`,
     `             revenue ${expected.totalRevenue}; see ${outDir}/manifest.json`,
+    "",
+  ].join("\n");
+}
+
+function appendSummary(outDir: string, batch: AppendedBatch, validOut: number): string {
+  return [
+    `Appended batch ${batch.batch} to ${outDir}: ${batch.rows} records (${batch.updates} update existing orders), ${(batch.bytes / MB).toFixed(1)} MB in ${batch.files.join(", ")}`,
+    `  expected over every file: ${validOut} valid orders; see ${outDir}/manifest.json`,
     "",
   ].join("\n");
 }

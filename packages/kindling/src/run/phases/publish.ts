@@ -17,7 +17,7 @@ export async function publishRun(run: ReconciledRun): Promise<void> {
     options.onProgress?.({ type: "commit", sink: d.sink, path: action.path });
     const info = commitInfo(run.runId, result.incremental);
     action.delta = await withJobName(run.spark, `${d.sink}: delta commit`, () =>
-      run.deltaSinks.commit(run.spark, d.sink, d.staging, info),
+      run.deltaSinks.commit(run.spark, d.sink, d.staging, info, run.regroup.goneGroups(d.sink)),
     );
   }
   testPause("staged");

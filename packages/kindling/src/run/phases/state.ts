@@ -3,9 +3,11 @@
  * next: start → prepare → write → reconcile → dataset rules → publish, then release and report
  * on every exit path. `result` is the RunResult being filled in; the CLI and reports read it.
  */
+
 import type { ActionOptions, ExecutionProgress, SparkSession } from "@kindling/spark-connect";
 import type { CompiledPipeline } from "../../compile/pipeline.js";
 import type { DeltaSinks } from "../../delta/commit.js";
+import type { Regrouping } from "../../delta/regroup.js";
 import { jobNameTag } from "../../job-names.js";
 import type { LoadedPipeline } from "../../spec/index.js";
 import type { Observed, RunCounts } from "../reconcile.js";
@@ -55,6 +57,8 @@ export interface WrittenRun extends PreparedRun {
   staged: StagedOutput[];
   /** Delta sinks are staged as Parquet like the others, then committed to their tables at publish. */
   deltaStaged: { sink: string; staging: string }[];
+  /** Aggregate sinks recomputed per affected group in an incremental run, and their staged deletions. */
+  regroup: Regrouping;
 }
 
 /** A written run whose counts add up (phases/reconcile.ts). */

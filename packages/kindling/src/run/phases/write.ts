@@ -1,6 +1,8 @@
 import type { DataFrameWriter, ExecutionInfo } from "@kindling/spark-connect";
 import { QUARANTINE_METRIC, sinkMetric } from "../../compile/metrics.js";
 import type { CompiledSink } from "../../compile/pipeline.js";
+import { sinkWriter } from "../../compile/sink-writer.js";
+import { GONE_GROUPS_DIR, Regrouping } from "../../delta/regroup.js";
 import { outputWriteError } from "../fs-errors.js";
 import type { Observed } from "../reconcile.js";
 import type { ActionRecord } from "../result.js";
@@ -21,8 +23,10 @@ interface WriteAction extends WriteTarget {
  */
 export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   const { compiled, outputs, result } = run;
+  // Incremental runs recompute aggregates per affected group, after their row tables (delta/regroup.ts).
+  const regroup = Regrouping.plan(compiled, (s) => run.deltaSinks.readVersion(s), result.incremental);
   const plan: WriteAction[] = [
-    ...compiled.sinks.map((s) => ({
+    ...regroup.writeOrder(compiled.sinks).map((s) => ({
       name: s.name,
       kind: "sink" as const,
       path: s.path,
@@ -45,7 +49,7 @@ export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   for (const a of plan) await writeChecked(a, () => outputs.probe(a.path));
   result.cached = compiled.graph.sharedSteps();
   for (const name of result.cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
-  const written: WrittenRun = { ...run, staged: [], deltaStaged: [] };
+  const written: WrittenRun = { ...run, staged: [], deltaStaged: [], regroup };
   for (const [i, action] of plan.entries()) {
     run.options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
     await writeAction(written, action);
@@ -57,9 +61,18 @@ export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
 async function writeAction(run: WrittenRun, action: WriteAction): Promise<void> {
   const t0 = Date.now();
   const staging = run.outputs.stagingPath(action.path);
+  const gone = action.sink ? await regroupedPlan(run, action.sink) : undefined;
+  const writer = gone ? sinkWriter(action.sink!.df, action.sink!.spec) : action.writer;
   const info: ExecutionInfo = await writeChecked(action, () =>
-    action.writer.save(staging, actionOptions(run, action.name, `${action.name}: write`)),
+    writer.save(staging, actionOptions(run, action.name, `${action.name}: write`)),
   );
+  if (gone) {
+    const path = `${staging}/${GONE_GROUPS_DIR}`;
+    await gone.write
+      .mode("overwrite")
+      .parquet(path, actionOptions(run, action.name, `${action.name}: gone groups`));
+    run.regroup.staged(action.name, path);
+  }
   if (!action.sink) run.staged.push({ staging, final: action.path, mode: "overwrite" });
   else if (run.deltaSinks.has(action.name)) run.deltaStaged.push({ sink: action.name, staging });
   else run.staged.push({ staging, final: action.path, mode: publishMode(action.sink) });
@@ -82,6 +95,17 @@ async function writeAction(run: WrittenRun, action: WriteAction): Promise<void> 
     kind: action.kind,
     rows: record.rows,
   });
+}
+
+/**
+ * For an aggregate sink an incremental run recomputes per affected group (delta/regroup.ts): swaps
+ * the sink's plan for the recomputed groups and returns the plan of the groups to delete; else
+ * undefined (the compiled writer stands).
+ */
+async function regroupedPlan(run: WrittenRun, sink: CompiledSink) {
+  const stagingOf = (name: string) =>
+    run.outputs.stagingPath(run.compiled.sinks.find((s) => s.name === name)!.path);
+  return run.regroup.replacePlan(run.spark, sink, stagingOf);
 }
 
 /** How a staged sink is published: append, replace the partitions written, or replace it all. */

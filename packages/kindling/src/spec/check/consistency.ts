@@ -2,7 +2,7 @@
  * Checks that need more than one field at a time: paths and their schemes, declared types, reader options,
  * options that only make sense together, and that a quarantine exists when rows are sent to it.
  */
-import { checkDeltaSink, checkDeltaSource, checkIncremental } from "../delta.js";
+import { checkDeltaSink, checkDeltaSource, checkIncremental, checkIncrementalAggregates } from "../delta.js";
 import type { SpecPath } from "../errors.js";
 import { describeFound, type IssueDraft, suggestSuffix, unknownName } from "../issues.js";
 import type { RuleSpec, SourceSpec, StepSpec } from "../schema.js";
@@ -278,6 +278,7 @@ export function checkConsistency(parts: PipelineParts, hasQuarantineSection: boo
       });
   }
   issues.push(...checkIncremental(parts.sources, parts.sinks));
+  issues.push(...checkIncrementalAggregates(parts));
   if (parts.quarantine) issues.push(...checkStoragePath(parts.quarantine.path, ["quarantine", "path"]));
   if (parts.report) issues.push(...checkStoragePath(parts.report.path, ["report", "path"]));
   issues.push(...checkOutputPaths(parts));
