@@ -21,6 +21,7 @@ import {
   cacheRoot,
   freePort,
   httpOk,
+  type OwnedProcess,
   startOwnedProcess,
   waitUntilReady,
 } from "@kindling/spark-connect/local";
@@ -356,31 +357,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   };
   await refreshTargets();
 
-  // Debian's Pushgateway persists to /var/lib/prometheus/pushgateway.data by default: one file
-  // shared by every Pushgateway on the machine, so a new one would start with other stacks' runs.
-  const pushData = `--persistence.file=${join(dir, "pushgateway.data")}`;
-  const pushgatewayProcess = startOwnedProcess({
-    command: BINARIES.pushgateway,
-    args: [`--web.listen-address=${pushgateway}`, pushData],
-    logFile: join(dir, "pushgateway.log"),
-    marker: pushData,
-    label: "the Pushgateway",
-    cwd: dir,
-  });
-  const promConfig = `--config.file=${configFile}`;
-  const prometheusProcess = startOwnedProcess({
-    command: BINARIES.prometheus,
-    args: [
-      promConfig,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      "--web.enable-lifecycle",
-    ],
-    logFile: join(dir, "prometheus.log"),
-    marker: promConfig,
-    label: "Prometheus",
-    cwd: dir,
-  });
+  const [pushgatewayProcess, prometheusProcess] = launchServers(dir, configFile, pushgateway, promPort);
   const children = [pushgatewayProcess, prometheusProcess];
   const timer = setInterval(() => void refreshTargets(), options.discoveryIntervalMs ?? 2000);
   timer.unref();
@@ -405,20 +382,10 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     refreshTargets,
     stop,
   };
-  const timeoutMs = options.startTimeoutMs ?? 60_000;
   try {
-    for (const [p, url] of [
-      [pushgatewayProcess, stack.pushgatewayUrl],
-      [prometheusProcess, stack.prometheusUrl],
-    ] as const)
-      await waitUntilReady({
-        what: `${url}/-/ready to answer`,
-        check: () => httpOk(`${url}/-/ready`),
-        watch: [p],
-        timeoutMs,
-        intervalMs: 200,
-        error: (f) => new KindlingError(f.message),
-      });
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    await waitForReady(pushgatewayProcess, stack.pushgatewayUrl, timeoutMs);
+    await waitForReady(prometheusProcess, stack.prometheusUrl, timeoutMs);
   } catch (err) {
     await stop();
     throw err;
@@ -427,6 +394,54 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     `kindling: Prometheus ${stack.prometheusUrl}, Pushgateway ${stack.pushgatewayUrl} (config ${configFile})`,
   );
   return stack;
+}
+
+/** Starts the Pushgateway and Prometheus as processes owned by this one, logging into `dir`. */
+function launchServers(
+  dir: string,
+  configFile: string,
+  pushgateway: string,
+  promPort: number,
+): [OwnedProcess, OwnedProcess] {
+  // Debian's Pushgateway persists to /var/lib/prometheus/pushgateway.data by default: one file
+  // shared by every Pushgateway on the machine, so a new one would start with other stacks' runs.
+  const pushData = `--persistence.file=${join(dir, "pushgateway.data")}`;
+  const promConfig = `--config.file=${configFile}`;
+  return [
+    startOwnedProcess({
+      command: BINARIES.pushgateway,
+      args: [`--web.listen-address=${pushgateway}`, pushData],
+      logFile: join(dir, "pushgateway.log"),
+      marker: pushData,
+      label: "the Pushgateway",
+      cwd: dir,
+    }),
+    startOwnedProcess({
+      command: BINARIES.prometheus,
+      args: [
+        promConfig,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        "--web.enable-lifecycle",
+      ],
+      logFile: join(dir, "prometheus.log"),
+      marker: promConfig,
+      label: "Prometheus",
+      cwd: dir,
+    }),
+  ];
+}
+
+/** Waits for `url/-/ready` (both servers have it); throws KindlingError if the process exits first. */
+function waitForReady(server: OwnedProcess, url: string, timeoutMs: number): Promise<void> {
+  return waitUntilReady({
+    what: `${url}/-/ready to answer`,
+    check: () => httpOk(`${url}/-/ready`),
+    watch: [server],
+    timeoutMs,
+    intervalMs: 200,
+    error: (f) => new KindlingError(f.message),
+  });
 }
 
 /** One sample of an instant vector. */
