@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { SparkServerStartError } from "../errors.js";
@@ -101,43 +101,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const port = await freePort();
   const uiPort = await freePort();
   const logDir = options.logDir ?? join(cacheRoot(), "logs");
-  mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `spark-connect-${port}-${Date.now()}.log`);
-  const conf: Record<string, string> = {
-    "spark.master": options.master ?? "local[*]",
-    "spark.app.name": "kindling",
-    "spark.connect.grpc.binding.address": "127.0.0.1",
-    "spark.connect.grpc.binding.port": String(port),
-    "spark.ui.port": String(uiPort),
-    "spark.ui.showConsoleProgress": "false",
-    "spark.sql.session.timeZone": "UTC",
-    // Tables saved with saveAsTable go to the cache, not the caller's working directory.
-    "spark.sql.warehouse.dir": join(cacheRoot(), "warehouse"),
-    // Results larger than this arrive in several Arrow batches, which keeps memory flat.
-    "spark.connect.grpc.arrow.maxBatchSize": String(4 * 1024 * 1024),
-    ...options.conf,
-  };
-  // Executors of a cluster on this machine need the add-on's classes too; in local mode the
-  // executor shares the server's class path (an extra user class path would load them twice).
-  if (addOnClassPath.length && !conf["spark.master"]!.startsWith("local")) {
-    conf["spark.executor.extraClassPath"] = [conf["spark.executor.extraClassPath"], ...addOnClassPath]
-      .filter(Boolean)
-      .join(":");
-  }
   const marker = `-Dkindling.connect.port=${port}`;
-  const classPath = [join(spark.jarsDir, "*"), ...addOnClassPath, ...(options.extraClassPath ?? [])].join(
-    ":",
-  );
-  const args = [
-    `-Xmx${options.driverMemory ?? "2g"}`,
-    ...SPARK_JAVA_OPTIONS,
-    ...(options.javaOptions ?? []),
-    marker,
-    ...Object.entries(conf).map(([k, v]) => `-D${k}=${v}`),
-    "-cp",
-    classPath,
-    CONNECT_SERVER_CLASS,
-  ];
+  const args = serverJvmArgs(options, spark, addOnClassPath, { port, uiPort, marker });
   const env = { ...(options.env ?? process.env), SPARK_HOME: spark.home, SPARK_SCALA_VERSION: "2.13" };
   const owned = startOwnedProcess({
     command: javaExecutable(),
@@ -176,6 +142,49 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw err;
   }
   return server;
+}
+
+/** The Connect server JVM's arguments: heap, Spark's JVM options, `-D` confs, class path, main class. */
+function serverJvmArgs(
+  options: LocalServerOptions,
+  spark: SparkHome,
+  addOnClassPath: string[],
+  ports: { port: number; uiPort: number; marker: string },
+): string[] {
+  const conf: Record<string, string> = {
+    "spark.master": options.master ?? "local[*]",
+    "spark.app.name": "kindling",
+    "spark.connect.grpc.binding.address": "127.0.0.1",
+    "spark.connect.grpc.binding.port": String(ports.port),
+    "spark.ui.port": String(ports.uiPort),
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    // Tables saved with saveAsTable go to the cache, not the caller's working directory.
+    "spark.sql.warehouse.dir": join(cacheRoot(), "warehouse"),
+    // Results larger than this arrive in several Arrow batches, which keeps memory flat.
+    "spark.connect.grpc.arrow.maxBatchSize": String(4 * 1024 * 1024),
+    ...options.conf,
+  };
+  // Executors of a cluster on this machine need the add-on's classes too; in local mode the
+  // executor shares the server's class path (an extra user class path would load them twice).
+  if (addOnClassPath.length && !conf["spark.master"]!.startsWith("local")) {
+    conf["spark.executor.extraClassPath"] = [conf["spark.executor.extraClassPath"], ...addOnClassPath]
+      .filter(Boolean)
+      .join(":");
+  }
+  const classPath = [join(spark.jarsDir, "*"), ...addOnClassPath, ...(options.extraClassPath ?? [])].join(
+    ":",
+  );
+  return [
+    `-Xmx${options.driverMemory ?? "2g"}`,
+    ...SPARK_JAVA_OPTIONS,
+    ...(options.javaOptions ?? []),
+    ports.marker,
+    ...Object.entries(conf).map(([k, v]) => `-D${k}=${v}`),
+    "-cp",
+    classPath,
+    CONNECT_SERVER_CLASS,
+  ];
 }
 
 function logContains(file: string, needle: string): boolean {
