@@ -28,6 +28,7 @@ let handlersInstalled = false;
 export interface OwnedProcessOptions {
   /** The executable (a path or a name on PATH). */
   command: string;
+  /** Its arguments, passed as they are (no shell). */
   args: readonly string[];
   /** Both stdout and stderr are appended to this file (its folder is created). */
   logFile: string;
@@ -35,7 +36,9 @@ export interface OwnedProcessOptions {
   marker: string;
   /** Who it is in messages, e.g. `the Spark Connect server`. Default: the command's name. */
   label?: string;
+  /** Its environment. Default: this process's (`process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Its working folder. Default: this process's. */
   cwd?: string;
   /** Default grace between SIGTERM and SIGKILL for {@link OwnedProcess.stop}, ms. Default 10 s. */
   stopGraceMs?: number;
@@ -43,9 +46,13 @@ export interface OwnedProcessOptions {
 
 /** A process started and owned by this one (see the module comment). */
 export interface OwnedProcess {
+  /** Node's handle of the process (its stdio goes to the log file, not to pipes). */
   readonly child: ChildProcess;
+  /** Its pid, also the id of its own process group. */
   readonly pid: number;
+  /** Who it is in messages (the start option, or the command's name). */
   readonly label: string;
+  /** The file its stdout and stderr are appended to. */
   readonly logFile: string;
   /** How it ended (`exited with code 1`, `was killed by SIGKILL`), or undefined while it runs. */
   exitDescription(): string | undefined;

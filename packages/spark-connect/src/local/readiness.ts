@@ -10,6 +10,7 @@ export type WatchedProcess = Pick<OwnedProcess, "label" | "pid" | "logFile" | "e
 
 /** Why {@link waitUntilReady} gave up. */
 export interface ReadyFailure {
+  /** `exited`: a watched process ended before the check passed; `timeout`: the limit passed first. */
   reason: "exited" | "timeout";
   /** The whole message: what was awaited, why it failed, and the log's last lines. */
   message: string;
@@ -37,7 +38,9 @@ export interface ReadyWait {
 
 /** The default error of {@link waitUntilReady}: code `SERVER_START`. */
 export class ProcessNotReadyError extends SparkConnectError {
+  /** Why the wait gave up (see {@link ReadyFailure.reason}). */
   readonly reason: ReadyFailure["reason"];
+  /** The log of the process concerned, when one was watched. */
   readonly logFile: string | undefined;
   constructor(failure: ReadyFailure) {
     super("SERVER_START", failure.message);
