@@ -133,14 +133,18 @@ export function ratioChart(record: BenchRecord): string {
   return `${parts.join("\n")}\n`;
 }
 
-/** Regenerates `readmePath` (keeping its notes) and writes the chart to `svgPath`. */
+/**
+ * Regenerates `readmePath` (keeping its notes) and writes the chart to `svgPath` when the record
+ * compared Kindling with PySpark; a record without PySpark leaves the previous chart in place.
+ */
 export function writeReport(
   record: BenchRecord,
   readmePath: string,
   svgPath: string,
   resultFile: string,
 ): void {
-  writeFileSync(svgPath, ratioChart(record));
+  if (record.results.some((r) => isCompared(r) && r.ratio !== undefined))
+    writeFileSync(svgPath, ratioChart(record));
   const old = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : "";
   const a = old.indexOf(NOTES_START);
   const b = old.indexOf(NOTES_END);
@@ -156,7 +160,7 @@ two clients run by run. Each run appends a JSON record to \`bench/results/\` and
 file and \`results/latest.svg\`. No timing is asserted anywhere.
 
 Environment: \`BENCH_CASES\` (default \`client,pipeline,pyspark\`; drop \`pyspark\` for Kindling
-only), \`BENCH_RUNS\` (5), \`BENCH_BIG_RUNS\` (3, the 10M-row cases), \`BENCH_BIG_ROWS\`
+only; add \`incremental\` for the incremental-run case of \`bench/incremental.ts\`), \`BENCH_RUNS\` (5), \`BENCH_BIG_RUNS\` (3, the 10M-row cases), \`BENCH_BIG_ROWS\`
 (10000000), \`BENCH_PIPELINE_SIZE\` (\`10MB,1GB,5GB\`: comma-separated input sizes, each generated once
 under \`data/bench-<size>\`; on 2 cores the 5 GB rounds take hours), \`BENCH_PIPELINE_RUNS\` (5),
 \`BENCH_PIPELINE_WARMUP\` (1 discarded round per client before them). \`BENCH_ONLY\` (e.g.
@@ -172,7 +176,7 @@ Raw runs: \`${resultFile}\`.
 
 ${resultsTable(record)}${pipelineTable(record)}
 
-![Kindling/PySpark ratios](results/latest.svg)
+![Kindling/PySpark ratios of the last run that compared the two clients](results/latest.svg)
 
 ## Notes
 

@@ -34,7 +34,13 @@ export * as functions from "./functions/index.js";
 export { type AddOnJars, addOnVersion, ensureAddOnJars } from "./local/add-ons.js";
 export { SPARK_JAVA_OPTIONS } from "./local/jvm.js";
 export { cacheRoot, pinnedProperty, pinnedVersions } from "./local/paths.js";
-export { ownedPids, reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./local/processes.js";
+export {
+  type OwnedProcess,
+  type OwnedProcessOptions,
+  ownedPids,
+  reapOrphans,
+  startOwnedProcess,
+} from "./local/processes.js";
 export {
   cachedSparkHome,
   checkJava,
@@ -44,12 +50,17 @@ export {
   type SparkHome,
 } from "./local/provision.js";
 export {
-  freePort,
-  type LocalServer,
-  type LocalServerOptions,
+  busyMachineScale,
+  httpOk,
   logTail,
-  startLocalServer,
-} from "./local/server.js";
+  ProcessNotReadyError,
+  portAccepts,
+  type ReadyFailure,
+  type ReadyWait,
+  type WatchedProcess,
+  waitUntilReady,
+} from "./local/readiness.js";
+export { freePort, type LocalServer, type LocalServerOptions, startLocalServer } from "./local/server.js";
 export {
   type MergeAssignments,
   MergeIntoWriter,

@@ -1,15 +1,21 @@
 /** What the `kindling cluster up|status|down` commands do, as functions (the CLI only prints). */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { logTail } from "@kindling/spark-connect";
+import { type WatchedProcess, waitUntilReady } from "@kindling/spark-connect/local";
 import { KindlingError } from "../errors.js";
 import { removeNetwork } from "./netns.js";
-import { type ClusterOptions, checkName, DEFAULT_CLUSTER_NAME, resolveClusterOptions } from "./options.js";
+import {
+  type ClusterOptions,
+  checkName,
+  DEFAULT_CLUSTER_NAME,
+  type ResolvedClusterOptions,
+  resolveClusterOptions,
+} from "./options.js";
 import { clusterDir } from "./paths.js";
-import { clusterJvms, isRunning, signal, sleep, waitForExit } from "./procs.js";
+import { clusterJvms, isRunning, signal, waitForExit } from "./procs.js";
 import { type ExecutorJson, executors, type MasterApp, masterJson } from "./rest.js";
 import { freshLogDir } from "./start.js";
 import {
@@ -51,59 +57,72 @@ export async function clusterUp(options: ClusterOptions = {}): Promise<ClusterUp
   mkdirSync(clusterDir(name), { recursive: true });
   const logDir = freshLogDir(name);
   const supervisorLog = join(logDir, "supervisor.log");
-  const fd = openSync(supervisorLog, "a");
-  let pid: number | undefined;
+  const supervisor = spawnSupervisor(opts, supervisorLog);
+  progress(
+    `kindling: cluster '${name}': supervisor pid ${supervisor.pid} starting it (log: ${supervisorLog})`,
+  );
+  let lastReported = "";
   try {
-    const child = spawn(process.execPath, ["--import", tsxLoaderUrl(), SUPERVISOR, JSON.stringify(opts)], {
+    await waitUntilReady({
+      what: `cluster '${name}' to come up`,
+      check: () => {
+        const state = readState(name);
+        if (state?.owner.pid !== supervisor.pid) return false;
+        if (state.status === "running" && state.connectUrl) return true;
+        const step = startStep(state);
+        if (step !== lastReported) progress(`kindling: cluster '${name}': ${step}…`);
+        lastReported = step;
+        return false;
+      },
+      watch: [supervisor],
+      timeoutMs: opts.startTimeoutMs + 60_000,
+      intervalMs: 500,
+      error: (f) => new KindlingError(`cluster '${name}' failed to start: ${f.message}`),
+    });
+  } catch (err) {
+    if (!supervisor.exitDescription()) {
+      signal(supervisor.pid, "SIGTERM");
+      await waitForExit([supervisor.pid], 30_000);
+    }
+    await cleanStale(name);
+    throw err;
+  }
+  const state = readState(name)!;
+  await verifyUp(state);
+  return { state, supervisorLog, ...(stale ? { stale } : {}) };
+}
+
+/**
+ * Starts the supervisor detached: unlike an owned process it must outlive this one. Its exit is
+ * still watched while this process waits for the cluster.
+ */
+function spawnSupervisor(opts: ResolvedClusterOptions, logFile: string): WatchedProcess {
+  const fd = openSync(logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, ["--import", tsxLoaderUrl(), SUPERVISOR, JSON.stringify(opts)], {
       detached: true,
       stdio: ["ignore", fd, fd],
       env: process.env,
     });
-    child.unref();
-    pid = child.pid;
   } finally {
     closeSync(fd);
   }
-  if (pid === undefined)
+  child.unref();
+  if (child.pid === undefined)
     throw new KindlingError(`could not start the cluster supervisor (${process.execPath})`);
-  progress(`kindling: cluster '${name}': supervisor pid ${pid} starting it (log: ${supervisorLog})`);
+  let ended: string | undefined;
+  child.once("exit", (code, sig) => {
+    ended = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+  });
+  return { label: "the cluster supervisor", pid: child.pid, logFile, exitDescription: () => ended };
+}
 
-  const deadline = Date.now() + opts.startTimeoutMs + 60_000;
-  let lastReported = "";
-  for (;;) {
-    const state = readState(name);
-    if (state?.owner.pid === pid) {
-      if (state.status === "running" && state.connectUrl) {
-        await verifyUp(state);
-        return { state, supervisorLog, ...(stale ? { stale } : {}) };
-      }
-      const step = !state.master
-        ? "provisioning"
-        : state.connect
-          ? "waiting for executors"
-          : state.workerJvms.length
-            ? "starting workers and the Connect server"
-            : "starting the master";
-      if (step !== lastReported) progress(`kindling: cluster '${name}': ${step}…`);
-      lastReported = step;
-    }
-    if (!isRunning(pid)) {
-      await cleanStale(name);
-      throw new KindlingError(
-        `cluster '${name}' failed to start. Last lines of ${supervisorLog}:\n${logTail(supervisorLog, 30)}`,
-      );
-    }
-    if (Date.now() > deadline) {
-      signal(pid, "SIGTERM");
-      await waitForExit([pid], 30_000);
-      await cleanStale(name);
-      throw new KindlingError(
-        `cluster '${name}' did not come up in ${Math.round((opts.startTimeoutMs + 60_000) / 1000)} s. ` +
-          `Last lines of ${supervisorLog}:\n${logTail(supervisorLog, 30)}`,
-      );
-    }
-    await sleep(500);
-  }
+/** What a starting cluster is doing, from its state file. */
+function startStep(state: ClusterState): string {
+  if (!state.master) return "provisioning";
+  if (state.connect) return "waiting for executors";
+  return state.workerJvms.length ? "starting workers and the Connect server" : "starting the master";
 }
 
 /** Checks from outside what the supervisor reported: every worker alive in the master. */

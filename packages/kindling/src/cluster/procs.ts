@@ -93,6 +93,6 @@ export async function waitForExit(pids: number[], timeoutMs: number): Promise<nu
   }
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

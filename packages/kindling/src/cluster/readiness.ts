@@ -1,45 +1,7 @@
-/** Waiting for the cluster's JVMs to come up, and explaining why they did not. */
+/** Explaining why the cluster's executors did not come up (the waiting is `waitUntilReady`). */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { logTail } from "@kindling/spark-connect";
-import { KindlingError } from "../errors.js";
-import { sleep } from "./procs.js";
-import type { JvmRecord } from "./state.js";
-
-/**
- * Polls `check` every 500 ms until it returns true. Throws KindlingError when one of the `watched`
- * JVMs exits (with its log's tail) or after `timeoutMs` (with `diagnose()` or the last error).
- */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  watched: JvmRecord[],
-  timeoutMs: number,
-  diagnose?: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = "";
-  for (;;) {
-    const dead = watched.find((r) => r.exited);
-    if (dead)
-      throw new KindlingError(
-        `a JVM (pid ${dead.pid}) exited while waiting for ${what}. Last lines of ${dead.logFile}:\n${logTail(dead.logFile)}`,
-      );
-    try {
-      if (await check()) return;
-      lastError = "";
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    if (Date.now() > deadline) {
-      const detail = diagnose?.() || (lastError ? ` (last error: ${lastError})` : "");
-      throw new KindlingError(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${detail}`,
-      );
-    }
-    await sleep(500);
-  }
-}
+import { logTail } from "@kindling/spark-connect/local";
 
 /** Explains why executors did not register, from the newest executor stderr the workers kept. */
 export function executorDiagnosis(logDir: string): string {

@@ -1,5 +1,4 @@
-import type { ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   checkJava,
@@ -7,13 +6,17 @@ import {
   freePort,
   javaExecutable,
   type LocalServer,
-  reapOrphans,
   SPARK_JAVA_OPTIONS,
   type SparkHome,
-  spawnOwnedJvm,
   startLocalServer,
-  stopOwnedJvm,
 } from "@kindling/spark-connect";
+import {
+  type OwnedProcess,
+  type ReadyWait,
+  reapOrphans,
+  startOwnedProcess,
+  waitUntilReady,
+} from "@kindling/spark-connect/local";
 import { DELTA_ADD_ON, deltaSparkConf } from "../delta/server.js";
 import { KindlingError } from "../errors.js";
 import {
@@ -26,7 +29,7 @@ import {
 import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.js";
 import { clusterDir, clusterLogDir, clusterStateFile } from "./paths.js";
 import { clusterJvms, clusterMarker, signal, startTicks, waitForExit } from "./procs.js";
-import { executorDiagnosis, waitFor } from "./readiness.js";
+import { executorDiagnosis } from "./readiness.js";
 import { executors, masterJson } from "./rest.js";
 import {
   type ClusterState,
@@ -107,7 +110,7 @@ export async function launchCluster(
   };
   claimName(name, current);
 
-  const started: { kind: string; child: ChildProcess }[] = [];
+  const started: { kind: string; jvm: OwnedProcess }[] = [];
   let connect: LocalServer | undefined;
   let network: ClusterNetwork | undefined;
   const stop = async () => {
@@ -118,9 +121,9 @@ export async function launchCluster(
     await connect?.stop();
     progress(`kindling: cluster '${name}': Connect server stopped (${took()})`);
     const workers = started.filter((s) => s.kind === "worker");
-    await Promise.all(workers.map((w) => stopOwnedJvm(w.child)));
+    await Promise.all(workers.map((w) => w.jvm.stop()));
     progress(`kindling: cluster '${name}': workers stopped (${took()})`);
-    await Promise.all(started.filter((s) => s.kind === "master").map((m) => stopOwnedJvm(m.child)));
+    await Promise.all(started.filter((s) => s.kind === "master").map((m) => m.jvm.stop()));
     progress(`kindling: cluster '${name}': master stopped (${took()})`);
     // Executors belong to workers, which stop them; kill any the workers left behind.
     const left = clusterJvms(name).map((p) => p.pid);
@@ -173,7 +176,7 @@ export async function launchCluster(
       mainArgs: string[],
       logFile: string,
       where?: ClusterNetwork["workers"][number],
-    ): ChildProcess => {
+    ): OwnedProcess => {
       const roleMarker = `-Dkindling.cluster.jvm=${name}/${role}`;
       const args = [
         `-Xmx${CLUSTER_DEFAULTS.daemonMemory}`,
@@ -184,17 +187,24 @@ export async function launchCluster(
         join(spark.jarsDir, "*"),
         ...mainArgs,
       ];
-      const fd = openSync(logFile, "a");
-      try {
-        if (!where) return spawnOwnedJvm(java, args, fd, roleMarker, env);
-        // In the worker's namespace, on its address (executors inherit both).
-        const [cmd, ...prefix] = inNamespace(where.namespace);
-        const wenv = { ...env, SPARK_LOCAL_IP: where.ip, SPARK_LOCAL_HOSTNAME: where.ip };
-        return spawnOwnedJvm(cmd!, [...prefix, java, ...args], fd, roleMarker, wenv);
-      } finally {
-        closeSync(fd);
-      }
+      const common = { logFile, marker: roleMarker, label: `the ${role}` };
+      if (!where) return startOwnedProcess({ ...common, command: java, args, env });
+      // In the worker's namespace, on its address (executors inherit both).
+      const [cmd, ...prefix] = inNamespace(where.namespace);
+      const wenv = { ...env, SPARK_LOCAL_IP: where.ip, SPARK_LOCAL_HOSTNAME: where.ip };
+      return startOwnedProcess({ ...common, command: cmd!, args: [...prefix, java, ...args], env: wenv });
     };
+    const jvmsUpToNow = () => started.map((s) => s.jvm).concat(connect ? [connect.owned] : []);
+    const waitFor = (what: string, check: ReadyWait["check"], timeoutMs: number, diagnose?: () => string) =>
+      waitUntilReady({
+        what,
+        check,
+        watch: jvmsUpToNow(),
+        timeoutMs,
+        intervalMs: 500,
+        ...(diagnose ? { diagnose } : {}),
+        error: (f) => new KindlingError(f.message),
+      });
 
     const masterLog = join(logDir, "master.log");
     const master = spawnDaemon(
@@ -202,22 +212,21 @@ export async function launchCluster(
       [MASTER_CLASS, "--host", HOST, "--port", String(masterPort), "--webui-port", String(masterUiPort)],
       masterLog,
     );
-    started.push({ kind: "master", child: master });
+    started.push({ kind: "master", jvm: master });
     Object.assign(current, { sparkVersion: spark.version, sparkHome: spark.home, masterUrl, masterUiUrl });
     const masterRecord: JvmRecord = {
-      pid: master.pid!,
+      pid: master.pid,
       port: masterPort,
       uiPort: masterUiPort,
       logFile: masterLog,
     };
     current.master = masterRecord;
-    watchExit(master, masterRecord, current, progress, "master");
+    watchExit(master.child, masterRecord, current, progress, "master");
     writeState(current);
     progress(`kindling: cluster '${name}': starting master ${masterUrl} (log: ${masterLog})`);
     await waitFor(
       "the master to answer",
       async () => (await masterJson(masterUiUrl)).status === "ALIVE",
-      [masterRecord],
       60_000,
     );
 
@@ -228,7 +237,7 @@ export async function launchCluster(
       const workDir = join(logDir, "executors", `worker-${i}`);
       mkdirSync(workDir, { recursive: true });
       const where = network?.workers[i - 1];
-      const child = spawnDaemon(
+      const worker = spawnDaemon(
         `worker-${i}`,
         [
           WORKER_CLASS,
@@ -249,10 +258,10 @@ export async function launchCluster(
         logFile,
         where,
       );
-      started.push({ kind: "worker", child });
-      const record: WorkerRecord = { index: i, pid: child.pid!, port, uiPort, logFile, workDir };
+      started.push({ kind: "worker", jvm: worker });
+      const record: WorkerRecord = { index: i, pid: worker.pid, port, uiPort, logFile, workDir };
       current.workerJvms.push(record);
-      watchExit(child, record, current, progress, `worker-${i}`);
+      watchExit(worker.child, record, current, progress, `worker-${i}`);
     }
     writeState(current);
     progress(`kindling: cluster '${name}': starting ${opts.workers} worker(s), waiting for them to register`);
@@ -262,7 +271,6 @@ export async function launchCluster(
         (await masterJson(masterUiUrl)).workers.filter(
           (w) => w.state === "ALIVE" && current.workerJvms.some((r) => r.port === w.port),
         ).length === opts.workers,
-      [masterRecord, ...current.workerJvms],
       90_000,
     );
 
@@ -312,7 +320,6 @@ export async function launchCluster(
     await waitFor(
       `${opts.workers} executor(s) to register with the driver`,
       async () => (await executors(connectUiUrl)).filter((e) => e.isActive).length >= opts.workers,
-      [masterRecord, ...current.workerJvms, current.connect],
       120_000,
       () => executorDiagnosis(logDir),
     );
@@ -405,7 +412,7 @@ async function distinctPorts(n: number): Promise<number[]> {
 
 /** Records a JVM's exit in the state file (nothing is restarted) and reports it. */
 function watchExit(
-  child: ChildProcess,
+  child: OwnedProcess["child"],
   record: JvmRecord,
   state: ClusterState,
   progress: (line: string) => void,

@@ -14,18 +14,17 @@
  * picks the changes up by itself. On Kubernetes, {@link kubernetesScrapeConfigs} does the same
  * from pod annotations and labels.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheRoot, freePort, logTail } from "@kindling/spark-connect";
+import {
+  cacheRoot,
+  freePort,
+  httpOk,
+  type OwnedProcess,
+  startOwnedProcess,
+  waitUntilReady,
+} from "@kindling/spark-connect/local";
 import { stringify } from "yaml";
 import { KindlingError } from "../errors.js";
 import { LABELS, SCRAPE_JOBS } from "./names.js";
@@ -51,7 +50,7 @@ export interface PrometheusOptions {
   kindling?: string[];
   /** How often the Spark UIs are asked for executors. Default 2 s. */
   discoveryIntervalMs?: number;
-  /** How long to wait for both servers. Default 60 s. */
+  /** How long to wait for each server on an idle machine, ms (times `busyMachineScale()`). Default 60 s. */
   startTimeoutMs?: number;
   /** Ports on 127.0.0.1 for Prometheus and the Pushgateway. Default: free ports. */
   ports?: { prometheus?: number; pushgateway?: number };
@@ -358,40 +357,8 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   };
   await refreshTargets();
 
-  const children: ChildProcess[] = [];
-  const killAll = () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  };
-  process.on("exit", killAll);
-  const launch = (bin: string, args: string[], log: string) => {
-    const fd = openSync(log, "a");
-    try {
-      const child = spawn(bin, args, { stdio: ["ignore", fd, fd], cwd: dir });
-      children.push(child);
-      return child;
-    } finally {
-      closeSync(fd);
-    }
-  };
-  const pushLog = join(dir, "pushgateway.log");
-  const promLog = join(dir, "prometheus.log");
-  // Debian's Pushgateway persists to /var/lib/prometheus/pushgateway.data by default: one file
-  // shared by every Pushgateway on the machine, so a new one would start with other stacks' runs.
-  launch(
-    BINARIES.pushgateway,
-    [`--web.listen-address=${pushgateway}`, `--persistence.file=${join(dir, "pushgateway.data")}`],
-    pushLog,
-  );
-  launch(
-    BINARIES.prometheus,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      "--web.enable-lifecycle",
-    ],
-    promLog,
-  );
+  const [pushgatewayProcess, prometheusProcess] = launchServers(dir, configFile, pushgateway, promPort);
+  const children = [pushgatewayProcess, prometheusProcess];
   const timer = setInterval(() => void refreshTargets(), options.discoveryIntervalMs ?? 2000);
   timer.unref();
 
@@ -399,8 +366,7 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(timer);
-      await Promise.all(children.map((c) => stopChild(c)));
-      process.off("exit", killAll);
+      await Promise.all(children.map((c) => c.stop()));
     })();
     return stopping;
   };
@@ -417,18 +383,9 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     stop,
   };
   try {
-    await waitReady(
-      `${stack.pushgatewayUrl}/-/ready`,
-      pushLog,
-      children[0]!,
-      options.startTimeoutMs ?? 60_000,
-    );
-    await waitReady(
-      `${stack.prometheusUrl}/-/ready`,
-      promLog,
-      children[1]!,
-      options.startTimeoutMs ?? 60_000,
-    );
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    await waitForReady(pushgatewayProcess, stack.pushgatewayUrl, timeoutMs);
+    await waitForReady(prometheusProcess, stack.prometheusUrl, timeoutMs);
   } catch (err) {
     await stop();
     throw err;
@@ -439,34 +396,51 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   return stack;
 }
 
-async function waitReady(url: string, log: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new KindlingError(
-        `${url.replace(/\/-\/ready$/, "")} exited before it was ready:\n${logTail(log)}`,
-      );
-    try {
-      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline)
-      throw new KindlingError(`${url} did not answer within ${timeoutMs / 1000} s:\n${logTail(log)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Starts the Pushgateway and Prometheus as processes owned by this one, logging into `dir`. */
+function launchServers(
+  dir: string,
+  configFile: string,
+  pushgateway: string,
+  promPort: number,
+): [OwnedProcess, OwnedProcess] {
+  // Debian's Pushgateway persists to /var/lib/prometheus/pushgateway.data by default: one file
+  // shared by every Pushgateway on the machine, so a new one would start with other stacks' runs.
+  const pushData = `--persistence.file=${join(dir, "pushgateway.data")}`;
+  const promConfig = `--config.file=${configFile}`;
+  return [
+    startOwnedProcess({
+      command: BINARIES.pushgateway,
+      args: [`--web.listen-address=${pushgateway}`, pushData],
+      logFile: join(dir, "pushgateway.log"),
+      marker: pushData,
+      label: "the Pushgateway",
+      cwd: dir,
+    }),
+    startOwnedProcess({
+      command: BINARIES.prometheus,
+      args: [
+        promConfig,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        "--web.enable-lifecycle",
+      ],
+      logFile: join(dir, "prometheus.log"),
+      marker: promConfig,
+      label: "Prometheus",
+      cwd: dir,
+    }),
+  ];
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill("SIGTERM");
+/** Waits for `url/-/ready` (both servers have it); throws KindlingError if the process exits first. */
+function waitForReady(server: OwnedProcess, url: string, timeoutMs: number): Promise<void> {
+  return waitUntilReady({
+    what: `${url}/-/ready to answer`,
+    check: () => httpOk(`${url}/-/ready`),
+    watch: [server],
+    timeoutMs,
+    intervalMs: 200,
+    error: (f) => new KindlingError(f.message),
   });
 }
 

@@ -1,42 +1,47 @@
-import type { RunResult } from "../run/runner.js";
+import type { ActionRecord, RunResult } from "../run/runner.js";
+import { buildTable, type ReportTable } from "./table.js";
 
-/** A table of the report: a header and rows of text cells (rendered to Markdown and HTML alike). */
-export interface ReportTable {
-  header: string[];
-  rows: string[][];
-}
+type DeltaAction = ActionRecord & { delta: NonNullable<ActionRecord["delta"]> };
 
 /** The Delta commits this run wrote, one row per Delta sink; undefined when it wrote none. */
 export function deltaCommitsTable(run: RunResult): ReportTable | undefined {
-  const rows = run.actions
-    .filter((a) => a.delta)
-    .map((a) => {
-      const d = a.delta!;
-      return [
-        a.name,
-        String(d.version),
-        d.readVersion === undefined ? "(new table)" : String(d.readVersion),
-        d.operation,
-        String(d.rows.inserted),
-        String(d.rows.updated),
-        d.rows.deleted === undefined ? "-" : String(d.rows.deleted),
-      ];
-    });
+  const rows = run.actions.filter((a): a is DeltaAction => a.delta !== undefined);
   if (!rows.length) return undefined;
-  return { header: ["sink", "version", "read version", "operation", "inserted", "updated", "deleted"], rows };
+  return buildTable<DeltaAction>(
+    "delta",
+    [
+      { header: "sink", cell: (a) => a.name },
+      { header: "version", align: "right", cell: (a) => String(a.delta.version) },
+      {
+        header: "read version",
+        align: "right",
+        cell: (a) => (a.delta.readVersion === undefined ? "(new table)" : String(a.delta.readVersion)),
+      },
+      { header: "operation", cell: (a) => a.delta.operation },
+      { header: "inserted", align: "right", cell: (a) => String(a.delta.rows.inserted) },
+      { header: "updated", align: "right", cell: (a) => String(a.delta.rows.updated) },
+      {
+        header: "deleted",
+        align: "right",
+        cell: (a) => (a.delta.rows.deleted === undefined ? "-" : String(a.delta.rows.deleted)),
+      },
+    ],
+    rows,
+  );
 }
 
 /** The files each incremental source read this run; undefined for a run without incremental sources. */
 export function incrementalFilesTable(run: RunResult): ReportTable | undefined {
   const plan = run.incremental;
   if (!plan?.sources.length) return undefined;
-  return {
-    header: ["source", "files read", "already processed", "full refresh"],
-    rows: plan.sources.map((s) => [
-      s.source,
-      s.files.length ? s.files.join(", ") : "(none new)",
-      String(s.skipped),
-      plan.fullRefresh ? "yes" : "no",
-    ]),
-  };
+  return buildTable<(typeof plan.sources)[number]>(
+    "incremental",
+    [
+      { header: "source", cell: (s) => s.source },
+      { header: "files read", cell: (s) => (s.files.length ? s.files.join(", ") : "(none new)") },
+      { header: "already processed", align: "right", cell: (s) => String(s.skipped) },
+      { header: "full refresh", cell: () => (plan.fullRefresh ? "yes" : "no") },
+    ],
+    plan.sources,
+  );
 }

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { cacheRoot, freePort, logTail, spawnOwnedJvm, stopOwnedJvm } from "@kindling/spark-connect";
+import { cacheRoot, freePort, startOwnedProcess, waitUntilReady } from "@kindling/spark-connect/local";
 import { type S3Credentials, s3Credentials } from "./credentials.js";
 import { S3StoreError } from "./errors.js";
 import { listBuckets, s3Client } from "./objects.js";
@@ -19,7 +19,7 @@ export interface S3ServerOptions {
   store?: S3StoreKind;
   /** Folder for the store's log. Default `<cache>/logs`. */
   logDir?: string;
-  /** How long to wait for the store to answer a signed S3 call. Default 90 s. */
+  /** How long to wait for the store to answer a signed S3 call on an idle machine, ms (times `busyMachineScale()`). Default 90 s. */
   startTimeoutMs?: number;
 }
 
@@ -68,28 +68,47 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
       ? await seaweedCommand(dataDir, port, options)
       : await minioCommand(dataDir, port, options);
 
-  const logFd = openSync(logFile, "a");
-  let child: ChildProcess;
-  try {
-    child = spawnOwnedJvm(binary.path, args, logFd, marker, { ...baseEnv(), ...env });
-  } finally {
-    closeSync(logFd);
-  }
+  const owned = startOwnedProcess({
+    command: binary.path,
+    args,
+    logFile,
+    marker,
+    env: { ...baseEnv(), ...env },
+    label: `${kind} ${binary.version}`,
+    // SeaweedFS lingers after SIGTERM (its master keeps retrying the stopped filer): 5 s is plenty.
+    stopGraceMs: 5_000,
+  });
   const credentials = s3Credentials(options.accessKey, options.secretKey, "given");
   const server: S3Server = {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    pid: child.pid!,
+    pid: owned.pid,
     store: kind,
     version: binary.version,
     logFile,
     dataDir,
     credentials,
-    process: child,
-    // SeaweedFS lingers after SIGTERM (its master keeps retrying the stopped filer): 5 s is plenty.
-    stop: () => stopOwnedJvm(child, 5_000),
+    process: owned.child,
+    stop: () => owned.stop(),
   };
-  await waitUntilServing(server, options.startTimeoutMs ?? 90_000);
+  const client = s3Client(server.endpoint, credentials, { maxAttempts: 1 });
+  try {
+    await waitUntilReady({
+      what: `${kind} to answer a signed S3 ListBuckets on port ${port}`,
+      check: async () => {
+        await listBuckets(client);
+        return true;
+      },
+      watch: [owned],
+      timeoutMs: options.startTimeoutMs ?? 90_000,
+      error: (f) => new S3StoreError("START_FAILED", f.message, logFile),
+    });
+  } catch (err) {
+    await owned.stop();
+    throw err;
+  } finally {
+    client.destroy();
+  }
   return server;
 }
 
@@ -163,44 +182,4 @@ async function freePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < n) ports.add(await freePort());
   return [...ports];
-}
-
-async function waitUntilServing(server: S3Server, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  server.process.once("exit", (code, signal) => {
-    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  });
-  const client = s3Client(server.endpoint, server.credentials, { maxAttempts: 1 });
-  let lastError = "";
-  try {
-    for (;;) {
-      if (exited) {
-        throw new S3StoreError(
-          "START_FAILED",
-          `${server.store} ${exited} before it served S3 on port ${server.port}. ` +
-            `Last lines of ${server.logFile}:\n${logTail(server.logFile)}`,
-          server.logFile,
-        );
-      }
-      try {
-        await listBuckets(client);
-        return;
-      } catch (e) {
-        lastError = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      }
-      if (Date.now() > deadline) {
-        await server.stop();
-        throw new S3StoreError(
-          "START_FAILED",
-          `${server.store} did not answer S3 on port ${server.port} within ${Math.round(timeoutMs / 1000)} s ` +
-            `(last error: ${lastError}). Last lines of ${server.logFile}:\n${logTail(server.logFile)}`,
-          server.logFile,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  } finally {
-    client.destroy();
-  }
 }

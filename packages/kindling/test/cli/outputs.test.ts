@@ -3,26 +3,16 @@
  * its folder, an output folder that cannot be written (immutable, full disk), and two runs of one
  * spec started together. Real Spark, real files, real processes.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { repoRoot } from "../pipeline/support.js";
+import { kindling, startKindling } from "../support/cli.js";
 
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 let remote: string;
 let dir: string;
 const cleanups: (() => void)[] = [];
-
-function kindling(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: 600_000,
-    env: { ...process.env, ...env },
-  });
-}
 
 /** A spec over `rows` generated orders writing `${out_dir}/${name}`, quarantine and report under out_dir. */
 function pipeline(rows: number): string {
@@ -68,13 +58,13 @@ afterAll(() => {
 });
 
 describe("kindling run: output folders", () => {
-  it("--set name=../../victim is a spec error (exit 2, file:line, YAML path); the victim's files stay", () => {
+  it("--set name=../../victim is a spec error (exit 2, file:line, YAML path); the victim's files stay", async () => {
     const victim = join(dir, "victim");
     mkdirSync(victim, { recursive: true });
     writeFileSync(join(victim, "keep.txt"), "mine");
     const spec = pipeline(10);
-    const r = kindling(["run", spec, "--remote", remote, "--set", "name=../../victim"]);
-    expect(r.status).toBe(2);
+    const r = await kindling(["run", spec, "--remote", remote, "--set", "name=../../victim"]);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `${spec}:17:11 sinks.clean.path: an output path must not contain a ".." segment`,
     );
@@ -82,26 +72,26 @@ describe("kindling run: output folders", () => {
     expect(readFileSync(join(victim, "keep.txt"), "utf8")).toBe("mine");
   });
 
-  it("an existing folder without Kindling's marker is not replaced without --force", () => {
+  it("an existing folder without Kindling's marker is not replaced without --force", async () => {
     const spec = pipeline(10);
     const mine = join(dir, "out", "mine");
     mkdirSync(mine, { recursive: true });
     writeFileSync(join(mine, "keep.txt"), "mine");
-    const r = kindling(["run", spec, "--remote", remote, "--set", "name=mine"]);
-    expect(r.status).toBe(1);
+    const r = await kindling(["run", spec, "--remote", remote, "--set", "name=mine"]);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain(`kindling: ${mine} is a non-empty folder that Kindling did not write`);
     expect(readdirSync(mine)).toEqual(["keep.txt"]);
   });
 
-  it("an immutable output folder: the first error names the sink, the path and 'not writable'", () => {
+  it("an immutable output folder: the first error names the sink, the path and 'not writable'", async () => {
     const spec = pipeline(10);
     const out = join(dir, "immutable");
     mkdirSync(out);
     const chattr = spawnSync("chattr", ["+i", out]);
     if (chattr.status !== 0) return void console.warn(`skipped: chattr +i failed (${chattr.stderr})`);
     cleanups.push(() => spawnSync("chattr", ["-i", out]));
-    const r = kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
-    expect(r.status).toBe(1);
+    const r = await kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
+    expect(r.code).toBe(1);
     // Nothing can be written there, not even the lock: the run stops before Spark with the first
     // error, and writes no report that would fail a second time.
     expect(r.stderr.trim()).toBe(
@@ -109,7 +99,7 @@ describe("kindling run: output folders", () => {
     );
   });
 
-  it("a full disk: the first error names the sink, the path and 'no space left'", () => {
+  it("a full disk: the first error names the sink, the path and 'no space left'", async () => {
     const spec = pipeline(40_000);
     const out = join(dir, "full");
     mkdirSync(out);
@@ -117,8 +107,8 @@ describe("kindling run: output folders", () => {
     if (mount.status !== 0) return void console.warn(`skipped: cannot mount a small tmpfs (${mount.stderr})`);
     // Lazy: Spark may still hold a file there (an aborted task); the mount goes when it lets go.
     cleanups.push(() => spawnSync("umount", ["-l", out]));
-    const r = kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
-    expect(r.status).toBe(1);
+    const r = await kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(`kindling: run failed: sink clean: cannot write ${out}/orders: no space left`),
     );
@@ -128,27 +118,14 @@ describe("kindling run: output folders", () => {
   it("two runs of one spec: the second fails at once naming the first; after the first is killed the next run takes over", async () => {
     const spec = pipeline(100);
     const out = join(dir, "race");
-    const first: ChildProcess = spawn(
-      process.execPath,
-      [bin, "run", spec, "--remote", remote, "--set", `out_dir=${out}`],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, KINDLING_TEST_PAUSE_AT: "staged" },
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
-    cleanups.push(() => first.kill("SIGKILL"));
-    let stderr = "";
-    await new Promise<void>((res, rej) => {
-      first.stderr!.on("data", (d) => {
-        stderr += d;
-        if (stderr.includes("kindling-test: paused at staged")) res();
-      });
-      first.on("exit", () => rej(new Error(`first run exited: ${stderr}`)));
+    const first = startKindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`], {
+      env: { KINDLING_TEST_PAUSE_AT: "staged" },
     });
+    cleanups.push(() => first.child.kill("SIGKILL"));
+    await first.waitForOutput("kindling-test: paused at staged");
     const t0 = Date.now();
-    const second = kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
-    expect(second.status).toBe(1);
+    const second = await kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
+    expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
       new RegExp(
         `kindling: ${out}/(orders|quarantine) is being written by run \\S+ \\(pid ${first.pid} on .+, started \\d{4}-`,
@@ -156,10 +133,10 @@ describe("kindling run: output folders", () => {
     );
     expect(Date.now() - t0).toBeLessThan(120_000);
     expect(readdirSync(join(out, ".kindling-staging")).length).toBe(1); // the first run's staging is intact
-    first.kill("SIGKILL");
-    await new Promise((res) => first.on("exit", res));
-    const third = kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`, "--json"]);
-    expect(third.status, third.stderr).toBe(0);
+    first.child.kill("SIGKILL");
+    await first.finished;
+    const third = await kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`, "--json"]);
+    expect(third.code, third.stderr).toBe(0);
     const result = JSON.parse(third.stdout);
     expect(result.recovered.join("\n")).toMatch(/took over the lock of run .* \(pid \d+ is gone\)/);
     expect(existsSync(join(out, ".kindling-staging"))).toBe(false);

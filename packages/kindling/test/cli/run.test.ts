@@ -2,26 +2,19 @@
  * The CLI as a user runs it: exit codes, JSON output, plan, schema drift, and a run killed with
  * SIGKILL in the middle of its writes (the previous output must stay intact).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { scaled } from "../../../spark-connect/test/support/timeouts.js";
-import { checksum, examplePipeline, repoRoot, smallDataset } from "../pipeline/support.js";
+import { checksum, examplePipeline, smallDataset } from "../pipeline/support.js";
+import { kindling, startKindling } from "../support/cli.js";
 
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 let remote: string;
 let spark: SparkSession;
 let dir: string;
 
-function kindling(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: scaled(300_000),
-  });
-}
+const LIMIT = { timeoutMs: scaled(300_000) };
 
 beforeAll(async () => {
   remote = inject("sparkRemote");
@@ -33,41 +26,47 @@ afterAll(async () => {
 });
 
 describe("kindling CLI", () => {
-  it("validate: a bad spec exits 2 and names file:line:column", () => {
+  it("validate: a bad spec exits 2 and names file:line:column", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(
       bad,
       "version: 1\nname: x\nsources:\n  s:\n    format: cvs\n    path: a.csv\nsinks:\n  o: { input: s, path: out }\n",
     );
-    const r = kindling(["validate", bad]);
-    expect(r.status).toBe(2);
+    const r = await kindling(["validate", bad], LIMIT);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}:5:13`);
     expect(r.stderr).toMatch(/did you mean "csv"/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it("run --json: exit 0 and the run result on stdout", () => {
-    const r = kindling([
-      "run",
-      examplePipeline,
-      "--remote",
-      remote,
-      "--json",
-      "--set",
-      `data_dir=${dir}`,
-      "--set",
-      `out_dir=${join(dir, "out")}`,
-    ]);
-    expect(r.status, r.stderr).toBe(0);
+  it("run --json: exit 0 and the run result on stdout", async () => {
+    const r = await kindling(
+      [
+        "run",
+        examplePipeline,
+        "--remote",
+        remote,
+        "--json",
+        "--set",
+        `data_dir=${dir}`,
+        "--set",
+        `out_dir=${join(dir, "out")}`,
+      ],
+      LIMIT,
+    );
+    expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.status).toBe("succeeded");
     expect(result.counts.reconciliations[0].holds).toBe(true);
     expect(result.reports.some((p: string) => p.endsWith("report.html"))).toBe(true);
   });
 
-  it("plan: prints every step's schema resolved by Spark", () => {
-    const r = kindling(["plan", examplePipeline, "--remote", remote, "--set", `data_dir=${dir}`]);
-    expect(r.status, r.stderr).toBe(0);
+  it("plan: prints every step's schema resolved by Spark", async () => {
+    const r = await kindling(
+      ["plan", examplePipeline, "--remote", remote, "--set", `data_dir=${dir}`],
+      LIMIT,
+    );
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/enrich step enrich_orders ← clean_orders/);
     expect(r.stdout).toMatch(/revenue: decimal\(\d+,2\)/);
     expect(r.stdout).toMatch(/sink orders_clean ← enrich_orders: parquet/);
@@ -76,36 +75,7 @@ describe("kindling CLI", () => {
   it("a run killed with SIGKILL mid-write leaves the previous output intact, and the next run recovers", async () => {
     const out = join(dir, "out");
     const before = await checksum(spark, join(out, "orders_clean"));
-    const child: ChildProcess = spawn(
-      process.execPath,
-      [
-        bin,
-        "run",
-        examplePipeline,
-        "--remote",
-        remote,
-        "--set",
-        `data_dir=${dir}`,
-        "--set",
-        `out_dir=${out}`,
-      ],
-      {
-        cwd: repoRoot,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    await new Promise<void>((resolve) => {
-      let err = "";
-      child.stderr!.on("data", (d: Buffer) => {
-        err += d.toString();
-        if (err.includes("[1/3] orders_clean")) setTimeout(resolve, 1500);
-      });
-    });
-    child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
-    await spark.interruptAll().catch(() => undefined);
-    expect(await checksum(spark, join(out, "orders_clean"))).toBe(before);
-    const again = kindling([
+    const cli = startKindling([
       "run",
       examplePipeline,
       "--remote",
@@ -115,7 +85,18 @@ describe("kindling CLI", () => {
       "--set",
       `out_dir=${out}`,
     ]);
-    expect(again.status, again.stderr).toBe(0);
+    await cli.waitForOutput("[1/3] orders_clean");
+    // Well into the first output's write, not at its very start.
+    await new Promise((r) => setTimeout(r, 1500));
+    cli.child.kill("SIGKILL");
+    await cli.finished;
+    await spark.interruptAll().catch(() => undefined);
+    expect(await checksum(spark, join(out, "orders_clean"))).toBe(before);
+    const again = await kindling(
+      ["run", examplePipeline, "--remote", remote, "--set", `data_dir=${dir}`, "--set", `out_dir=${out}`],
+      LIMIT,
+    );
+    expect(again.code, again.stderr).toBe(0);
     // The new run cleaned up after itself; only the killed run's folder may remain while its
     // orphaned Spark job finishes (the next run removes it).
     const staging = join(out, ".kindling-staging");
@@ -128,7 +109,12 @@ describe("kindling CLI", () => {
     mkdirSync(join(d, "in"), { recursive: true });
     writeFileSync(join(d, "in", "a.csv"), "id,name\n1,ann\n");
     writeFileSync(join(d, "in", "b.csv"), "id,name,extra\n2,bob,x\n");
-    const { failed, groups } = runBothDriftPolicies(d, "csv", `${d}/in/*.csv`, "options: { header: true }");
+    const { failed, groups } = await runBothDriftPolicies(
+      d,
+      "csv",
+      `${d}/in/*.csv`,
+      "options: { header: true }",
+    );
     expect(failed).toMatch(/b\.csv/);
     expect(groups).toEqual([
       { files: [`file://${d}/in/b.csv`], added: ["extra"], missing: [], reordered: false },
@@ -149,7 +135,7 @@ describe("kindling CLI", () => {
       join(d, "in", "b.jsonl"),
       `${JSON.stringify({ id: 9000, name: "bob", tags: { vip: true } })}\n`,
     );
-    const { failed, groups } = runBothDriftPolicies(d, "jsonl", `${d}/in/*.jsonl`);
+    const { failed, groups } = await runBothDriftPolicies(d, "jsonl", `${d}/in/*.jsonl`);
     expect(failed).toMatch(/b\.jsonl: added tags/);
     expect(groups).toEqual([
       { files: [`file://${d}/in/b.jsonl`], added: ["tags"], missing: [], reordered: false },
@@ -166,7 +152,7 @@ describe("kindling CLI", () => {
       (await spark.sql(query)).coalesce(1).write.parquet(join(d, "in", to));
     await write("SELECT 1 AS id, 'ann' AS name", "a");
     await write("SELECT 2 AS id, 'bob' AS name, 2.5D AS score", "b");
-    const { failed, groups } = runBothDriftPolicies(d, "parquet", `${d}/in/*/*.parquet`);
+    const { failed, groups } = await runBothDriftPolicies(d, "parquet", `${d}/in/*/*.parquet`);
     expect(failed).toMatch(/in\/b\/part-.*\.parquet: added score/);
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ added: ["score"], missing: [], reordered: false });
@@ -183,7 +169,7 @@ describe("kindling CLI", () => {
  * (it must exit 1 and publish nothing) and with `drift: accept` (exit 0). Returns the failed run's
  * output and the accepted run's drift groups; the accepted output is in `<d>/out-accept`.
  */
-function runBothDriftPolicies(d: string, format: string, path: string, extra = "") {
+async function runBothDriftPolicies(d: string, format: string, path: string, extra = "") {
   const spec = (policy: string) => `version: 1
 name: drift_${format}
 sources:
@@ -200,12 +186,12 @@ quarantine: { path: ${d}/q-${policy} }
 report: { path: ${d}/report-${policy}, formats: [json] }
 `;
   writeFileSync(join(d, "fail.yaml"), spec("fail"));
-  const failed = kindling(["run", join(d, "fail.yaml"), "--remote", remote]);
-  expect(failed.status).toBe(1);
+  const failed = await kindling(["run", join(d, "fail.yaml"), "--remote", remote], LIMIT);
+  expect(failed.code).toBe(1);
   expect(existsSync(join(d, "out-fail"))).toBe(false);
   writeFileSync(join(d, "accept.yaml"), spec("accept"));
-  const accepted = kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"]);
-  expect(accepted.status, accepted.stderr).toBe(0);
+  const accepted = await kindling(["run", join(d, "accept.yaml"), "--remote", remote, "--json"], LIMIT);
+  expect(accepted.code, accepted.stderr).toBe(0);
   return {
     failed: failed.stderr + failed.stdout,
     groups: JSON.parse(accepted.stdout).inputs[0].drift.groups as { files: string[] }[],

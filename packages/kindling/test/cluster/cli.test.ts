@@ -1,8 +1,6 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, describe, expect, it } from "vitest";
 import { scaled } from "../../../spark-connect/test/support/timeouts.js";
@@ -11,21 +9,10 @@ import type { ClusterStatus } from "../../src/cluster/control.js";
 import { clusterDir, clusterStateFile } from "../../src/cluster/paths.js";
 import { clusterJvms, findProcesses, isRunning } from "../../src/cluster/procs.js";
 import { clusterConnectUrl } from "../../src/cluster/state.js";
+import { kindling } from "../support/cli.js";
 
-const run = promisify(execFile);
-const BIN = join(fileURLToPath(import.meta.url), "../../../bin/kindling.mjs");
 const NAME = `test-cli-${process.pid}`;
-
-/** Runs the real CLI in a child process, as a user would. */
-async function kindling(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: scaled(400_000) });
-    return { stdout, stderr, code: 0 };
-  } catch (err) {
-    const e = err as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const LIMIT = { timeoutMs: scaled(400_000) };
 
 function program(): Command {
   const p = new Command("kindling").exitOverride();
@@ -39,22 +26,15 @@ describe("kindling cluster up | status | down", () => {
   afterAll(async () => {
     // Never leave a cluster behind, whatever failed above.
     if (clusterJvms(NAME).length > 0 || existsSync(clusterStateFile(NAME)))
-      await kindling("cluster", "down", "--name", NAME);
+      await kindling(["cluster", "down", "--name", NAME], LIMIT);
     for (const name of [NAME, `${NAME}-stale`]) rmSync(clusterDir(name), { recursive: true, force: true });
   });
 
   it("starts a cluster that outlives the command, reports it, and stops it leaving no JVM", async () => {
     let t0 = Date.now();
     const up = await kindling(
-      "cluster",
-      "up",
-      "--name",
-      NAME,
-      "--workers",
-      "1",
-      "--memory",
-      "512m",
-      "--json",
+      ["cluster", "up", "--name", NAME, "--workers", "1", "--memory", "512m", "--json"],
+      LIMIT,
     );
     expect(up.code, up.stderr).toBe(0);
     const state = JSON.parse(up.stdout);
@@ -63,7 +43,7 @@ describe("kindling cluster up | status | down", () => {
     expect(state.owner.kind).toBe("supervisor");
     expect(isRunning(state.owner.pid)).toBe(true);
 
-    const st = await kindling("cluster", "status", "--name", NAME, "--json");
+    const st = await kindling(["cluster", "status", "--name", NAME, "--json"], LIMIT);
     expect(st.code, st.stderr).toBe(0);
     const status = JSON.parse(st.stdout) as ClusterStatus;
     expect(status).toMatchObject({
@@ -82,7 +62,7 @@ describe("kindling cluster up | status | down", () => {
     expect(pids.length).toBe(4); // master, worker, Connect server, executor
 
     t0 = Date.now();
-    const down = await kindling("cluster", "down", "--name", NAME);
+    const down = await kindling(["cluster", "down", "--name", NAME], LIMIT);
     expect(down.code, down.stderr).toBe(0);
     process.stderr.write(`cluster down (CLI) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     expect(down.stdout).toContain("none is left");
@@ -93,7 +73,7 @@ describe("kindling cluster up | status | down", () => {
     expect(existsSync(clusterStateFile(NAME))).toBe(false);
     expect(() => clusterConnectUrl(NAME)).toThrow(/no cluster running.*kindling cluster up/);
 
-    const again = await kindling("cluster", "status", "--name", NAME);
+    const again = await kindling(["cluster", "status", "--name", NAME], LIMIT);
     expect(again.code).toBe(1);
     expect(again.stdout).toContain(`No cluster '${NAME}' is running`);
   });
@@ -139,7 +119,7 @@ describe("kindling cluster up | status | down", () => {
       JSON.stringify({ version: 1, name, status: "running", owner: { pid: dead.pid, kind: "supervisor" } }),
     );
 
-    const st = await kindling("cluster", "status", "--name", name, "--json");
+    const st = await kindling(["cluster", "status", "--name", name, "--json"], LIMIT);
     expect(st.code).toBe(1);
     expect(JSON.parse(st.stdout)).toMatchObject({
       running: false,

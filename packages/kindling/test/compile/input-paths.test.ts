@@ -3,7 +3,6 @@
  * starts, naming the source and its YAML path (file:line). Local folders are made here; the S3 case
  * lists a real SeaweedFS (a failure naming the fix where it is not set up; KINDLING_TEST_SKIP=s3 leaves it out).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -13,11 +12,9 @@ import { scaled } from "../../../spark-connect/test/support/timeouts.js";
 import { checkSourcePaths, globToRegExp, localMatches } from "../../src/compile/input-paths.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { createBucket, putObject, type S3Server, s3Client, startS3Server } from "../../src/storage/index.js";
-import { repoRoot } from "../pipeline/support.js";
+import { kindling } from "../support/cli.js";
 import { describeWith } from "../support/needs.js";
 import { inputDir } from "./support.js";
-
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 
 /** A pipeline reading `paths` (one, or a list) into a sink under `dir`; returns its file. */
 function spec(dir: string, paths: string | string[]): string {
@@ -97,12 +94,13 @@ describe("a source path that matches nothing", () => {
         s.close(() => resolve(p));
       });
     });
-    const r = spawnSync(
-      process.execPath,
-      [bin, "run", spec(dir, `${dir}/missing/*.csv`), "--remote", `sc://127.0.0.1:${port}`],
-      { cwd: repoRoot, encoding: "utf8", timeout: 120_000 },
+    const r = await kindling(
+      ["run", spec(dir, `${dir}/missing/*.csv`), "--remote", `sc://127.0.0.1:${port}`],
+      {
+        timeoutMs: scaled(120_000),
+      },
     );
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       `sources.orders.path: source orders: "${dir}/missing/*.csv" matches no data file`,
     );

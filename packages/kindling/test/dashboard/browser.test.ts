@@ -9,7 +9,7 @@
  *
  * Screenshots and the measured delays go to test-screenshots/dashboard/ (gitignored).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,11 +28,11 @@ import { sparkRunStats } from "../../src/run/spark-ui.js";
 import { eventually } from "../cluster/support.js";
 import { examplePipeline, repoRoot } from "../pipeline/support.js";
 import { launchChromium } from "../support/browser.js";
+import { startKindling } from "../support/cli.js";
 import { describeWith } from "../support/needs.js";
 
 const NAME = `test-dash-${process.pid}`;
 const SHOTS = join(repoRoot, "test-screenshots", "dashboard");
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 
 let stack: PrometheusStack | undefined;
 let cluster: ClusterHandle | undefined;
@@ -49,43 +49,28 @@ interface RunOutput {
 
 /** `kindling run` on the cluster with the Pushgateway; resolves with its --json result. */
 function kindlingRun(dataDir: string, outDir: string): { child: ChildProcess; done: Promise<RunOutput> } {
-  const child = spawn(
-    process.execPath,
-    [
-      bin,
-      "run",
-      examplePipeline,
-      "--cluster",
-      NAME,
-      "--pushgateway",
-      stack!.pushgatewayUrl,
-      "--json",
-      "--set",
-      `data_dir=${dataDir}`,
-      "--set",
-      `out_dir=${outDir}`,
-    ],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => {
-    out += d;
+  const cli = startKindling([
+    "run",
+    examplePipeline,
+    "--cluster",
+    NAME,
+    "--pushgateway",
+    stack!.pushgatewayUrl,
+    "--json",
+    "--set",
+    `data_dir=${dataDir}`,
+    "--set",
+    `out_dir=${outDir}`,
+  ]);
+  children.push(cli.child);
+  const done = cli.finished.then((r) => {
+    try {
+      return JSON.parse(r.stdout) as RunOutput;
+    } catch {
+      throw new Error(`kindling run exited ${r.code ?? r.signal}: ${r.stderr.slice(-2000)}`);
+    }
   });
-  child.stderr!.on("data", (d) => {
-    err += d;
-  });
-  const done = new Promise<RunOutput>((resolve, reject) =>
-    child.on("exit", (code) => {
-      try {
-        resolve(JSON.parse(out) as RunOutput);
-      } catch {
-        reject(new Error(`kindling run exited ${code}: ${err.slice(-2000)}`));
-      }
-    }),
-  );
-  return { child, done };
+  return { child: cli.child, done };
 }
 
 /** Rows in / out / quarantined as Kindling's metrics sum them (run-metrics.ts), from report.json. */

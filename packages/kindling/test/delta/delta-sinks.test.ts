@@ -3,13 +3,13 @@
  * rows and the commit's row metrics, one commit per run, a failed run that leaves every table at its
  * previous version, schema changes refused unless opted in, time travel, and two runs at once.
  */
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deltaHistory, deltaVersion, kindlingCommitInfo } from "../../src/delta/table.js";
 import { type RunResult, runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
+import { kindling } from "../support/cli.js";
 import { deltaServer, rowsReadByDeltaRs, scratch, tableRows, writeCsv, writeSpec } from "./support.js";
 
 // Runs on a shared 2-core machine take minutes each under load; the limits say when to give up.
@@ -332,25 +332,18 @@ describe("Delta sinks", () => {
 
   it(
     "kindling history lists the sink's versions, operations and row counts",
-    () => {
+    async () => {
       const file = writeSpec(dir, "history", allModesSpec(join(dir, "in", "b1.csv")));
-      const bin = join(import.meta.dirname, "..", "..", "bin", "kindling.mjs");
-      const r = spawnSync(process.execPath, [bin, "history", file, "mg", "--remote", remote, "--json"], {
-        encoding: "utf8",
-        timeout: 600_000,
-      });
-      expect(r.status, r.stderr).toBe(0);
+      const r = await kindling(["history", file, "mg", "--remote", remote, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
       const commits = JSON.parse(r.stdout) as { version: number; operation: string; rows: object }[];
       expect(commits.map((c) => [c.version, c.operation, c.rows])).toEqual([
         [2, "MERGE", { inserted: 0, updated: 2, deleted: 0 }],
         [1, "MERGE", { inserted: 1, updated: 1, deleted: 0 }],
         [0, "WRITE", { inserted: 3, updated: 0, deleted: 0 }],
       ]);
-      const notDelta = spawnSync(process.execPath, [bin, "history", file, "nope", "--remote", remote], {
-        encoding: "utf8",
-        timeout: 600_000,
-      });
-      expect(notDelta.status).toBe(2);
+      const notDelta = await kindling(["history", file, "nope", "--remote", remote]);
+      expect(notDelta.code).toBe(2);
       expect(notDelta.stderr).toMatch(/no sink named nope \(sinks: ov, ap, mg, mi\)/);
     },
     RUN_LIMIT,

@@ -4,7 +4,6 @@
  * SIGKILL. The table must still be at its previous version with its previous rows, and the next
  * run must end in the state of an undisturbed sequence.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type LocalServer, SparkSession } from "@kindling/spark-connect";
@@ -12,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deltaVersion } from "../../src/delta/table.js";
 import { runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
-import { repoRoot } from "../pipeline/support.js";
+import { startKindling } from "../support/cli.js";
 import { scratch, startDeltaTestServer, tableRows, writeCsv, writeSpec } from "./support.js";
 
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 const HEADER = "order_id,customer,amount";
 let dir: string;
 let server: LocalServer | undefined;
@@ -48,20 +46,6 @@ function specFile(input: string, table: string): string {
   });
 }
 
-/** Resolves when `child` prints a line matching `pattern` on stderr; rejects if it exits first. */
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    child.stderr!.on("data", (b: Buffer) => {
-      seen += b.toString();
-      if (pattern.test(seen)) resolve();
-    });
-    child.once("exit", (code) =>
-      reject(new Error(`the run exited (${code}) before ${pattern}:\n${seen.slice(-3000)}`)),
-    );
-  });
-}
-
 beforeAll(() => {
   dir = scratch("kill-commit");
 });
@@ -85,18 +69,15 @@ describe("kill -9 mid-commit", () => {
     const before = await tableRows(spark, table);
     await spark.stop();
 
-    const cli = spawn(process.execPath, [bin, "run", specFile(second, table), "--remote", server.url], {
-      cwd: repoRoot,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const cli = startKindling(["run", specFile(second, table), "--remote", server.url]);
     const dataFiles = () => readdirSync(table).filter((f) => f.endsWith(".parquet"));
     const old = new Set(dataFiles());
-    await waitForLine(cli, /committing sink orders to the Delta table/);
+    await cli.waitForOutput(/committing sink orders to the Delta table/);
     // Mid-commit: MERGE is writing the new version's data files, the log does not name them yet.
     const deadline = Date.now() + 600_000;
     while (!dataFiles().some((f) => !old.has(f)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 25));
-    cli.kill("SIGKILL");
+    cli.child.kill("SIGKILL");
     server.process.kill("SIGKILL");
     await server.stop();
     const orphans = dataFiles().filter((f) => !old.has(f));

@@ -5,7 +5,6 @@
  * Then every query of every panel of k8s/grafana-dashboard.json is evaluated through Prometheus's
  * HTTP API with the template variables set to this run: none may fail or come back empty.
  */
-import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
@@ -24,6 +23,7 @@ import { type RunResult, runPipeline } from "../../src/run/runner.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { eventually } from "../cluster/support.js";
 import { examplePipeline, repoRoot, smallDataset } from "../pipeline/support.js";
+import { kindling } from "../support/cli.js";
 import { describeWith } from "../support/needs.js";
 
 const NAME = `test-metrics-${process.pid}`;
@@ -148,12 +148,10 @@ describeWith("metrics", "Spark and Kindling metrics in a real Prometheus", {}, (
     }
   });
 
-  it("`kindling metrics check` says ok for every panel of this run, and names the empty ones for a run that never was", () => {
+  it("`kindling metrics check` says ok for every panel of this run, and names the empty ones for a run that never was", async () => {
     const check = (run: string) =>
-      spawnSync(
-        process.execPath,
+      kindling(
         [
-          join(repoRoot, "packages", "kindling", "bin", "kindling.mjs"),
           "metrics",
           "check",
           "--prometheus",
@@ -165,15 +163,15 @@ describeWith("metrics", "Spark and Kindling metrics in a real Prometheus", {}, (
           "--run",
           run,
         ],
-        { encoding: "utf8", timeout: scaled(120_000) },
+        { timeoutMs: scaled(120_000) },
       );
-    const ok = check(result.runId);
-    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    const ok = await check(result.runId);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     const lines = ok.stdout.trim().split("\n");
     expect(lines.length).toBe(new Set(dashboardQueries(dashboard).map((q) => q.panel)).size);
     for (const l of lines) expect(l).toMatch(/ ok$/);
-    const none = check("no-such-run");
-    expect(none.status).toBe(1);
+    const none = await check("no-such-run");
+    expect(none.code).toBe(1);
     expect(none.stdout).toMatch(/Rows in \/ out \/ quarantined\s+FAILED: A empty/);
     expect(none.stdout).toMatch(/Executor CPU\s+ok/); // Spark's own series carry no run
   });

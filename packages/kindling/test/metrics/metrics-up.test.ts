@@ -2,39 +2,29 @@
  * `kindling metrics up` as a user runs it: a real Prometheus and Pushgateway in the foreground,
  * their URLs on stdout, both gone after Ctrl-C; a cluster that is not running is a usage error.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { expect, it } from "vitest";
 import { scaled, waitFor } from "../../../spark-connect/test/support/timeouts.js";
-import { repoRoot } from "../pipeline/support.js";
+import { kindling, startKindling } from "../support/cli.js";
 import { describeWith } from "../support/needs.js";
 
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
+const LIMIT = { timeoutMs: scaled(60_000) };
 
 describeWith("metrics", "kindling metrics up", {}, () => {
   it(
     "serves Prometheus (scraping its Pushgateway) and the web dashboard until SIGINT, then stops all three",
     async () => {
-      const child = spawn(
-        process.execPath,
-        [bin, "metrics", "up", "--prometheus-port", "0", "--pushgateway-port", "0", "--dashboard-port", "0"],
-        {
-          cwd: repoRoot,
-        },
-      );
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-      });
-      child.stderr.on("data", (d) => {
-        err += d;
-      });
-      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      await waitFor("`kindling metrics up` to print its URLs", () =>
-        out.includes("Ctrl-C") || child.exitCode !== null ? true : undefined,
-      );
-      expect(out, err).toContain("Ctrl-C");
+      const cli = startKindling([
+        "metrics",
+        "up",
+        "--prometheus-port",
+        "0",
+        "--pushgateway-port",
+        "0",
+        "--dashboard-port",
+        "0",
+      ]);
+      await cli.waitForOutput("Ctrl-C", scaled(60_000));
+      const out = cli.stdout();
       const prometheus = out.match(/^Prometheus\s+(\S+)/m)![1]!;
       const pushgateway = out.match(/^Pushgateway\s+(\S+)/m)![1]!;
       const dashboard = out.match(/^Dashboard\s+(\S+)/m)![1]!;
@@ -63,8 +53,8 @@ describeWith("metrics", "kindling metrics up", {}, () => {
       expect(viaDashboard.status).toBe("success");
       expect(viaDashboard.data.result.map((r) => r.metric.job)).toContain("pushgateway");
 
-      child.kill("SIGINT");
-      expect(await exited).toBe(0);
+      cli.child.kill("SIGINT");
+      expect((await cli.finished).code).toBe(0);
       for (const url of [prometheus, pushgateway])
         await expect(fetch(`${url}/-/ready`), url).rejects.toThrow();
       await expect(fetch(`${dashboard}/-/healthy`), dashboard).rejects.toThrow();
@@ -72,23 +62,15 @@ describeWith("metrics", "kindling metrics up", {}, () => {
     scaled(90_000),
   );
 
-  it("`metrics check` without a Prometheus says how to start one (exit 2)", () => {
-    const r = spawnSync(process.execPath, [bin, "metrics", "check", "--prometheus", "http://127.0.0.1:9"], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: scaled(60_000),
-    });
-    expect(r.status).toBe(2);
+  it("`metrics check` without a Prometheus says how to start one (exit 2)", async () => {
+    const r = await kindling(["metrics", "check", "--prometheus", "http://127.0.0.1:9"], LIMIT);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("kindling metrics up");
   });
 
-  it("refuses a cluster that is not running, saying how to start it (exit 2)", () => {
-    const r = spawnSync(process.execPath, [bin, "metrics", "up", "--cluster", `no-such-${process.pid}`], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: scaled(60_000),
-    });
-    expect(r.status).toBe(2);
+  it("refuses a cluster that is not running, saying how to start it (exit 2)", async () => {
+    const r = await kindling(["metrics", "up", "--cluster", `no-such-${process.pid}`], LIMIT);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cluster 'no-such-${process.pid}' is not running`);
     expect(r.stderr).toContain("kindling cluster up");
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace

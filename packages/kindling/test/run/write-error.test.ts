@@ -2,14 +2,12 @@
  * A write that Spark fails is reported in one paragraph naming the output, its step and the root
  * cause from Spark's error chain (not just TASK_WRITE_FAILED), by the CLI as a user runs it.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { repoRoot } from "../pipeline/support.js";
+import { kindling } from "../support/cli.js";
 
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 let dir: string;
 
 beforeAll(() => {
@@ -20,7 +18,7 @@ afterAll(() => {
 });
 
 describe("a failed write", () => {
-  it("names the output, its step and the root cause (a partition value colliding with __HIVE_DEFAULT_PARTITION__)", () => {
+  it("names the output, its step and the root cause (a partition value colliding with __HIVE_DEFAULT_PARTITION__)", async () => {
     mkdirSync(join(dir, "in"));
     // Row 1's empty region is read as null; Spark writes nulls to region=__HIVE_DEFAULT_PARTITION__,
     // the same folder as row 2's literal value, and the second file there collides with the first.
@@ -47,12 +45,8 @@ quarantine: { path: ${dir}/quarantine }
 report: { path: ${dir}/report, formats: [json] }
 `,
     );
-    const r = spawnSync(process.execPath, [bin, "run", spec, "--remote", inject("sparkRemote")], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      timeout: 600_000,
-    });
-    expect(r.status, r.stderr).toBe(1);
+    const r = await kindling(["run", spec, "--remote", inject("sparkRemote")]);
+    expect(r.code, r.stderr).toBe(1);
     const lines = r.stderr.trim().split("\n");
     const error = lines.find((l) => l.includes("run failed:"));
     expect(error, r.stderr).toBeDefined();

@@ -3,7 +3,6 @@
  * into a real SeaweedFS, `kindling run --s3-endpoint …` reads and writes s3a:// paths, outputs are
  * published with their _SUCCESS marker last, and a failed run leaves the previous output as it was.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,33 +16,29 @@ import {
   s3Client,
   startS3Server,
 } from "../../src/storage/index.js";
-import { examplePipeline, repoRoot } from "../pipeline/support.js";
+import { examplePipeline } from "../pipeline/support.js";
+import { kindling } from "../support/cli.js";
 import { describeWith } from "../support/needs.js";
 
 const ACCESS_KEY = "kindling-pipeline-key";
 const SECRET_KEY = `kindling-pipeline-secret-${process.pid}`;
 const BUCKET = "lake";
-const bin = join(repoRoot, "packages", "kindling", "bin", "kindling.mjs");
 
 let dir: string;
 let store: S3Server;
 let s3: S3Client;
 
-function kindling(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: scaled(600_000),
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: ACCESS_KEY,
-      AWS_SECRET_ACCESS_KEY: SECRET_KEY,
-      KINDLING_S3_ENDPOINT: store.endpoint,
-      KINDLING_DRIVER_MEMORY: "1g",
-      KINDLING_MASTER: "local[2]",
-    },
-  });
-}
+/** The CLI with the store's credentials and endpoint in its environment, as a user would set them. */
+const s3Cli = () => ({
+  timeoutMs: scaled(600_000),
+  env: {
+    AWS_ACCESS_KEY_ID: ACCESS_KEY,
+    AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+    KINDLING_S3_ENDPOINT: store.endpoint,
+    KINDLING_DRIVER_MEMORY: "1g",
+    KINDLING_MASTER: "local[2]",
+  },
+});
 
 const keys = async (prefix: string) => (await listObjects(s3, BUCKET, prefix)).map((o) => o.key);
 
@@ -65,9 +60,12 @@ describeWith("s3", "the example pipeline on S3 (SeaweedFS)", { timeout: scaled(6
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("generate --to s3a:// uploads the dataset", () => {
-    const r = kindling(["generate", "--rows", "30000", "--seed", "3", "--to", `s3a://${BUCKET}/data/raw`]);
-    expect(r.status, r.stderr).toBe(0);
+  it("generate --to s3a:// uploads the dataset", async () => {
+    const r = await kindling(
+      ["generate", "--rows", "30000", "--seed", "3", "--to", `s3a://${BUCKET}/data/raw`],
+      s3Cli(),
+    );
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain(SECRET_KEY);
     return keys("data/raw/").then((k) => {
       expect(k).toEqual(
@@ -82,16 +80,19 @@ describeWith("s3", "the example pipeline on S3 (SeaweedFS)", { timeout: scaled(6
   });
 
   it("run reads and writes s3a:// paths; every output carries its _SUCCESS marker; counts add up", async () => {
-    const r = kindling([
-      "run",
-      examplePipeline,
-      "--json",
-      "--set",
-      `data_dir=s3a://${BUCKET}/data`,
-      "--set",
-      `out_dir=s3a://${BUCKET}/out`,
-    ]);
-    expect(r.status, r.stderr).toBe(0);
+    const r = await kindling(
+      [
+        "run",
+        examplePipeline,
+        "--json",
+        "--set",
+        `data_dir=s3a://${BUCKET}/data`,
+        "--set",
+        `out_dir=s3a://${BUCKET}/out`,
+      ],
+      s3Cli(),
+    );
+    expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.status).toBe("succeeded");
     expect(result.counts.reconciliations[0].holds).toBe(true);
@@ -122,15 +123,11 @@ describeWith("s3", "the example pipeline on S3 (SeaweedFS)", { timeout: scaled(6
         "values: [placed, shipped, delivered, cancelled, returned]\n        severity: fail",
       ),
     );
-    const r = kindling([
-      "run",
-      failing,
-      "--set",
-      `data_dir=s3a://${BUCKET}/data`,
-      "--set",
-      `out_dir=s3a://${BUCKET}/out`,
-    ]);
-    expect(r.status).toBe(1);
+    const r = await kindling(
+      ["run", failing, "--set", `data_dir=s3a://${BUCKET}/data`, "--set", `out_dir=s3a://${BUCKET}/out`],
+      s3Cli(),
+    );
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/severity fail/);
     expect(await listObjects(s3, BUCKET, "out/daily_revenue/")).toEqual(before);
     expect(await keys("out/.kindling-staging/")).toEqual([]);

@@ -1,13 +1,14 @@
 import type { ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { SparkServerStartError } from "../errors.js";
 import { type AddOnJars, ensureAddOnJars } from "./add-ons.js";
 import { SPARK_JAVA_OPTIONS } from "./jvm.js";
 import { cacheRoot } from "./paths.js";
-import { reapOrphans, spawnOwnedJvm, stopOwnedJvm } from "./processes.js";
+import { type OwnedProcess, reapOrphans, startOwnedProcess } from "./processes.js";
 import { checkJava, ensureSpark, javaExecutable, type SparkHome } from "./provision.js";
+import { portAccepts, waitUntilReady } from "./readiness.js";
 
 export const CONNECT_SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer";
 
@@ -27,7 +28,7 @@ export interface LocalServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Folder for the server log. Default `<cache>/logs`. */
   logDir?: string;
-  /** How long to wait for the server to answer. Default 180 s. */
+  /** How long to wait for the server to answer on an idle machine, ms (times `busyMachineScale()`). Default 180 s. */
   startTimeoutMs?: number;
   /** Progress lines while Spark is provisioned or starting. */
   onProgress?: (line: string) => void;
@@ -62,6 +63,8 @@ export interface LocalServer {
   stop(): Promise<void>;
   /** The process handle (for fault-injection tests). */
   readonly process: ChildProcess;
+  /** The JVM as an owned process (to watch it while waiting for something else). */
+  readonly owned: OwnedProcess;
 }
 
 /** Returns a TCP port that was free a moment ago on 127.0.0.1. */
@@ -103,14 +106,62 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const port = await freePort();
   const uiPort = await freePort();
   const logDir = options.logDir ?? join(cacheRoot(), "logs");
-  mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `spark-connect-${port}-${Date.now()}.log`);
+  const marker = `-Dkindling.connect.port=${port}`;
+  const args = serverJvmArgs(options, spark, addOnClassPath, { port, uiPort, marker });
+  const env = { ...(options.env ?? process.env), SPARK_HOME: spark.home, SPARK_SCALA_VERSION: "2.13" };
+  const owned = startOwnedProcess({
+    command: javaExecutable(),
+    args,
+    logFile,
+    marker,
+    env,
+    label: "the Spark Connect server",
+  });
+  options.onProgress?.(`kindling: starting Spark Connect ${spark.version} on port ${port} (log: ${logFile})`);
+
+  const server: LocalServer = {
+    url: `sc://127.0.0.1:${port}`,
+    port,
+    uiPort,
+    pid: owned.pid,
+    logFile,
+    spark,
+    addOns,
+    process: owned.child,
+    owned,
+    stop: () => owned.stop(),
+  };
+  try {
+    await waitUntilReady({
+      what: `the Spark Connect server to answer on port ${port}`,
+      // The server logs this line once its gRPC endpoint is bound.
+      check: async () => logContains(logFile, "Spark Connect server started") && (await portAccepts(port)),
+      watch: [owned],
+      timeoutMs: options.startTimeoutMs ?? 180_000,
+      intervalMs: 200,
+      error: (f) => new SparkServerStartError(f.message, logFile),
+    });
+  } catch (err) {
+    await owned.stop();
+    throw err;
+  }
+  return server;
+}
+
+/** The Connect server JVM's arguments: heap, Spark's JVM options, `-D` confs, class path, main class. */
+function serverJvmArgs(
+  options: LocalServerOptions,
+  spark: SparkHome,
+  addOnClassPath: string[],
+  ports: { port: number; uiPort: number; marker: string },
+): string[] {
   const conf: Record<string, string> = {
     "spark.master": options.master ?? "local[*]",
     "spark.app.name": "kindling",
     "spark.connect.grpc.binding.address": "127.0.0.1",
-    "spark.connect.grpc.binding.port": String(port),
-    "spark.ui.port": String(uiPort),
+    "spark.connect.grpc.binding.port": String(ports.port),
+    "spark.ui.port": String(ports.uiPort),
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
     // Tables saved with saveAsTable go to the cache, not the caller's working directory.
@@ -126,68 +177,19 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       .filter(Boolean)
       .join(":");
   }
-  const marker = `-Dkindling.connect.port=${port}`;
   const classPath = [join(spark.jarsDir, "*"), ...addOnClassPath, ...(options.extraClassPath ?? [])].join(
     ":",
   );
-  const args = [
+  return [
     `-Xmx${options.driverMemory ?? "2g"}`,
     ...SPARK_JAVA_OPTIONS,
     ...(options.javaOptions ?? []),
-    marker,
+    ports.marker,
     ...Object.entries(conf).map(([k, v]) => `-D${k}=${v}`),
     "-cp",
     classPath,
     CONNECT_SERVER_CLASS,
   ];
-  const logFd = openSync(logFile, "a");
-  const env = { ...(options.env ?? process.env), SPARK_HOME: spark.home, SPARK_SCALA_VERSION: "2.13" };
-  const child = spawnOwnedJvm(javaExecutable(), args, logFd, marker, env);
-  closeSync(logFd);
-  options.onProgress?.(`kindling: starting Spark Connect ${spark.version} on port ${port} (log: ${logFile})`);
-
-  const server: LocalServer = {
-    url: `sc://127.0.0.1:${port}`,
-    port,
-    uiPort,
-    pid: child.pid!,
-    logFile,
-    spark,
-    addOns,
-    process: child,
-    stop: () => stopOwnedJvm(child),
-  };
-  await waitUntilReady(server, options.startTimeoutMs ?? 180_000);
-  return server;
-}
-
-async function waitUntilReady(server: LocalServer, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  server.process.once("exit", (code, signal) => {
-    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  });
-  for (;;) {
-    if (exited) {
-      throw new SparkServerStartError(
-        `The Spark Connect server ${exited} before it was ready. Last lines of ${server.logFile}:\n${logTail(server.logFile)}`,
-        server.logFile,
-      );
-    }
-    // The server logs this line once its gRPC endpoint is bound.
-    if (logContains(server.logFile, "Spark Connect server started")) {
-      if (await portAccepts(server.port)) return;
-    }
-    if (Date.now() > deadline) {
-      await server.stop();
-      throw new SparkServerStartError(
-        `The Spark Connect server did not answer on port ${server.port} within ${Math.round(timeoutMs / 1000)} s. ` +
-          `Last lines of ${server.logFile}:\n${logTail(server.logFile)}`,
-        server.logFile,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function logContains(file: string, needle: string): boolean {
@@ -195,27 +197,5 @@ function logContains(file: string, needle: string): boolean {
     return readFileSync(file, "utf8").includes(needle);
   } catch {
     return false;
-  }
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    import("node:net").then(({ connect }) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
-    });
-  });
-}
-
-/** The last `lines` lines of a log file (for error messages). */
-export function logTail(file: string, lines = 25): string {
-  try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
   }
 }
