@@ -6,7 +6,9 @@ import { SparkConnectError } from "../errors.js";
 
 /** A count-min sketch's size given directly: `depth` hash rows of `width` counters. */
 export interface SketchSize {
+  /** Hash rows (a positive 32-bit integer); confidence is `1 - 1/2^depth`. */
   depth: number;
+  /** Counters per row (a positive 32-bit integer); the relative error is `2 / width`. */
   width: number;
 }
 
