@@ -84,6 +84,11 @@ describe("df.stat.countMinSketch", () => {
     expect([cms.depth(), cms.width()]).toEqual([3, 64]);
     const again = CountMinSketch.readFrom(cms.toByteArray());
     expect(again.estimateCount("k10")).toBe(cms.estimateCount("k10"));
+    // width 2 makes eps = 1, a whole JS number: still sent as a DOUBLE literal.
+    const tiny = await counted.stat.countMinSketch("s", { depth: 1, width: 2 }, 0);
+    expect([tiny.depth(), tiny.width(), tiny.totalCount()]).toEqual([1, 2, BigInt(TOTAL)]);
+    const halves = [...new Set(Array.from({ length: DISTINCT }, (_, i) => tiny.estimateCount(`k${i}`)))];
+    expect(halves.reduce((a, b) => a + b, 0n)).toBe(BigInt(TOTAL));
   });
 
   it("rejects bad arguments before running anything, and a DOUBLE column on the server", async () => {
