@@ -91,6 +91,12 @@ describe("df.stat.countMinSketch", () => {
     expect(halves.reduce((a, b) => a + b, 0n)).toBe(BigInt(TOTAL));
   });
 
+  it("gives an empty sketch (total 0, every estimate 0) for a column without non-null values", async () => {
+    const none = await spark.sql("SELECT CAST(NULL AS STRING) AS s FROM range(3)");
+    const cms = await none.stat.countMinSketch("s", 0.1, 0.9, 1);
+    expect([cms.totalCount(), cms.estimateCount("a"), cms.width(), cms.depth()]).toEqual([0n, 0n, 20, 4]);
+  });
+
   it("rejects bad arguments before running anything, and a DOUBLE column on the server", async () => {
     await expect(counted.stat.countMinSketch("s", 0, 0.9, 1)).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
