@@ -70,6 +70,10 @@ export {
 } from "./merge-into.js";
 export { DataFrameReader, type ParseMode } from "./reader.js";
 export { RuntimeConfig, SparkSession, SparkSessionBuilder } from "./session.js";
+export { BloomFilter } from "./sketch/bloom-filter.js";
+export { CountMinSketch } from "./sketch/count-min-sketch.js";
+export type { SketchItem } from "./sketch/items.js";
+export type { SketchSize } from "./sketch/stat-args.js";
 export { DataFrameStatFunctions } from "./stat.js";
 export {
   DataStreamReader,

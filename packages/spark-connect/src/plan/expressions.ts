@@ -45,6 +45,19 @@ export function call(name: string, args: Expression[], isDistinct = false): Expr
   });
 }
 
+/**
+ * A call of one of Spark's internal functions (`UnresolvedFunction.is_internal`), which SQL text
+ * cannot name — e.g. `bloom_filter_agg`, as Spark's own Connect client calls it.
+ */
+export function internalCall(name: string, args: Expression[]): Expression {
+  return create(ExpressionSchema, {
+    exprType: {
+      case: "unresolvedFunction",
+      value: { functionName: name, arguments: args, isInternal: true },
+    },
+  });
+}
+
 export function alias(expr: Expression, names: string[], metadata?: string): Expression {
   return create(ExpressionSchema, {
     exprType: { case: "alias", value: { expr, name: names, ...(metadata ? { metadata } : {}) } },
