@@ -26,7 +26,12 @@ import {
   namespacesUnavailable,
   removeNetwork,
 } from "./netns.js";
-import { CLUSTER_DEFAULTS, type ClusterOptions, resolveClusterOptions } from "./options.js";
+import {
+  CLUSTER_DEFAULTS,
+  type ClusterOptions,
+  type ResolvedClusterOptions,
+  resolveClusterOptions,
+} from "./options.js";
 import { clusterDir, clusterLogDir, clusterStateFile } from "./paths.js";
 import { clusterJvms, clusterMarker, signal, startTicks, waitForExit } from "./procs.js";
 import { executorDiagnosis } from "./readiness.js";
@@ -92,9 +97,55 @@ export async function launchCluster(
     progress(
       `kindling: cleaned up stale cluster '${name}' (owner pid ${stale.ownerPid} is gone; killed ${stale.killed.length} JVM(s))`,
     );
-  const current: ClusterState = {
+  const launch: Launch = { name, opts, progress, current: initialState(opts, ownerKind), started: [] };
+  claimName(name, launch.current);
+  const onExit = () => removeStateIfOwned(name);
+  process.on("exit", onExit);
+  try {
+    const jvms = await prepareJvms(launch, rotateLogs);
+    const { masterUrl, masterUiUrl } = await startMaster(launch, jvms);
+    await startWorkers(launch, jvms, masterUrl, masterUiUrl);
+    const connect = await startDriver(launch, jvms, masterUrl);
+    await waitForExecutors(launch, jvms, connect);
+    return clusterHandle(launch, jvms, connect, onExit);
+  } catch (err) {
+    await stopLaunch(launch).catch(() => {});
+    process.off("exit", onExit);
+    if (err instanceof KindlingError) throw err;
+    throw new KindlingError(`cluster '${name}' failed to start: ${(err as Error).message}`);
+  }
+}
+
+/** What one launch has started so far: {@link stopLaunch} tears down exactly this. */
+interface Launch {
+  name: string;
+  opts: ResolvedClusterOptions;
+  progress: (line: string) => void;
+  /** The state file's content, kept current as JVMs start and exit. */
+  current: ClusterState;
+  started: { kind: string; jvm: OwnedProcess }[];
+  connect?: LocalServer;
+  network?: ClusterNetwork;
+}
+
+/** What every JVM of a launch starts from. */
+interface JvmSetup {
+  spark: SparkHome;
+  logDir: string;
+  java: string;
+  /** `-Dkindling.cluster=<name>`: tags every JVM of the cluster, executors included. */
+  marker: string;
+  /** The address master and driver bind (the bridge's with namespaces, loopback otherwise). */
+  host: string;
+  env: NodeJS.ProcessEnv;
+  /** Master port, master UI port, then a port and a UI port per worker. */
+  ports: number[];
+}
+
+function initialState(opts: ResolvedClusterOptions, ownerKind: ClusterState["owner"]["kind"]): ClusterState {
+  return {
     version: 1,
-    name,
+    name: opts.name,
     status: "starting",
     owner: { pid: process.pid, startTicks: startTicks(process.pid), kind: ownerKind },
     startedAt: new Date().toISOString(),
@@ -103,251 +154,324 @@ export async function launchCluster(
     workers: opts.workers,
     coresPerWorker: opts.coresPerWorker,
     memoryPerWorker: opts.memoryPerWorker,
-    logDir: clusterLogDir(name),
+    logDir: clusterLogDir(opts.name),
     masterUrl: "",
     masterUiUrl: "",
     workerJvms: [],
   };
-  claimName(name, current);
+}
 
-  const started: { kind: string; jvm: OwnedProcess }[] = [];
-  let connect: LocalServer | undefined;
-  let network: ClusterNetwork | undefined;
-  const stop = async () => {
-    current.status = "stopping";
-    saveIfOwned(current);
-    const t0 = Date.now();
-    const took = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-    await connect?.stop();
-    progress(`kindling: cluster '${name}': Connect server stopped (${took()})`);
-    const workers = started.filter((s) => s.kind === "worker");
-    await Promise.all(workers.map((w) => w.jvm.stop()));
-    progress(`kindling: cluster '${name}': workers stopped (${took()})`);
-    await Promise.all(started.filter((s) => s.kind === "master").map((m) => m.jvm.stop()));
-    progress(`kindling: cluster '${name}': master stopped (${took()})`);
-    // Executors belong to workers, which stop them; kill any the workers left behind.
-    const left = clusterJvms(name).map((p) => p.pid);
-    for (const pid of left) signal(pid, "SIGKILL");
-    await waitForExit(left, 10_000);
-    if (network) removeNetwork(name);
-    if (readState(name)?.owner.pid === process.pid) removeState(name);
+/** Checks Java and Spark's layout, fetches Spark, makes the log folder, network and ports. */
+async function prepareJvms(launch: Launch, rotateLogs: boolean): Promise<JvmSetup> {
+  const { name, opts, progress } = launch;
+  reapOrphans();
+  checkJava();
+  const spark = await ensureSpark({ onProgress: progress, profiles: opts.profiles });
+  checkSparkHomeLayout(spark);
+  const logDir = rotateLogs ? freshLogDir(name) : clusterLogDir(name);
+  mkdirSync(logDir, { recursive: true });
+  const java = javaExecutable();
+  const marker = clusterMarker(name);
+  if (opts.network === "namespaces") setUpNamespaces(launch);
+  const host = launch.network?.hostIp ?? LOOPBACK;
+  // Workers hand their environment to the executors they launch: SPARK_HOME (with jars/ and
+  // RELEASE) and SPARK_SCALA_VERSION are what let them build an executor's class path.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SPARK_HOME: spark.home,
+    SPARK_SCALA_VERSION: "2.13",
+    SPARK_LOCAL_IP: host,
+    SPARK_LOCAL_HOSTNAME: host,
   };
-  const onExit = () => {
-    if (readState(name)?.owner.pid === process.pid) removeState(name);
+  const ports = await distinctPorts(2 + 2 * opts.workers);
+  return { spark, logDir, java, marker, host, env, ports };
+}
+
+/** Creates the bridge and one network namespace per worker; records it in the state. */
+function setUpNamespaces(launch: Launch): void {
+  const { name, opts, progress, current } = launch;
+  const why = namespacesUnavailable();
+  if (why) throw new KindlingError(`cluster '${name}': ${why}`, 2);
+  const network = createNetwork(name, opts.workers);
+  launch.network = network;
+  current.network = network;
+  progress(
+    `kindling: cluster '${name}': bridge ${network.bridge} (${network.hostIp}), workers in namespaces ${network.workers.map((w) => `${w.namespace} (${w.ip})`).join(", ")}`,
+  );
+}
+
+/** Starts a master or worker JVM, in the worker's namespace when `where` is given. */
+function spawnDaemon(
+  launch: Launch,
+  jvms: JvmSetup,
+  role: string,
+  mainArgs: string[],
+  logFile: string,
+  where?: ClusterNetwork["workers"][number],
+): OwnedProcess {
+  const roleMarker = `-Dkindling.cluster.jvm=${launch.name}/${role}`;
+  const args = [
+    `-Xmx${CLUSTER_DEFAULTS.daemonMemory}`,
+    ...SPARK_JAVA_OPTIONS,
+    jvms.marker,
+    roleMarker,
+    "-cp",
+    join(jvms.spark.jarsDir, "*"),
+    ...mainArgs,
+  ];
+  const common = { logFile, marker: roleMarker, label: `the ${role}` };
+  const { java, env } = jvms;
+  if (!where) return startOwnedProcess({ ...common, command: java, args, env });
+  // In the worker's namespace, on its address (executors inherit both).
+  const [cmd, ...prefix] = inNamespace(where.namespace);
+  const wenv = { ...env, SPARK_LOCAL_IP: where.ip, SPARK_LOCAL_HOSTNAME: where.ip };
+  return startOwnedProcess({ ...common, command: cmd!, args: [...prefix, java, ...args], env: wenv });
+}
+
+/** Waits for `check`, failing early (with the log's tail) when a JVM started so far exits. */
+function waitForCluster(
+  launch: Launch,
+  what: string,
+  check: ReadyWait["check"],
+  timeoutMs: number,
+  diagnose?: () => string,
+): Promise<void> {
+  const watch = launch.started.map((s) => s.jvm).concat(launch.connect ? [launch.connect.owned] : []);
+  return waitUntilReady({
+    what,
+    check,
+    watch,
+    timeoutMs,
+    intervalMs: 500,
+    ...(diagnose ? { diagnose } : {}),
+    error: (f) => new KindlingError(f.message),
+  });
+}
+
+/** Starts the master and waits until it answers ALIVE. */
+async function startMaster(
+  launch: Launch,
+  jvms: JvmSetup,
+): Promise<{ masterUrl: string; masterUiUrl: string }> {
+  const { name, progress, current } = launch;
+  const [masterPort, masterUiPort] = [jvms.ports[0]!, jvms.ports[1]!];
+  const masterUrl = `spark://${jvms.host}:${masterPort}`;
+  const masterUiUrl = `http://${jvms.host}:${masterUiPort}`;
+  const masterLog = join(jvms.logDir, "master.log");
+  const master = spawnDaemon(
+    launch,
+    jvms,
+    "master",
+    [MASTER_CLASS, "--host", jvms.host, "--port", String(masterPort), "--webui-port", String(masterUiPort)],
+    masterLog,
+  );
+  launch.started.push({ kind: "master", jvm: master });
+  Object.assign(current, {
+    sparkVersion: jvms.spark.version,
+    sparkHome: jvms.spark.home,
+    masterUrl,
+    masterUiUrl,
+  });
+  const masterRecord: JvmRecord = {
+    pid: master.pid,
+    port: masterPort,
+    uiPort: masterUiPort,
+    logFile: masterLog,
   };
-  process.on("exit", onExit);
+  current.master = masterRecord;
+  watchExit(master.child, masterRecord, current, progress, "master");
+  writeState(current);
+  progress(`kindling: cluster '${name}': starting master ${masterUrl} (log: ${masterLog})`);
+  await waitForCluster(
+    launch,
+    "the master to answer",
+    async () => (await masterJson(masterUiUrl)).status === "ALIVE",
+    60_000,
+  );
+  return { masterUrl, masterUiUrl };
+}
 
-  try {
-    reapOrphans();
-    checkJava();
-    const spark = await ensureSpark({ onProgress: progress, profiles: opts.profiles });
-    checkSparkHomeLayout(spark);
-    const logDir = rotateLogs ? freshLogDir(name) : clusterLogDir(name);
-    mkdirSync(logDir, { recursive: true });
-    const java = javaExecutable();
-    const marker = clusterMarker(name);
-    if (opts.network === "namespaces") {
-      const why = namespacesUnavailable();
-      if (why) throw new KindlingError(`cluster '${name}': ${why}`, 2);
-      network = createNetwork(name, opts.workers);
-      current.network = network;
-      progress(
-        `kindling: cluster '${name}': bridge ${network.bridge} (${network.hostIp}), workers in namespaces ${network.workers.map((w) => `${w.namespace} (${w.ip})`).join(", ")}`,
-      );
-    }
-    // Master and driver bind the bridge's address with namespaces, loopback otherwise.
-    const HOST = network?.hostIp ?? LOOPBACK;
-    // Workers hand their environment to the executors they launch: SPARK_HOME (with jars/ and
-    // RELEASE) and SPARK_SCALA_VERSION are what let them build an executor's class path.
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      SPARK_HOME: spark.home,
-      SPARK_SCALA_VERSION: "2.13",
-      SPARK_LOCAL_IP: HOST,
-      SPARK_LOCAL_HOSTNAME: HOST,
-    };
-    const ports = await distinctPorts(2 + 2 * opts.workers);
-    const [masterPort, masterUiPort] = [ports[0]!, ports[1]!];
-    const masterUrl = `spark://${HOST}:${masterPort}`;
-    const masterUiUrl = `http://${HOST}:${masterUiPort}`;
+/** Starts every worker, then waits until the master lists them all ALIVE. */
+async function startWorkers(
+  launch: Launch,
+  jvms: JvmSetup,
+  masterUrl: string,
+  masterUiUrl: string,
+): Promise<void> {
+  const { name, opts, progress, current } = launch;
+  for (let i = 1; i <= opts.workers; i++) startWorker(launch, jvms, i, masterUrl);
+  writeState(current);
+  progress(`kindling: cluster '${name}': starting ${opts.workers} worker(s), waiting for them to register`);
+  await waitForCluster(
+    launch,
+    `${opts.workers} alive worker(s) in the master`,
+    async () =>
+      (await masterJson(masterUiUrl)).workers.filter(
+        (w) => w.state === "ALIVE" && current.workerJvms.some((r) => r.port === w.port),
+      ).length === opts.workers,
+    90_000,
+  );
+}
 
-    const spawnDaemon = (
-      role: string,
-      mainArgs: string[],
-      logFile: string,
-      where?: ClusterNetwork["workers"][number],
-    ): OwnedProcess => {
-      const roleMarker = `-Dkindling.cluster.jvm=${name}/${role}`;
-      const args = [
-        `-Xmx${CLUSTER_DEFAULTS.daemonMemory}`,
-        ...SPARK_JAVA_OPTIONS,
-        marker,
-        roleMarker,
-        "-cp",
-        join(spark.jarsDir, "*"),
-        ...mainArgs,
-      ];
-      const common = { logFile, marker: roleMarker, label: `the ${role}` };
-      if (!where) return startOwnedProcess({ ...common, command: java, args, env });
-      // In the worker's namespace, on its address (executors inherit both).
-      const [cmd, ...prefix] = inNamespace(where.namespace);
-      const wenv = { ...env, SPARK_LOCAL_IP: where.ip, SPARK_LOCAL_HOSTNAME: where.ip };
-      return startOwnedProcess({ ...common, command: cmd!, args: [...prefix, java, ...args], env: wenv });
-    };
-    const jvmsUpToNow = () => started.map((s) => s.jvm).concat(connect ? [connect.owned] : []);
-    const waitFor = (what: string, check: ReadyWait["check"], timeoutMs: number, diagnose?: () => string) =>
-      waitUntilReady({
-        what,
-        check,
-        watch: jvmsUpToNow(),
-        timeoutMs,
-        intervalMs: 500,
-        ...(diagnose ? { diagnose } : {}),
-        error: (f) => new KindlingError(f.message),
-      });
-
-    const masterLog = join(logDir, "master.log");
-    const master = spawnDaemon(
-      "master",
-      [MASTER_CLASS, "--host", HOST, "--port", String(masterPort), "--webui-port", String(masterUiPort)],
-      masterLog,
-    );
-    started.push({ kind: "master", jvm: master });
-    Object.assign(current, { sparkVersion: spark.version, sparkHome: spark.home, masterUrl, masterUiUrl });
-    const masterRecord: JvmRecord = {
-      pid: master.pid,
-      port: masterPort,
-      uiPort: masterUiPort,
-      logFile: masterLog,
-    };
-    current.master = masterRecord;
-    watchExit(master.child, masterRecord, current, progress, "master");
-    writeState(current);
-    progress(`kindling: cluster '${name}': starting master ${masterUrl} (log: ${masterLog})`);
-    await waitFor(
-      "the master to answer",
-      async () => (await masterJson(masterUiUrl)).status === "ALIVE",
-      60_000,
-    );
-
-    for (let i = 1; i <= opts.workers; i++) {
-      const port = ports[2 * i]!;
-      const uiPort = ports[2 * i + 1]!;
-      const logFile = join(logDir, `worker-${i}.log`);
-      const workDir = join(logDir, "executors", `worker-${i}`);
-      mkdirSync(workDir, { recursive: true });
-      const where = network?.workers[i - 1];
-      const worker = spawnDaemon(
-        `worker-${i}`,
-        [
-          WORKER_CLASS,
-          "--host",
-          where?.ip ?? HOST,
-          "--port",
-          String(port),
-          "--webui-port",
-          String(uiPort),
-          "--cores",
-          String(opts.coresPerWorker),
-          "--memory",
-          opts.memoryPerWorker,
-          "--work-dir",
-          workDir,
-          masterUrl,
-        ],
-        logFile,
-        where,
-      );
-      started.push({ kind: "worker", jvm: worker });
-      const record: WorkerRecord = { index: i, pid: worker.pid, port, uiPort, logFile, workDir };
-      current.workerJvms.push(record);
-      watchExit(worker.child, record, current, progress, `worker-${i}`);
-    }
-    writeState(current);
-    progress(`kindling: cluster '${name}': starting ${opts.workers} worker(s), waiting for them to register`);
-    await waitFor(
-      `${opts.workers} alive worker(s) in the master`,
-      async () =>
-        (await masterJson(masterUiUrl)).workers.filter(
-          (w) => w.state === "ALIVE" && current.workerJvms.some((r) => r.port === w.port),
-        ).length === opts.workers,
-      90_000,
-    );
-
-    progress(`kindling: cluster '${name}': starting the Spark Connect server (the driver)`);
-    try {
-      connect = await startLocalServer({
-        master: masterUrl,
-        profiles: opts.profiles,
-        // Delta's jars reach the executors through spark.executor.extraClassPath (add-ons).
-        addOns: [DELTA_ADD_ON],
-        driverMemory: opts.driverMemory,
-        logDir,
-        env,
-        javaOptions: [marker, `-Dkindling.cluster.jvm=${name}/connect`],
-        startTimeoutMs: opts.startTimeoutMs,
-        onProgress: progress,
-        conf: {
-          "spark.app.name": `kindling-cluster-${name}`,
-          "spark.driver.host": HOST,
-          "spark.driver.bindAddress": HOST,
-          "spark.executor.cores": String(opts.coresPerWorker),
-          "spark.executor.memory": opts.memoryPerWorker,
-          "spark.cores.max": String(opts.workers * opts.coresPerWorker),
-          ...deltaSparkConf(),
-          ...opts.conf,
-          // Tags executors too, so `down` and the chaos commands can find them.
-          "spark.executor.extraJavaOptions": [opts.conf["spark.executor.extraJavaOptions"], marker]
-            .filter(Boolean)
-            .join(" "),
-        },
-      });
-    } catch (err) {
-      throw new KindlingError(`cluster '${name}': ${(err as Error).message}`);
-    }
-    const connectUiUrl = `http://${HOST}:${connect.uiPort}`;
-    current.connect = {
-      pid: connect.pid,
-      port: connect.port,
-      uiPort: connect.uiPort,
-      logFile: connect.logFile,
-    };
-    watchExit(connect.process, current.connect, current, progress, "connect server");
-    current.connectUiUrl = connectUiUrl;
-    writeState(current);
-
-    progress(`kindling: cluster '${name}': waiting for ${opts.workers} executor(s) to register`);
-    await waitFor(
-      `${opts.workers} executor(s) to register with the driver`,
-      async () => (await executors(connectUiUrl)).filter((e) => e.isActive).length >= opts.workers,
-      120_000,
-      () => executorDiagnosis(logDir),
-    );
-    current.connectUrl = connect.url;
-    current.status = "running";
-    writeState(current);
-    progress(`kindling: cluster '${name}' is up: ${connect.url} (master UI ${masterUiUrl})`);
-
-    let stopping: Promise<void> | undefined;
-    return {
-      name,
-      connectUrl: connect.url,
+/** Starts worker `i` (1-based) and records it in the state (not yet written). */
+function startWorker(launch: Launch, jvms: JvmSetup, i: number, masterUrl: string): void {
+  const { opts, progress, current } = launch;
+  const port = jvms.ports[2 * i]!;
+  const uiPort = jvms.ports[2 * i + 1]!;
+  const logFile = join(jvms.logDir, `worker-${i}.log`);
+  const workDir = join(jvms.logDir, "executors", `worker-${i}`);
+  mkdirSync(workDir, { recursive: true });
+  const where = launch.network?.workers[i - 1];
+  const worker = spawnDaemon(
+    launch,
+    jvms,
+    `worker-${i}`,
+    [
+      WORKER_CLASS,
+      "--host",
+      where?.ip ?? jvms.host,
+      "--port",
+      String(port),
+      "--webui-port",
+      String(uiPort),
+      "--cores",
+      String(opts.coresPerWorker),
+      "--memory",
+      opts.memoryPerWorker,
+      "--work-dir",
+      workDir,
       masterUrl,
-      masterUiUrl,
-      connectUiUrl,
-      logDir,
-      state: () => structuredClone(current),
-      stop: () => {
-        stopping ??= stop().finally(() => process.off("exit", onExit));
-        return stopping;
-      },
-    };
+    ],
+    logFile,
+    where,
+  );
+  launch.started.push({ kind: "worker", jvm: worker });
+  const record: WorkerRecord = { index: i, pid: worker.pid, port, uiPort, logFile, workDir };
+  current.workerJvms.push(record);
+  watchExit(worker.child, record, current, progress, `worker-${i}`);
+}
+
+/** Starts the Spark Connect server (the driver) on the cluster and records it in the state. */
+async function startDriver(launch: Launch, jvms: JvmSetup, masterUrl: string): Promise<LocalServer> {
+  const { name, opts, progress, current } = launch;
+  progress(`kindling: cluster '${name}': starting the Spark Connect server (the driver)`);
+  let connect: LocalServer;
+  try {
+    connect = await startLocalServer({
+      master: masterUrl,
+      profiles: opts.profiles,
+      // Delta's jars reach the executors through spark.executor.extraClassPath (add-ons).
+      addOns: [DELTA_ADD_ON],
+      driverMemory: opts.driverMemory,
+      logDir: jvms.logDir,
+      env: jvms.env,
+      javaOptions: [jvms.marker, `-Dkindling.cluster.jvm=${name}/connect`],
+      startTimeoutMs: opts.startTimeoutMs,
+      onProgress: progress,
+      conf: driverConf(opts, jvms),
+    });
   } catch (err) {
-    await stop().catch(() => {});
-    process.off("exit", onExit);
-    if (err instanceof KindlingError) throw err;
-    throw new KindlingError(`cluster '${name}' failed to start: ${(err as Error).message}`);
+    throw new KindlingError(`cluster '${name}': ${(err as Error).message}`);
   }
+  launch.connect = connect;
+  current.connect = {
+    pid: connect.pid,
+    port: connect.port,
+    uiPort: connect.uiPort,
+    logFile: connect.logFile,
+  };
+  watchExit(connect.process, current.connect, current, progress, "connect server");
+  current.connectUiUrl = `http://${jvms.host}:${connect.uiPort}`;
+  writeState(current);
+  return connect;
+}
+
+/** The driver's Spark conf: executors sized to the workers, Delta, then the user's conf. */
+function driverConf(opts: ResolvedClusterOptions, jvms: JvmSetup): Record<string, string> {
+  return {
+    "spark.app.name": `kindling-cluster-${opts.name}`,
+    "spark.driver.host": jvms.host,
+    "spark.driver.bindAddress": jvms.host,
+    "spark.executor.cores": String(opts.coresPerWorker),
+    "spark.executor.memory": opts.memoryPerWorker,
+    "spark.cores.max": String(opts.workers * opts.coresPerWorker),
+    ...deltaSparkConf(),
+    ...opts.conf,
+    // Tags executors too, so `down` and the chaos commands can find them.
+    "spark.executor.extraJavaOptions": [opts.conf["spark.executor.extraJavaOptions"], jvms.marker]
+      .filter(Boolean)
+      .join(" "),
+  };
+}
+
+/** Waits for one executor per worker, then marks the cluster running. */
+async function waitForExecutors(launch: Launch, jvms: JvmSetup, connect: LocalServer): Promise<void> {
+  const { name, opts, progress, current } = launch;
+  const connectUiUrl = `http://${jvms.host}:${connect.uiPort}`;
+  progress(`kindling: cluster '${name}': waiting for ${opts.workers} executor(s) to register`);
+  await waitForCluster(
+    launch,
+    `${opts.workers} executor(s) to register with the driver`,
+    async () => (await executors(connectUiUrl)).filter((e) => e.isActive).length >= opts.workers,
+    120_000,
+    () => executorDiagnosis(jvms.logDir),
+  );
+  current.connectUrl = connect.url;
+  current.status = "running";
+  writeState(current);
+  progress(`kindling: cluster '${name}' is up: ${connect.url} (master UI ${current.masterUiUrl})`);
+}
+
+function clusterHandle(
+  launch: Launch,
+  jvms: JvmSetup,
+  connect: LocalServer,
+  onExit: () => void,
+): ClusterHandle {
+  const { current } = launch;
+  let stopping: Promise<void> | undefined;
+  return {
+    name: launch.name,
+    connectUrl: connect.url,
+    masterUrl: current.masterUrl,
+    masterUiUrl: current.masterUiUrl,
+    connectUiUrl: `http://${jvms.host}:${connect.uiPort}`,
+    logDir: jvms.logDir,
+    state: () => structuredClone(current),
+    stop: () => {
+      stopping ??= stopLaunch(launch).finally(() => process.off("exit", onExit));
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Stops what the launch started, in order: the Connect server, the workers, the master; then
+ * kills any JVM of the cluster still left and removes the network and the state file.
+ */
+async function stopLaunch(launch: Launch): Promise<void> {
+  const { name, progress, current, started } = launch;
+  current.status = "stopping";
+  saveIfOwned(current);
+  const t0 = Date.now();
+  const took = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  await launch.connect?.stop();
+  progress(`kindling: cluster '${name}': Connect server stopped (${took()})`);
+  const workers = started.filter((s) => s.kind === "worker");
+  await Promise.all(workers.map((w) => w.jvm.stop()));
+  progress(`kindling: cluster '${name}': workers stopped (${took()})`);
+  await Promise.all(started.filter((s) => s.kind === "master").map((m) => m.jvm.stop()));
+  progress(`kindling: cluster '${name}': master stopped (${took()})`);
+  // Executors belong to workers, which stop them; kill any the workers left behind.
+  const left = clusterJvms(name).map((p) => p.pid);
+  for (const pid of left) signal(pid, "SIGKILL");
+  await waitForExit(left, 10_000);
+  if (launch.network) removeNetwork(name);
+  removeStateIfOwned(name);
+}
+
+function removeStateIfOwned(name: string): void {
+  if (readState(name)?.owner.pid === process.pid) removeState(name);
 }
 
 /**

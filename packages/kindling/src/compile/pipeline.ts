@@ -5,6 +5,8 @@ import {
   type SparkSession,
 } from "@kindling/spark-connect";
 import {
+  type CleanStepSpec,
+  type EnrichStepSpec,
   type PipelineGraph,
   type PipelineSpec,
   pipelineGraph,
@@ -84,40 +86,73 @@ export async function compilePipeline(
   graph: PipelineGraph = pipelineGraph(spec),
   hints: ReadonlyMap<string, SourceHints> = new Map(),
 ): Promise<CompiledPipeline> {
+  const c: Compilation = {
+    graph,
+    keepPositions: graph.positionReaders(),
+    nodes: new Map(),
+    quarantines: [],
+    datasetChecks: [],
+    malformedFor: new Map(),
+    sourceCountedBy: {},
+  };
+  const sources = await compileSources(c, spark, spec, baseDir, hints);
+  for (const name of graph.order) c.nodes.set(name, await compileStep(c, name));
+  const sinks: CompiledSink[] = [];
+  for (const [name, s] of Object.entries(spec.sinks)) sinks.push(await compileSink(c, name, s, baseDir));
+  const quarantine = c.quarantines.length ? c.quarantines.reduce((a, b) => a.union(b)) : undefined;
+  return {
+    spec,
+    sources,
+    nodes: c.nodes,
+    sinks,
+    quarantine,
+    quarantineWriter: quarantineWriter(quarantine, spec),
+    quarantinePath: spec.quarantine ? resolvePath(spec.quarantine.path, baseDir) : undefined,
+    datasetChecks: c.datasetChecks,
+    sourceCountedBy: c.sourceCountedBy,
+    order: graph.order,
+    graph,
+  };
+}
+
+/** What compiling collects while it walks the sources, then the steps in run order. */
+interface Compilation {
+  graph: PipelineGraph;
+  /** Nodes whose consumers need the row-position columns (the rest drop them). */
+  keepPositions: Set<string>;
+  nodes: Map<string, CompiledNode>;
+  quarantines: DataFrame[];
+  datasetChecks: DatasetCheck[];
+  /** Clean steps that absorb a source's malformed rows (see routeMalformed). */
+  malformedFor: Map<string, MalformedInput>;
+  sourceCountedBy: Record<string, string>;
+}
+
+/** A step's node before its step kind fills in `df` and the aliases it observes. */
+type NodeBase = Omit<CompiledNode, "df"> & { input: string };
+
+function prune(c: Compilation, name: string, df: DataFrame): DataFrame {
+  return c.keepPositions.has(name) ? df : df.drop(...POSITION_COLUMNS);
+}
+
+/** Reads every source into a node, routing its malformed rows. */
+async function compileSources(
+  c: Compilation,
+  spark: SparkSession,
+  spec: PipelineSpec,
+  baseDir: string | undefined,
+  hints: ReadonlyMap<string, SourceHints>,
+): Promise<Map<string, CompiledSource>> {
   const sources = new Map<string, CompiledSource>();
-  const nodes = new Map<string, CompiledNode>();
-  const quarantines: DataFrame[] = [];
-  const datasetChecks: DatasetCheck[] = [];
-  const keepPositions = graph.positionReaders();
-  const prune = (name: string, df: DataFrame) =>
-    keepPositions.has(name) ? df : df.drop(...POSITION_COLUMNS);
-  const order = graph.order;
-  // A source's malformed rows join the quarantine of the first clean step reading it, so the raw
-  // input is scanned once for both; without such a step they are a quarantine branch of their own.
-  // When a sink reads that step, the step also counts the source in its own observation.
-  const malformedFor = new Map<string, MalformedInput>();
-  const sourceCountedBy: Record<string, string> = {};
-  const written = graph.written();
   for (const [name, s] of Object.entries(spec.sources)) {
     const cs = await compileSource(spark, name, s, baseDir, hints.get(name));
     sources.set(name, cs);
-    if (cs.malformed && s.malformed === "quarantine") {
-      // Declared columns come first in every read, so no AnalyzePlan is needed to find one.
-      const firstColumn = cs.firstDataColumn!;
-      const absorber = order.find((n) => {
-        const step = graph.step(n)!;
-        return step.kind === "clean" && step.input === name;
-      });
-      const countsSource = absorber !== undefined && written.has(absorber);
-      if (absorber) malformedFor.set(absorber, { all: cs.all, anyDataColumn: firstColumn, countsSource });
-      else quarantines.push(malformedToQuarantine(cs.malformed, name, firstColumn));
-      if (countsSource) sourceCountedBy[name] = absorber;
-    }
-    nodes.set(name, {
+    if (cs.malformed && s.malformed === "quarantine") routeMalformed(c, name, cs, cs.malformed);
+    c.nodes.set(name, {
       name,
       kind: "source",
       // Valid rows have no corrupt record; the column is dropped once the filter has used it.
-      df: prune(name, cs.valid.drop(CORRUPT)),
+      df: prune(c, name, cs.valid.drop(CORRUPT)),
       rowSource: name,
       input: undefined,
       ruleAliases: {},
@@ -126,96 +161,119 @@ export async function compilePipeline(
       hasDedupe: false,
     });
   }
-  for (const name of order) {
-    const step = graph.step(name)!;
-    const inputName = step.input!;
-    const input = nodes.get(inputName);
-    if (!input) throw new Error(`step ${name}: input ${inputName} is not compiled yet`);
-    const rowSource = graph.isRowLevel(name) ? input.rowSource : undefined;
-    const base = {
-      name,
-      kind: step.kind,
-      rowSource,
-      input: inputName,
-      ruleAliases: {},
-      warnAliases: {},
-      unmatchedAliases: {},
-      hasDedupe: false,
-    };
-    switch (step.kind) {
-      case "clean": {
-        const malformed = malformedFor.get(name);
-        const from = malformed?.countsSource ? prune(inputName, malformed.all) : input.df;
-        const c = await compileClean(from, step, input.rowSource ?? inputName, malformed);
-        if (c.quarantine) quarantines.push(c.quarantine);
-        datasetChecks.push(...c.datasetChecks);
-        nodes.set(name, {
-          ...base,
-          df: prune(name, c.output),
-          ruleAliases: c.ruleAliases,
-          warnAliases: c.warnAliases,
-          hasDedupe: c.hasDedupe,
-        });
-        break;
-      }
-      case "enrich": {
-        const lookups = new Map<string, DataFrame>();
-        for (const j of step.joins ?? []) {
-          const n = nodes.get(j.with);
-          if (!n) throw new Error(`step ${name}: lookup ${j.with} is not compiled yet`);
-          lookups.set(j.with, n.df);
-        }
-        const e = await compileEnrich(input.df, step, lookups, input.rowSource ?? inputName);
-        if (e.quarantine) quarantines.push(e.quarantine);
-        nodes.set(name, {
-          ...base,
-          df: prune(name, e.output),
-          unmatchedAliases: e.unmatchedAliases,
-          droppedAliases: e.droppedAliases,
-          droppedPairs: e.droppedPairs,
-        });
-        break;
-      }
-      case "aggregate":
-        nodes.set(name, { ...base, df: compileAggregate(input.df, step) });
-        break;
-      case "filter":
-        nodes.set(name, { ...base, df: prune(name, compileFilter(input.df, step)) });
-        break;
-      case "select":
-        nodes.set(name, { ...base, df: prune(name, await compileSelect(input.df, step)) });
-        break;
-    }
+  return sources;
+}
+
+/**
+ * A source's malformed rows join the quarantine of the first clean step reading it, so the raw
+ * input is scanned once for both; without such a step they are a quarantine branch of their own.
+ * When a sink reads that step, the step also counts the source in its own observation.
+ */
+function routeMalformed(c: Compilation, name: string, cs: CompiledSource, malformed: DataFrame): void {
+  // Declared columns come first in every read, so no AnalyzePlan is needed to find one.
+  const firstColumn = cs.firstDataColumn!;
+  const absorber = c.graph.order.find((n) => {
+    const step = c.graph.step(n)!;
+    return step.kind === "clean" && step.input === name;
+  });
+  const countsSource = absorber !== undefined && c.graph.written().has(absorber);
+  if (absorber) c.malformedFor.set(absorber, { all: cs.all, anyDataColumn: firstColumn, countsSource });
+  else c.quarantines.push(malformedToQuarantine(malformed, name, firstColumn));
+  if (countsSource) c.sourceCountedBy[name] = absorber;
+}
+
+/** Compiles one step on its (already compiled) input node. */
+async function compileStep(c: Compilation, name: string): Promise<CompiledNode> {
+  const step = c.graph.step(name)!;
+  const inputName = step.input!;
+  const input = c.nodes.get(inputName);
+  if (!input) throw new Error(`step ${name}: input ${inputName} is not compiled yet`);
+  const base: NodeBase = {
+    name,
+    kind: step.kind,
+    rowSource: c.graph.isRowLevel(name) ? input.rowSource : undefined,
+    input: inputName,
+    ruleAliases: {},
+    warnAliases: {},
+    unmatchedAliases: {},
+    hasDedupe: false,
+  };
+  switch (step.kind) {
+    case "clean":
+      return compileCleanNode(c, step, base, input);
+    case "enrich":
+      return compileEnrichNode(c, step, base, input);
+    case "aggregate":
+      return { ...base, df: compileAggregate(input.df, step) };
+    case "filter":
+      return { ...base, df: prune(c, name, compileFilter(input.df, step)) };
+    case "select":
+      return { ...base, df: prune(c, name, await compileSelect(input.df, step)) };
   }
-  const sinks: CompiledSink[] = [];
-  for (const [name, s] of Object.entries(spec.sinks)) {
-    const node = nodes.get(s.input);
-    if (!node) throw new Error(`sink ${name}: input ${s.input} is not compiled`);
-    const cols = (await node.df.columns()).filter((c) => !isHidden(c));
-    const df = node.df
-      .select(...cols.map((c) => F.col(q(c))))
-      .observe(sinkMetric(name), F.count(F.lit(1)).alias("rows"));
-    sinks.push({
-      name,
-      spec: s,
-      path: resolvePath(s.path, baseDir),
-      df,
-      node: s.input,
-      writer: sinkWriter(df, s),
-    });
-  }
-  const quarantine = quarantines.length ? quarantines.reduce((a, b) => a.union(b)) : undefined;
+}
+
+async function compileCleanNode(
+  c: Compilation,
+  step: CleanStepSpec,
+  base: NodeBase,
+  input: CompiledNode,
+): Promise<CompiledNode> {
+  const malformed = c.malformedFor.get(base.name);
+  const from = malformed?.countsSource ? prune(c, base.input, malformed.all) : input.df;
+  const out = await compileClean(from, step, input.rowSource ?? base.input, malformed);
+  if (out.quarantine) c.quarantines.push(out.quarantine);
+  c.datasetChecks.push(...out.datasetChecks);
   return {
-    spec,
-    sources,
-    nodes,
-    sinks,
-    quarantine,
-    quarantineWriter: quarantineWriter(quarantine, spec),
-    quarantinePath: spec.quarantine ? resolvePath(spec.quarantine.path, baseDir) : undefined,
-    datasetChecks,
-    sourceCountedBy,
-    order,
-    graph,
+    ...base,
+    df: prune(c, base.name, out.output),
+    ruleAliases: out.ruleAliases,
+    warnAliases: out.warnAliases,
+    hasDedupe: out.hasDedupe,
+  };
+}
+
+async function compileEnrichNode(
+  c: Compilation,
+  step: EnrichStepSpec,
+  base: NodeBase,
+  input: CompiledNode,
+): Promise<CompiledNode> {
+  const lookups = new Map<string, DataFrame>();
+  for (const j of step.joins ?? []) {
+    const n = c.nodes.get(j.with);
+    if (!n) throw new Error(`step ${base.name}: lookup ${j.with} is not compiled yet`);
+    lookups.set(j.with, n.df);
+  }
+  const out = await compileEnrich(input.df, step, lookups, input.rowSource ?? base.input);
+  if (out.quarantine) c.quarantines.push(out.quarantine);
+  return {
+    ...base,
+    df: prune(c, base.name, out.output),
+    unmatchedAliases: out.unmatchedAliases,
+    droppedAliases: out.droppedAliases,
+    droppedPairs: out.droppedPairs,
+  };
+}
+
+/** A sink: its input's visible columns, with the sink's row count observed, and its writer. */
+async function compileSink(
+  c: Compilation,
+  name: string,
+  s: SinkSpec,
+  baseDir: string | undefined,
+): Promise<CompiledSink> {
+  const node = c.nodes.get(s.input);
+  if (!node) throw new Error(`sink ${name}: input ${s.input} is not compiled`);
+  const cols = (await node.df.columns()).filter((col) => !isHidden(col));
+  const df = node.df
+    .select(...cols.map((col) => F.col(q(col))))
+    .observe(sinkMetric(name), F.count(F.lit(1)).alias("rows"));
+  return {
+    name,
+    spec: s,
+    path: resolvePath(s.path, baseDir),
+    df,
+    node: s.input,
+    writer: sinkWriter(df, s),
   };
 }

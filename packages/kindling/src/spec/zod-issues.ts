@@ -173,170 +173,194 @@ export function draftsFromZod(
   rootValue: unknown,
   prefix: SpecPath = [],
 ): IssueDraft[] {
-  const drafts: IssueDraft[] = [];
-  for (const issue of issues) {
-    const path = toPath(prefix, issue.path);
-    const input = (issue as { input?: unknown }).input;
-    switch (issue.code) {
-      case "invalid_type": {
-        const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
-        if (input === undefined) {
-          const choices = choicesOf(schemaAt(root, path, rootValue));
-          const wanted = choices ? `one of ${listChoices(choices)}` : expected;
-          drafts.push({
-            code: "missing_key",
-            path,
-            message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected ${wanted})`,
-          });
-        } else {
-          drafts.push({
-            code: "invalid_type",
-            path,
-            message: `expected ${expected}, found ${describeFound(input)}`,
-          });
-        }
-        break;
-      }
-      case "invalid_value": {
-        if (input === undefined) {
-          drafts.push({
-            code: "missing_key",
-            path,
-            message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected one of ${listChoices(issue.values)})`,
-          });
-          break;
-        }
-        const suggestion =
-          typeof input === "string" ? didYouMean(input, issue.values.map(String)) : undefined;
-        const expected =
-          issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${listChoices(issue.values)}`;
-        drafts.push({
-          code: "invalid_value",
-          path,
-          message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}${whyNot(path, input)}`,
-          ...(suggestion === undefined ? {} : { suggestion }),
-        });
-        break;
-      }
-      case "unrecognized_keys": {
-        const node = schemaAt(root, path, rootValue);
-        const allowed = Object.keys((node && unwrap(node)._zod.def.shape) ?? {});
-        for (const key of issue.keys) {
-          const suggestion = didYouMean(key, allowed);
-          // `{type: decimal(10,2)}` in a flow map splits at the comma, leaving a key like "2)".
-          const splitValue = /^[^(]*\)$/.test(key)
-            ? ' — a comma inside { } ends a value; quote it, e.g. "decimal(10,2)"'
-            : undefined;
-          const hint =
-            splitValue ??
-            (suggestion === undefined ? ` (allowed: ${listChoices(allowed)})` : suggestSuffix(suggestion));
-          drafts.push({
-            code: "unknown_key",
-            path: [...path, key],
-            at: "key",
-            message: `unknown key ${JSON.stringify(key)}${hint}`,
-            ...(suggestion === undefined ? {} : { suggestion }),
-          });
-        }
-        break;
-      }
-      case "invalid_union": {
-        const discriminator = (issue as { discriminator?: string }).discriminator;
-        if (discriminator !== undefined) {
-          // Zod already put the discriminator key at the end of the path; `input` is the parent object.
-          const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
-          const tag =
-            input !== null && typeof input === "object"
-              ? (input as Record<string, unknown>)[discriminator]
-              : undefined;
-          if (input === null || typeof input !== "object" || Array.isArray(input)) {
-            drafts.push({
-              code: "invalid_type",
-              path: path.slice(0, -1),
-              message: `expected a map, found ${describeFound(input)}`,
-            });
-          } else if (tag === undefined) {
-            drafts.push({
-              code: "missing_key",
-              path,
-              message: `missing required key ${JSON.stringify(discriminator)} (expected one of ${listChoices(options)})`,
-            });
-          } else {
-            const suggestion = typeof tag === "string" ? didYouMean(tag, options) : undefined;
-            drafts.push({
-              code: "invalid_value",
-              path,
-              message: `expected one of ${listChoices(options)}, found ${describeFound(tag)}${suggestSuffix(suggestion)}`,
-              ...(suggestion === undefined ? {} : { suggestion }),
-            });
-          }
-          break;
-        }
-        // A plain union: if exactly one branch accepted the value's shape, its deeper issues are the real ones.
-        const deeper = issue.errors.filter((branch) => branchExpectation(branch) === undefined);
-        if (deeper.length === 1 && input !== undefined) {
-          drafts.push(...draftsFromZod(deeper[0]!, root, rootValue, path));
-          break;
-        }
-        const expectations = issue.errors.map(branchExpectation).filter((e): e is string => e !== undefined);
-        const literals = issue.errors.flatMap((b) =>
-          b.flatMap((i) => (i.code === "invalid_value" ? i.values.map(String) : [])),
-        );
-        const suggestion = typeof input === "string" ? didYouMean(input, literals) : undefined;
-        const expected = expectations.join(" or ");
-        drafts.push(
-          input === undefined
-            ? {
-                code: "missing_key",
-                path,
-                message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected ${expected})`,
-              }
-            : {
-                code: "invalid_type",
-                path,
-                message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}${whyNot(path, input)}`,
-                ...(suggestion === undefined ? {} : { suggestion }),
-              },
-        );
-        break;
-      }
-      case "too_small":
-      case "too_big": {
-        const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
-        const inclusive = issue.inclusive ?? true;
-        drafts.push({
+  return issues.flatMap((issue) =>
+    draftsFromIssue(issue, {
+      path: toPath(prefix, issue.path),
+      input: (issue as { input?: unknown }).input,
+      root,
+      rootValue,
+    }),
+  );
+}
+
+/** Where an issue sits: its spec path, the value found there, and the schema and value it is part of. */
+interface IssueSite {
+  path: SpecPath;
+  input: unknown;
+  root: SchemaNode;
+  rootValue: unknown;
+}
+
+type IssueOf<Code extends ZodIssue["code"]> = Extract<ZodIssue, { code: Code }>;
+
+function draftsFromIssue(issue: ZodIssue, site: IssueSite): IssueDraft[] {
+  const { path, input } = site;
+  switch (issue.code) {
+    case "invalid_type":
+      return [invalidTypeDraft(issue, site)];
+    case "invalid_value":
+      return [invalidValueDraft(issue, site)];
+    case "unrecognized_keys":
+      return unknownKeyDrafts(issue, site);
+    case "invalid_union": {
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      return discriminator === undefined
+        ? unionDrafts(issue, site)
+        : [discriminatorDraft(issue, discriminator, site)];
+    }
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const inclusive = issue.inclusive ?? true;
+      return [
+        {
           code: "invalid_value",
           path,
           message: `expected ${boundText(issue.code, issue.origin, bound, inclusive)}, found ${foundForBound(issue.origin, input)}`,
-        });
-        break;
-      }
-      case "invalid_key": {
-        const inner = issue.issues[0];
-        const reason = inner?.message.startsWith("expected") ? inner.message : "expected a valid key";
-        drafts.push({
-          code: "invalid_value",
-          path,
-          at: "key",
-          message: `${reason}, found ${describeFound(input)}`,
-        });
-        break;
-      }
-      case "invalid_format":
-      case "custom": {
-        const message = issue.message.startsWith("expected")
-          ? `${issue.message}, found ${describeFound(input)}`
-          : issue.message;
-        drafts.push({ code: "invalid_value", path, message });
-        break;
-      }
-      default:
-        drafts.push({
-          code: "invalid_value",
-          path,
-          message: `${issue.message}, found ${describeFound(input)}`,
-        });
+        },
+      ];
     }
+    case "invalid_key": {
+      const inner = issue.issues[0];
+      const reason = inner?.message.startsWith("expected") ? inner.message : "expected a valid key";
+      return [
+        { code: "invalid_value", path, at: "key", message: `${reason}, found ${describeFound(input)}` },
+      ];
+    }
+    case "invalid_format":
+    case "custom": {
+      const message = issue.message.startsWith("expected")
+        ? `${issue.message}, found ${describeFound(input)}`
+        : issue.message;
+      return [{ code: "invalid_value", path, message }];
+    }
+    default:
+      return [{ code: "invalid_value", path, message: `${issue.message}, found ${describeFound(input)}` }];
   }
-  return drafts;
+}
+
+/** A missing key (no input: the choices the schema allows there) or a value of the wrong type. */
+function invalidTypeDraft(
+  issue: IssueOf<"invalid_type">,
+  { path, input, root, rootValue }: IssueSite,
+): IssueDraft {
+  const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+  if (input !== undefined)
+    return { code: "invalid_type", path, message: `expected ${expected}, found ${describeFound(input)}` };
+  const choices = choicesOf(schemaAt(root, path, rootValue));
+  const wanted = choices ? `one of ${listChoices(choices)}` : expected;
+  return {
+    code: "missing_key",
+    path,
+    message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected ${wanted})`,
+  };
+}
+
+/** A missing key or a value outside the allowed ones, with the closest allowed value as a suggestion. */
+function invalidValueDraft(issue: IssueOf<"invalid_value">, { path, input }: IssueSite): IssueDraft {
+  if (input === undefined)
+    return {
+      code: "missing_key",
+      path,
+      message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected one of ${listChoices(issue.values)})`,
+    };
+  const suggestion = typeof input === "string" ? didYouMean(input, issue.values.map(String)) : undefined;
+  const expected =
+    issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${listChoices(issue.values)}`;
+  return {
+    code: "invalid_value",
+    path,
+    message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}${whyNot(path, input)}`,
+    ...(suggestion === undefined ? {} : { suggestion }),
+  };
+}
+
+/** One draft per unknown key, each with a likely misspelling or the allowed keys. */
+function unknownKeyDrafts(
+  issue: IssueOf<"unrecognized_keys">,
+  { path, root, rootValue }: IssueSite,
+): IssueDraft[] {
+  const node = schemaAt(root, path, rootValue);
+  const allowed = Object.keys((node && unwrap(node)._zod.def.shape) ?? {});
+  return issue.keys.map((key) => {
+    const suggestion = didYouMean(key, allowed);
+    // `{type: decimal(10,2)}` in a flow map splits at the comma, leaving a key like "2)".
+    const splitValue = /^[^(]*\)$/.test(key)
+      ? ' — a comma inside { } ends a value; quote it, e.g. "decimal(10,2)"'
+      : undefined;
+    const hint =
+      splitValue ??
+      (suggestion === undefined ? ` (allowed: ${listChoices(allowed)})` : suggestSuffix(suggestion));
+    return {
+      code: "unknown_key",
+      path: [...path, key],
+      at: "key",
+      message: `unknown key ${JSON.stringify(key)}${hint}`,
+      ...(suggestion === undefined ? {} : { suggestion }),
+    };
+  });
+}
+
+/** A discriminated union's failure: the value is not a map, lacks the tag, or has an unknown tag. */
+function discriminatorDraft(
+  issue: IssueOf<"invalid_union">,
+  discriminator: string,
+  { path, input }: IssueSite,
+): IssueDraft {
+  // Zod already put the discriminator key at the end of the path; `input` is the parent object.
+  const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    return {
+      code: "invalid_type",
+      path: path.slice(0, -1),
+      message: `expected a map, found ${describeFound(input)}`,
+    };
+  const tag = (input as Record<string, unknown>)[discriminator];
+  if (tag === undefined)
+    return {
+      code: "missing_key",
+      path,
+      message: `missing required key ${JSON.stringify(discriminator)} (expected one of ${listChoices(options)})`,
+    };
+  const suggestion = typeof tag === "string" ? didYouMean(tag, options) : undefined;
+  return {
+    code: "invalid_value",
+    path,
+    message: `expected one of ${listChoices(options)}, found ${describeFound(tag)}${suggestSuffix(suggestion)}`,
+    ...(suggestion === undefined ? {} : { suggestion }),
+  };
+}
+
+/** A plain union's failure: the one branch that accepted the value's shape, or every branch's expectation. */
+function unionDrafts(
+  issue: IssueOf<"invalid_union">,
+  { path, input, root, rootValue }: IssueSite,
+): IssueDraft[] {
+  // If exactly one branch accepted the value's shape, its deeper issues are the real ones.
+  const deeper = issue.errors.filter((branch) => branchExpectation(branch) === undefined);
+  if (deeper.length === 1 && input !== undefined) return draftsFromZod(deeper[0]!, root, rootValue, path);
+  const expected = issue.errors
+    .map(branchExpectation)
+    .filter((e): e is string => e !== undefined)
+    .join(" or ");
+  if (input === undefined)
+    return [
+      {
+        code: "missing_key",
+        path,
+        message: `missing required key ${JSON.stringify(String(path.at(-1)))} (expected ${expected})`,
+      },
+    ];
+  const literals = issue.errors.flatMap((b) =>
+    b.flatMap((i) => (i.code === "invalid_value" ? i.values.map(String) : [])),
+  );
+  const suggestion = typeof input === "string" ? didYouMean(input, literals) : undefined;
+  return [
+    {
+      code: "invalid_type",
+      path,
+      message: `expected ${expected}, found ${describeFound(input)}${suggestSuffix(suggestion)}${whyNot(path, input)}`,
+      ...(suggestion === undefined ? {} : { suggestion }),
+    },
+  ];
 }

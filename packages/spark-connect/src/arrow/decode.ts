@@ -45,132 +45,171 @@ function isValid(d: Data, i: number): boolean {
 
 /** Decodes one Arrow column chunk into an array of JS values; throws SparkConnectError (DECODE, PROTOCOL). */
 export function decodeData(d: Data, options: DecodeOptions = {}): unknown[] {
-  const n = d.length;
-  const out = new Array<unknown>(n);
+  const out = new Array<unknown>(d.length);
   const hasNulls = d.nullCount > 0 && !!d.nullBitmap && d.nullBitmap.length > 0;
-  const t = d.type;
-  switch (t.typeId) {
+  // One function per type family; each loops over the whole chunk, so the split costs one call
+  // per column chunk, not per value.
+  switch (d.type.typeId) {
     case Type.Null:
       out.fill(null);
       return out;
     case Type.Int:
-    case Type.Float: {
-      const values = d.values as ArrayLike<number | bigint>;
-      if (!hasNulls) for (let i = 0; i < n; i++) out[i] = values[i];
-      else for (let i = 0; i < n; i++) out[i] = isValid(d, i) ? values[i] : null;
-      return out;
-    }
-    case Type.Bool: {
-      const bits = d.values as Uint8Array;
-      for (let i = 0; i < n; i++) {
-        const idx = d.offset + i;
-        out[i] = hasNulls && !isValid(d, i) ? null : ((bits[idx >> 3]! >> (idx & 7)) & 1) === 1;
-      }
-      return out;
-    }
+    case Type.Float:
+      return decodeNumbers(d, out, hasNulls);
+    case Type.Bool:
+      return decodeBools(d, out, hasNulls);
     case Type.Utf8:
-    case Type.LargeUtf8: {
-      const offsets = d.valueOffsets as ArrayLike<number | bigint>;
-      const bytes = d.values as Uint8Array;
-      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      for (let i = 0; i < n; i++) {
-        if (hasNulls && !isValid(d, i)) {
-          out[i] = null;
-          continue;
-        }
-        out[i] = buf.toString("utf8", Number(offsets[i]), Number(offsets[i + 1]));
-      }
-      return out;
-    }
+    case Type.LargeUtf8:
+      return decodeStrings(d, out, hasNulls);
     case Type.Binary:
-    case Type.LargeBinary: {
-      const offsets = d.valueOffsets as ArrayLike<number | bigint>;
-      const bytes = d.values as Uint8Array;
-      for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && !isValid(d, i) ? null : bytes.slice(Number(offsets[i]), Number(offsets[i + 1]));
-      }
-      return out;
-    }
-    case Type.Decimal: {
-      const { scale, bitWidth } = t as unknown as { scale: number; bitWidth: number };
-      const words = d.values as Uint32Array;
-      const stride = (bitWidth ?? 128) / 32;
-      for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && !isValid(d, i) ? null : decimalToString(words, i * stride, stride, scale);
-      }
-      return out;
-    }
-    case Type.Date: {
-      const values = d.values as Int32Array | BigInt64Array;
-      const perUnit = (t as unknown as { unit: number }).unit === 0 ? MS_PER_DAY : 1; // DateUnit.DAY = 0
-      for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && !isValid(d, i) ? null : new Date(Number(values[i]) * perUnit);
-      }
-      return out;
-    }
-    case Type.Timestamp: {
-      const unit = (t as unknown as { unit: number }).unit;
-      const read = timestampReader(d.values as BigInt64Array, unit, options.timestamps);
-      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : read(i);
-      return out;
-    }
-    case Type.Duration: {
-      const values = d.values as BigInt64Array;
-      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : values[i];
-      return out;
-    }
-    case Type.Interval: {
-      const words = d.values as Int32Array;
-      const unit = (t as unknown as { unit: number }).unit;
-      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : intervalAt(words, i, unit);
-      return out;
-    }
-    case Type.Struct: {
-      const fields = (t as unknown as { children: { name: string; metadata: Map<string, string> }[] })
-        .children;
-      const names = fields.map((f) => f.name);
-      if (names.length === 2 && fields[1]?.metadata?.get("variant") === "true") {
-        const values = decodeData(d.children[0]!) as (Uint8Array | null)[];
-        const metas = decodeData(d.children[1]!) as (Uint8Array | null)[];
-        for (let i = 0; i < n; i++) {
-          out[i] =
-            (hasNulls && !isValid(d, i)) || !values[i] ? null : decodeVariant(values[i]!, metas[i]!, options);
-        }
-        return out;
-      }
-      const cols = d.children.map((c) => decodeData(c, options));
-      const make = rowFactory(uniqueNames(names));
-      for (let i = 0; i < n; i++) out[i] = hasNulls && !isValid(d, i) ? null : make(cols, i);
-      return out;
-    }
+    case Type.LargeBinary:
+      return decodeBinaries(d, out, hasNulls);
+    case Type.Decimal:
+      return decodeDecimals(d, out, hasNulls);
+    case Type.Date:
+      return decodeDates(d, out, hasNulls);
+    case Type.Timestamp:
+      return decodeTimestamps(d, out, hasNulls, options);
+    case Type.Duration:
+      return decodeDurations(d, out, hasNulls);
+    case Type.Interval:
+      return decodeIntervals(d, out, hasNulls);
+    case Type.Struct:
+      return decodeStructs(d, out, hasNulls, options);
     case Type.List:
-    case Type.LargeList: {
-      const offsets = d.valueOffsets as ArrayLike<number | bigint>;
-      const child = decodeData(d.children[0]!, options);
-      for (let i = 0; i < n; i++) {
-        out[i] = hasNulls && !isValid(d, i) ? null : child.slice(Number(offsets[i]), Number(offsets[i + 1]));
-      }
-      return out;
-    }
-    case Type.Map: {
-      const offsets = d.valueOffsets as ArrayLike<number | bigint>;
-      const entries = d.children[0]!;
-      const keys = decodeData(entries.children[0]!, options);
-      const vals = decodeData(entries.children[1]!, options);
-      for (let i = 0; i < n; i++) {
-        if (hasNulls && !isValid(d, i)) {
-          out[i] = null;
-          continue;
-        }
-        const m = new Map<unknown, unknown>();
-        for (let j = Number(offsets[i]); j < Number(offsets[i + 1]); j++) m.set(keys[j], vals[j]);
-        out[i] = m;
-      }
-      return out;
-    }
+    case Type.LargeList:
+      return decodeLists(d, out, hasNulls, options);
+    case Type.Map:
+      return decodeMaps(d, out, hasNulls, options);
     default:
-      throw new SparkConnectError("PROTOCOL", `The client cannot decode Arrow type ${String(t)} yet.`);
+      throw new SparkConnectError("PROTOCOL", `The client cannot decode Arrow type ${String(d.type)} yet.`);
   }
+}
+
+function decodeNumbers(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const values = d.values as ArrayLike<number | bigint>;
+  const n = out.length;
+  if (!hasNulls) for (let i = 0; i < n; i++) out[i] = values[i];
+  else for (let i = 0; i < n; i++) out[i] = isValid(d, i) ? values[i] : null;
+  return out;
+}
+
+function decodeBools(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const bits = d.values as Uint8Array;
+  for (let i = 0; i < out.length; i++) {
+    const idx = d.offset + i;
+    out[i] = hasNulls && !isValid(d, i) ? null : ((bits[idx >> 3]! >> (idx & 7)) & 1) === 1;
+  }
+  return out;
+}
+
+function decodeStrings(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const offsets = d.valueOffsets as ArrayLike<number | bigint>;
+  const bytes = d.values as Uint8Array;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < out.length; i++) {
+    if (hasNulls && !isValid(d, i)) {
+      out[i] = null;
+      continue;
+    }
+    out[i] = buf.toString("utf8", Number(offsets[i]), Number(offsets[i + 1]));
+  }
+  return out;
+}
+
+function decodeBinaries(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const offsets = d.valueOffsets as ArrayLike<number | bigint>;
+  const bytes = d.values as Uint8Array;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = hasNulls && !isValid(d, i) ? null : bytes.slice(Number(offsets[i]), Number(offsets[i + 1]));
+  }
+  return out;
+}
+
+function decodeDecimals(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const { scale, bitWidth } = d.type as unknown as { scale: number; bitWidth: number };
+  const words = d.values as Uint32Array;
+  const stride = (bitWidth ?? 128) / 32;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = hasNulls && !isValid(d, i) ? null : decimalToString(words, i * stride, stride, scale);
+  }
+  return out;
+}
+
+function decodeDates(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const values = d.values as Int32Array | BigInt64Array;
+  const perUnit = (d.type as unknown as { unit: number }).unit === 0 ? MS_PER_DAY : 1; // DateUnit.DAY = 0
+  for (let i = 0; i < out.length; i++) {
+    out[i] = hasNulls && !isValid(d, i) ? null : new Date(Number(values[i]) * perUnit);
+  }
+  return out;
+}
+
+function decodeTimestamps(d: Data, out: unknown[], hasNulls: boolean, options: DecodeOptions): unknown[] {
+  const unit = (d.type as unknown as { unit: number }).unit;
+  const read = timestampReader(d.values as BigInt64Array, unit, options.timestamps);
+  for (let i = 0; i < out.length; i++) out[i] = hasNulls && !isValid(d, i) ? null : read(i);
+  return out;
+}
+
+function decodeDurations(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const values = d.values as BigInt64Array;
+  for (let i = 0; i < out.length; i++) out[i] = hasNulls && !isValid(d, i) ? null : values[i];
+  return out;
+}
+
+function decodeIntervals(d: Data, out: unknown[], hasNulls: boolean): unknown[] {
+  const words = d.values as Int32Array;
+  const unit = (d.type as unknown as { unit: number }).unit;
+  for (let i = 0; i < out.length; i++)
+    out[i] = hasNulls && !isValid(d, i) ? null : intervalAt(words, i, unit);
+  return out;
+}
+
+/** Structs become rows; Spark's variant (a struct of value and metadata bytes) becomes its value. */
+function decodeStructs(d: Data, out: unknown[], hasNulls: boolean, options: DecodeOptions): unknown[] {
+  const fields = (d.type as unknown as { children: { name: string; metadata: Map<string, string> }[] })
+    .children;
+  const names = fields.map((f) => f.name);
+  if (names.length === 2 && fields[1]?.metadata?.get("variant") === "true") {
+    const values = decodeData(d.children[0]!) as (Uint8Array | null)[];
+    const metas = decodeData(d.children[1]!) as (Uint8Array | null)[];
+    for (let i = 0; i < out.length; i++) {
+      out[i] =
+        (hasNulls && !isValid(d, i)) || !values[i] ? null : decodeVariant(values[i]!, metas[i]!, options);
+    }
+    return out;
+  }
+  const cols = d.children.map((c) => decodeData(c, options));
+  const make = rowFactory(uniqueNames(names));
+  for (let i = 0; i < out.length; i++) out[i] = hasNulls && !isValid(d, i) ? null : make(cols, i);
+  return out;
+}
+
+function decodeLists(d: Data, out: unknown[], hasNulls: boolean, options: DecodeOptions): unknown[] {
+  const offsets = d.valueOffsets as ArrayLike<number | bigint>;
+  const child = decodeData(d.children[0]!, options);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = hasNulls && !isValid(d, i) ? null : child.slice(Number(offsets[i]), Number(offsets[i + 1]));
+  }
+  return out;
+}
+
+function decodeMaps(d: Data, out: unknown[], hasNulls: boolean, options: DecodeOptions): unknown[] {
+  const offsets = d.valueOffsets as ArrayLike<number | bigint>;
+  const entries = d.children[0]!;
+  const keys = decodeData(entries.children[0]!, options);
+  const vals = decodeData(entries.children[1]!, options);
+  for (let i = 0; i < out.length; i++) {
+    if (hasNulls && !isValid(d, i)) {
+      out[i] = null;
+      continue;
+    }
+    const m = new Map<unknown, unknown>();
+    for (let j = Number(offsets[i]); j < Number(offsets[i + 1]); j++) m.set(keys[j], vals[j]);
+    out[i] = m;
+  }
+  return out;
 }
 
 /** Exact decimal text from a little-endian two's-complement integer of `stride` 32-bit words. */
