@@ -11,21 +11,10 @@
  */
 import { join } from "node:path";
 import { loadPipeline, runPipeline, type StageStats, sparkRunStats } from "@kindling/kindling";
-import { SparkSession } from "@kindling/spark-connect";
-import { ensureDataset } from "./pipeline.js";
 import { handWrittenSql } from "./pipeline-sql.js";
+import { profileSetup } from "./profile-setup.js";
 
-const size = process.argv[2] ?? "300MB";
-const runs = Number(process.argv[3] ?? 1);
-const conf = Object.fromEntries(
-  process.argv.slice(4).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
-);
-const dir = join(process.cwd(), "data", `bench-${size}`);
-await ensureDataset(dir, size);
-const spark = await SparkSession.builder()
-  .remote("local[*]")
-  .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
-  .getOrCreate();
+const { runs, conf, dir, spark } = await profileSetup(1);
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 try {
   const loaded = await loadPipeline("pipelines/example.yaml", {

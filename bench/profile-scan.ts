@@ -12,21 +12,10 @@
  */
 import { join } from "node:path";
 import { loadPipeline, runPipeline } from "@kindling/kindling";
-import { SparkSession } from "@kindling/spark-connect";
-import { ensureDataset } from "./pipeline.js";
 import { sparkFloor } from "./pipeline-floor.js";
+import { profileSetup } from "./profile-setup.js";
 
-const size = process.argv[2] ?? "300MB";
-const runs = Number(process.argv[3] ?? 2);
-const conf = Object.fromEntries(
-  process.argv.slice(4).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
-);
-const dir = join(process.cwd(), "data", `bench-${size}`);
-await ensureDataset(dir, size);
-const spark = await SparkSession.builder()
-  .remote("local[*]")
-  .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
-  .getOrCreate();
+const { runs, conf, dir, spark } = await profileSetup(2);
 const ui = `http://127.0.0.1:${spark.localServer!.uiPort}`;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

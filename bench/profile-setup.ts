@@ -1,0 +1,33 @@
+/**
+ * What the profiling tools (profile-pipeline.ts, profile-scan.ts) share: their command line
+ * (`[size] [runs] [key=value …]`), the generated dataset of that size under `data/bench-<size>`,
+ * and a local Spark Connect server with the bench's driver memory (KINDLING_DRIVER_MEMORY, 6g).
+ */
+import { join } from "node:path";
+import { SparkSession } from "@kindling/spark-connect";
+import { ensureDataset } from "./pipeline.js";
+
+/** A profiling tool's input: size (e.g. `300MB`), rounds, Spark settings, dataset folder, session. */
+export interface ProfileSetup {
+  size: string;
+  runs: number;
+  conf: Record<string, string>;
+  dir: string;
+  spark: SparkSession;
+}
+
+/** Reads `process.argv`, generates the dataset once, starts the server. */
+export async function profileSetup(defaultRuns: number): Promise<ProfileSetup> {
+  const size = process.argv[2] ?? "300MB";
+  const runs = Number(process.argv[3] ?? defaultRuns);
+  const conf = Object.fromEntries(
+    process.argv.slice(4).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
+  const dir = join(process.cwd(), "data", `bench-${size}`);
+  await ensureDataset(dir, size);
+  const spark = await SparkSession.builder()
+    .remote("local[*]")
+    .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
+    .getOrCreate();
+  return { size, runs, conf, dir, spark };
+}
