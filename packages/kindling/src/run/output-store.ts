@@ -8,10 +8,11 @@
  * along, so every mode publishes a whole folder), writes the Kindling marker into it, then swaps
  * it in with the previous version kept aside until the run-level commit record is written.
  */
+import { SUCCESS_MARKER } from "../storage/publish.js";
 import type { LockOwner } from "./lock.js";
 
-/** Spark's marker of a complete output, written last. */
-export const SUCCESS = "_SUCCESS";
+/** Spark's marker of a complete output, written last (named once, in storage/publish.ts). */
+export const SUCCESS = SUCCESS_MARKER;
 /** Kindling's own marker inside every output it published: `{ pipeline, runId, writtenAt }`. */
 export const MARKER = "_kindling.json";
 /** Staging folder beside the outputs: `<parent>/.kindling-staging/<run id>/<output name>`. */
