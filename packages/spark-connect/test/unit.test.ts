@@ -1,5 +1,6 @@
 /** Pure logic: URL parsing, decimal text, literals, exact time arithmetic, row names. No server needed. */
 import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { decimalToString } from "../src/arrow/decode.js";
 import { isPlainRecord, rowFactory, uniqueNames } from "../src/arrow/rows.js";
@@ -10,7 +11,7 @@ import {
   microsToMillis,
   timestampReader,
 } from "../src/arrow/temporal.js";
-import { causeChain, oneParagraph, rootCauseOf } from "../src/client/errors.js";
+import { causeChain, oneParagraph, rootCauseOf, toSparkError } from "../src/client/errors.js";
 import { oneLine } from "../src/errors.js";
 import { FetchErrorDetailsResponseSchema } from "../src/gen/spark/connect/base_pb.js";
 import { Join_JoinType } from "../src/gen/spark/connect/relations_pb.js";
@@ -288,5 +289,25 @@ describe("Spark's cause chain", () => {
   it("cuts long server text to one line", () => {
     expect(oneLine("x".repeat(600))).toHaveLength(500);
     expect(oneLine("x".repeat(600)).endsWith("…")).toBe(true);
+  });
+});
+
+describe("transport failures", () => {
+  // connect-node (node-error.ts) turns a socket reset into Aborted, refused/timed-out into
+  // Unavailable and other socket errors into Internal; none carries Spark's ErrorInfo.
+  it.each([
+    ["read ECONNRESET", Code.Aborted],
+    ["connect ECONNREFUSED 127.0.0.1:15002", Code.Unavailable],
+    ["write EPIPE", Code.Internal],
+    ["The operation was aborted", Code.Canceled],
+  ])("%s (gRPC %s) is UNAVAILABLE, saying where and what to check", (raw, code) => {
+    const e = toSparkError(new ConnectError(raw, code), undefined, "127.0.0.1:15002");
+    expect(e.code).toBe("UNAVAILABLE");
+    expect(e.message).toContain(`at 127.0.0.1:15002 is unreachable or went away (${raw})`);
+    expect(e.message).toContain("Check that it is running");
+  });
+
+  it("a code the transport never produces stays an execution error", () => {
+    expect(toSparkError(new ConnectError("bad", Code.InvalidArgument)).code).toBe("EXECUTION");
   });
 });

@@ -128,10 +128,23 @@ export function serverErrorInfo(err: ConnectError): ServerErrorInfo | undefined 
   };
 }
 
+/**
+ * Codes a call ends with when the connection, not Spark, failed. connect-node maps a socket reset
+ * (`read ECONNRESET`, a server killed mid-call) to Aborted and other socket errors to Internal.
+ */
+const TRANSPORT_CODES = new Set([
+  Code.Unavailable,
+  Code.Canceled,
+  Code.Aborted,
+  Code.DeadlineExceeded,
+  Code.Internal,
+  Code.Unknown,
+]);
+
 function codeFor(err: ConnectError, info: ServerErrorInfo | undefined): SparkErrorCode {
-  // Without server-side details, a cancelled or unavailable call is a transport failure
-  // (a reset HTTP/2 stream, a dead server); our own cancellations are reported before this.
-  if (!info && (err.code === Code.Unavailable || err.code === Code.Canceled)) return "UNAVAILABLE";
+  // Spark's own errors always carry ErrorInfo: without it, the failure is the transport's (a reset
+  // HTTP/2 stream, a dead server); our own cancellations are reported before this.
+  if (!info) return TRANSPORT_CODES.has(err.code) ? "UNAVAILABLE" : "EXECUTION";
   const classes = info?.classes ?? [info?.reason ?? ""];
   if (classes.some((c) => /AnalysisException|ParseException/.test(c))) return "ANALYSIS";
   if (
@@ -139,7 +152,6 @@ function codeFor(err: ConnectError, info: ServerErrorInfo | undefined): SparkErr
     classes.some((c) => /InterruptedException|TaskKilled/.test(c))
   )
     return "INTERRUPTED";
-  if (err.code === Code.Internal || err.code === Code.Unknown) return info ? "EXECUTION" : "UNAVAILABLE";
   return "EXECUTION";
 }
 
