@@ -3,7 +3,7 @@
  * hand in Spark SQL and the Spark floor (read the raw orders, write Parquet: see
  * pipeline-floor.ts), alternating on one Spark server over the same generated input.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { loadPipeline, runPipeline, ensureDataset as sharedEnsureDataset } from "@kindling/kindling";
@@ -13,12 +13,29 @@ import { sparkFloor } from "./pipeline-floor.js";
 import { handWrittenSql } from "./pipeline-sql.js";
 import { median } from "./stats.js";
 
-/** The generated dataset under `dir`/raw (made once per size); returns the orders' bytes. */
+/**
+ * The generated dataset under `dir`/raw (made once per size); returns the orders' bytes. The
+ * outputs of earlier bench runs (`dir`/out-*, which the bench owns) are removed first: a run
+ * stopped midway leaves folders the runner refuses to overwrite (e.g. a quarantine without its
+ * `_kindling.json`), and old outputs are no part of the measurement.
+ */
 export async function ensureDataset(dir: string, size: string): Promise<number> {
+  clearBenchOutputs(dir);
   const { bytes } = await sharedEnsureDataset(join(dir, "raw"), size, (raw) =>
     console.log(`generating ${size} into ${raw} …`),
   );
   return bytes;
+}
+
+/** Removes the bench's own output folders (`out-*`) under a dataset folder `dir`. */
+export function clearBenchOutputs(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no dataset folder yet
+  }
+  for (const n of names) if (n.startsWith("out-")) rmSync(join(dir, n), { recursive: true, force: true });
 }
 
 function jvmPeakRssMb(pid: number | undefined): number {
@@ -31,7 +48,17 @@ function jvmPeakRssMb(pid: number | undefined): number {
   }
 }
 
-export async function pipelineVsSql(spark: SparkSession, size: string, runs: number): Promise<CaseResult[]> {
+/**
+ * The example pipeline (Kindling's runner), the same job as hand-written Spark SQL and the Spark
+ * floor, alternating round by round on one server at `size`, after `warmup` discarded rounds of
+ * all three. Returns the three cases with medians, ratios and one run's Spark jobs and round trips.
+ */
+export async function pipelineVsSql(
+  spark: SparkSession,
+  size: string,
+  runs: number,
+  warmup = 1,
+): Promise<CaseResult[]> {
   const dir = join(process.cwd(), "data", `bench-${size}`);
   const bytes = await ensureDataset(dir, size);
   const mb = bytes / 2 ** 20;
@@ -43,10 +70,12 @@ export async function pipelineVsSql(spark: SparkSession, size: string, runs: num
     set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
     env: {},
   });
-  // A discarded warm-up round for both (cold JVM: JIT, file listing), as in runPaired.
-  await runPipeline(spark, loaded);
-  await handWrittenSql(spark, dir, join(dir, "out-sql"));
-  await sparkFloor(spark, dir, join(dir, "out-floor"));
+  // Discarded warm-up rounds (cold JVM: JIT, file listing), as in runPaired.
+  for (let i = 0; i < warmup; i++) {
+    await runPipeline(spark, loaded);
+    await handWrittenSql(spark, dir, join(dir, "out-sql"));
+    await sparkFloor(spark, dir, join(dir, "out-floor"));
+  }
   // What one run costs besides data: its Spark jobs and gRPC calls (the same every round).
   let cost: { sparkJobs: number | undefined; roundTrips: Record<string, number> } | undefined;
   for (let i = 0; i < runs; i++) {

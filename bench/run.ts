@@ -177,7 +177,7 @@ try {
   if (cases.includes("pipeline")) {
     for (const size of PIPELINE_SIZES) {
       if (!worker) {
-        for (const r of await pipelineVsSql(spark, size, PIPELINE_RUNS)) log(r);
+        for (const r of await pipelineVsSql(spark, size, PIPELINE_RUNS, PIPELINE_WARMUP)) log(r);
         save();
         continue;
       }
