@@ -7,11 +7,14 @@ import type { RunEvent } from "../run/runner.js";
 export function progressPrinter(enabled = true): (e: RunEvent) => void {
   const tty = process.stderr.isTTY;
   let current = "";
+  // Labels by action: the quarantine may be written beside a sink (run/phases/write.ts).
+  const labels = new Map<string, string>();
   let last = 0;
   return (e) => {
     if (!enabled) return;
     if (e.type === "action") {
       current = `[${e.index}/${e.total}] ${e.name}`;
+      labels.set(e.name, current);
       if (!tty) process.stderr.write(`kindling: ${current}: running\n`);
     } else if (e.type === "progress" && tty) {
       const now = Date.now();
@@ -28,7 +31,7 @@ export function progressPrinter(enabled = true): (e: RunEvent) => void {
         `${tty ? "\r\x1b[K" : ""}kindling: committing sink ${e.sink} to the Delta table ${e.path}\n`,
       );
     } else if (e.type === "done") {
-      const line = `${current}: done in ${(e.ms / 1000).toFixed(1)} s`;
+      const line = `${labels.get(e.action) ?? e.action}: done in ${(e.ms / 1000).toFixed(1)} s`;
       process.stderr.write(tty ? `\r\x1b[K${line}\n` : `kindling: ${line}\n`);
     }
   };

@@ -63,6 +63,12 @@ export interface CompiledPipeline {
   /** Writes `quarantine` with its row count observed (see quarantineWriter). */
   quarantineWriter: DataFrameWriter | undefined;
   quarantinePath: string | undefined;
+  /**
+   * The nodes the quarantine's branches read (a clean step's input, an enrich step's input and
+   * lookups; none for a source's malformed rows, which come from the source's own scanned rows):
+   * with their lineage, what the quarantine write recomputes or reads from a cache.
+   */
+  quarantineReads: ReadonlySet<string>;
   datasetChecks: DatasetCheck[];
   /** Sources whose counts the named clean step observes (`source_rows`, `source_malformed`). */
   sourceCountedBy: Record<string, string>;
@@ -91,6 +97,7 @@ export async function compilePipeline(
     keepPositions: graph.positionReaders(),
     nodes: new Map(),
     quarantines: [],
+    quarantineReads: new Set(),
     datasetChecks: [],
     malformedFor: new Map(),
     sourceCountedBy: {},
@@ -108,6 +115,7 @@ export async function compilePipeline(
     quarantine,
     quarantineWriter: quarantineWriter(quarantine, spec),
     quarantinePath: spec.quarantine ? resolvePath(spec.quarantine.path, baseDir) : undefined,
+    quarantineReads: c.quarantineReads,
     datasetChecks: c.datasetChecks,
     sourceCountedBy: c.sourceCountedBy,
     order: graph.order,
@@ -122,6 +130,8 @@ interface Compilation {
   keepPositions: Set<string>;
   nodes: Map<string, CompiledNode>;
   quarantines: DataFrame[];
+  /** See CompiledPipeline.quarantineReads. */
+  quarantineReads: Set<string>;
   datasetChecks: DatasetCheck[];
   /** Clean steps that absorb a source's malformed rows (see routeMalformed). */
   malformedFor: Map<string, MalformedInput>;
@@ -222,6 +232,8 @@ async function compileCleanNode(
   const from = malformed?.countsSource ? prune(c, base.input, malformed.all) : input.df;
   const out = await compileClean(from, step, input.rowSource ?? base.input, malformed);
   if (out.quarantine) c.quarantines.push(out.quarantine);
+  // With the source's malformed rows, the step's quarantine judges the source's scanned rows.
+  if (out.quarantine && !malformed) c.quarantineReads.add(base.input);
   c.datasetChecks.push(...out.datasetChecks);
   return {
     ...base,
@@ -246,6 +258,7 @@ async function compileEnrichNode(
   }
   const out = await compileEnrich(input.df, step, lookups, input.rowSource ?? base.input);
   if (out.quarantine) c.quarantines.push(out.quarantine);
+  if (out.quarantine) for (const n of [base.input, ...lookups.keys()]) c.quarantineReads.add(n);
   return {
     ...base,
     df: prune(c, base.name, out.output),

@@ -97,7 +97,8 @@ export class LiveRun {
       this.sumStages(f);
     } else if (e.type === "done") {
       f.actionsDone += 1;
-      f.currentAction = undefined;
+      // The quarantine may finish while a sink written beside it runs on (run/phases/write.ts).
+      if (f.currentAction === e.action) f.currentAction = undefined;
       if (e.kind === "sink") f.rowsOut += e.rows ?? 0;
       if (e.kind === "quarantine") f.rowsQuarantined += e.rows ?? 0;
     }

@@ -52,40 +52,59 @@ export function scannedSources(compiled: CompiledPipeline): CompiledSource[] {
 
 /**
  * Caches every file source of `compiled` and fills each cache with one tagged scan (Spark's noop
- * sink). Returns the files a scan found holding invalid UTF-8 under `invalid_encoding: quarantine`
- * as hints for compiling again (only those sources need a second scan).
+ * sink). The scans run at once, each a Spark job of its own: a source that is one file (a
+ * multi-line CSV cannot be split) is one task, so one source alone leaves the other cores idle
+ * (bench/README.md, "Small inputs"). Returns the files a scan found holding invalid UTF-8 under
+ * `invalid_encoding: quarantine` as hints for compiling again (only those sources need a second
+ * scan); those checks run one source after another, after every scan.
  * @throws KindlingError `data` for invalid UTF-8 under `invalid_encoding: fail` or `malformed: fail`
- *   (file, line and bytes named); SparkConnectError when the scan fails.
+ *   (file, line and bytes named), or a source that cannot be read (the first such source in spec
+ *   order, whichever scan failed first); SparkConnectError when the scan fails otherwise.
  */
 export async function scanSources(
   compiled: CompiledPipeline,
   options: ActionOptions,
   only?: ReadonlySet<string>,
 ): Promise<SourceScans> {
+  const sources = scannedSources(compiled).filter((s) => !only || only.has(s.name));
+  const settled = await Promise.allSettled(sources.map((s) => scanOne(s, options)));
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   const scans: SourceScans = { scanned: [], hints: new Map() };
-  for (const source of scannedSources(compiled)) {
-    if (only && !only.has(source.name)) continue;
-    const t0 = Date.now();
-    await source.all.persist(SOURCE_STORAGE_LEVEL);
-    const tags = [...(options.tags ?? []), jobNameTag(`${source.name}: scan`)];
-    const counts = [
-      F.count(F.lit(1)).alias("rows"),
-      ...(source.utf8Suspect ? [countWhere(source.utf8Suspect).alias("suspect")] : []),
-    ];
-    const info = await source.all
-      .observe(`scan__${source.name}`, ...counts)
-      .write.format("noop")
-      .mode("overwrite")
-      .save(undefined, { ...options, tags })
-      .catch((e: unknown) => {
-        throw scanFailed(source, e);
-      });
-    const seen = info.observedMetrics[`scan__${source.name}`] ?? {};
-    scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms: Date.now() - t0 });
+  for (const [i, r] of settled.entries()) {
+    const { seen, ms } = (r as PromiseFulfilledResult<ScanResult>).value;
+    const source = sources[i]!;
+    scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms });
     const invalid = await checkUtf8(source, Number(seen.suspect ?? 0), options.tags ?? []);
     if (invalid) scans.hints.set(source.name, { invalidUtf8: invalid });
   }
   return scans;
+}
+
+/** One scan's observed counts (`rows`, `suspect`) and its wall time (ms). */
+interface ScanResult {
+  seen: Record<string, unknown>;
+  ms: number;
+}
+
+/** Caches one source's rows and fills the cache with its tagged scan. */
+async function scanOne(source: CompiledSource, options: ActionOptions): Promise<ScanResult> {
+  const t0 = Date.now();
+  await source.all.persist(SOURCE_STORAGE_LEVEL);
+  const tags = [...(options.tags ?? []), jobNameTag(`${source.name}: scan`)];
+  const counts = [
+    F.count(F.lit(1)).alias("rows"),
+    ...(source.utf8Suspect ? [countWhere(source.utf8Suspect).alias("suspect")] : []),
+  ];
+  const info = await source.all
+    .observe(`scan__${source.name}`, ...counts)
+    .write.format("noop")
+    .mode("overwrite")
+    .save(undefined, { ...options, tags })
+    .catch((e: unknown) => {
+      throw scanFailed(source, e);
+    });
+  return { seen: info.observedMetrics[`scan__${source.name}`] ?? {}, ms: Date.now() - t0 };
 }
 
 /**

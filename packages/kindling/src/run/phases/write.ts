@@ -3,6 +3,7 @@ import { QUARANTINE_METRIC, sinkMetric } from "../../compile/metrics.js";
 import type { CompiledSink } from "../../compile/pipeline.js";
 import { sinkWriter } from "../../compile/sink-writer.js";
 import { GONE_GROUPS_DIR, Regrouping } from "../../delta/regroup.js";
+import type { PipelineGraph } from "../../spec/index.js";
 import { outputWriteError } from "../fs-errors.js";
 import type { Observed } from "../reconcile.js";
 import type { ActionRecord } from "../result.js";
@@ -16,10 +17,13 @@ interface WriteAction extends WriteTarget {
 }
 
 /**
- * Writes every output to its staging location, one Spark action each: the sinks first (the first
- * fills the cache of steps several outputs read, the next ones read it), the quarantine last (it
- * reads the sources' scanned rows again: only rejected rows are kept from that pass). Each staging location is
- * probed before Spark runs. Throws KindlingError `output` naming the output, its path and why.
+ * Writes every output to its staging location, one Spark action each: the sinks one after another
+ * (the first fills the cache of steps several outputs read, the next ones read it), the
+ * quarantine beside them when it reads none of those cached steps (it then reads only the
+ * sources' scanned rows, and its jobs use the cores the sinks' small stages leave idle), else
+ * last. Each staging location is probed before Spark runs. Records keep the plan's order.
+ * Throws KindlingError `output` naming the output, its path and why (the first failure in plan
+ * order); a write running beside a failed one is waited for first.
  */
 export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   const { compiled, outputs, result } = run;
@@ -50,15 +54,55 @@ export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   result.cached = compiled.graph.sharedSteps();
   for (const name of result.cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
   const written: WrittenRun = { ...run, staged: [], deltaStaged: [], regroup };
-  for (const [i, action] of plan.entries()) {
-    run.options.onProgress?.({ type: "action", name: action.name, index: i + 1, total: plan.length });
-    await writeAction(written, action);
+  const aside = quarantineAside(compiled.graph, compiled.quarantineReads, result.cached)
+    ? plan.find((a) => a.kind === "quarantine")
+    : undefined;
+  const start = (action: WriteAction) => {
+    const index = plan.indexOf(action) + 1;
+    run.options.onProgress?.({ type: "action", name: action.name, index, total: plan.length });
+    return writeAction(written, action);
+  };
+  const asideDone = aside ? start(aside).then(settled, failedWith) : undefined;
+  const records = new Map<WriteAction, ActionRecord>();
+  let failure: { error: unknown } | undefined;
+  for (const action of plan) {
+    if (action === aside) continue;
+    try {
+      records.set(action, await start(action));
+    } catch (error) {
+      failure = { error };
+      break;
+    }
   }
+  const asideResult = await asideDone;
+  if (aside && asideResult && "record" in asideResult) records.set(aside, asideResult.record);
+  // Records in plan order, for what was written even when a write failed.
+  for (const a of plan) if (records.has(a)) result.actions.push(records.get(a)!);
+  if (failure) throw failure.error;
+  if (asideResult && "error" in asideResult) throw asideResult.error;
   return written;
 }
 
-/** Writes one output to staging and records it (rows from its observation, files and bytes). */
-async function writeAction(run: WrittenRun, action: WriteAction): Promise<void> {
+const settled = (record: ActionRecord) => ({ record });
+const failedWith = (error: unknown) => ({ error });
+
+/**
+ * True when a quarantine reading the nodes `reads` (CompiledPipeline.quarantineReads) reads none
+ * of the steps `cached` (shared steps the first sink fills), through their lineage in `graph`: it
+ * then reads only the sources' scanned rows and can run beside the sinks without computing a
+ * shared step a second time (or reading it half-cached).
+ */
+export function quarantineAside(
+  graph: PipelineGraph,
+  reads: ReadonlySet<string>,
+  cached: readonly string[],
+): boolean {
+  const lineage = graph.lineage(reads);
+  return !cached.some((c) => lineage.has(c));
+}
+
+/** Writes one output to staging; returns its record (rows from its observation, files and bytes). */
+async function writeAction(run: WrittenRun, action: WriteAction): Promise<ActionRecord> {
   const t0 = Date.now();
   const staging = run.outputs.stagingPath(action.path);
   const gone = action.sink ? await regroupedPlan(run, action.sink) : undefined;
@@ -87,7 +131,6 @@ async function writeAction(run: WrittenRun, action: WriteAction): Promise<void> 
     files: stats.files,
     bytes: stats.bytes,
   };
-  run.result.actions.push(record);
   run.options.onProgress?.({
     type: "done",
     action: action.name,
@@ -95,6 +138,7 @@ async function writeAction(run: WrittenRun, action: WriteAction): Promise<void> 
     kind: action.kind,
     rows: record.rows,
   });
+  return record;
 }
 
 /**
