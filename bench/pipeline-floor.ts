@@ -6,24 +6,28 @@
  */
 import type { SparkSession } from "@kindling/spark-connect";
 
-const ORDERS_SCHEMA =
+/** The example's orders columns, all strings, and the corrupt-record column. */
+export const ORDERS_SCHEMA =
   "order_id STRING, customer_id STRING, product_id STRING, order_ts STRING, quantity STRING, " +
   "unit_price STRING, status STRING, country STRING, channel STRING, _corrupt STRING";
+
+/** The example pipeline's read options for the orders CSV (pipelines/example.yaml). */
+export const ORDERS_READ_OPTIONS: Record<string, string> = {
+  header: "true",
+  multiLine: "true",
+  quote: '"',
+  escape: '"',
+  encoding: "UTF-8",
+  mode: "PERMISSIVE",
+  columnNameOfCorruptRecord: "_corrupt",
+  enforceSchema: "false",
+};
 
 /** Reads `<dataDir>/raw/orders/*.csv` as the example pipeline does and writes it to `<outDir>/floor`. */
 export async function sparkFloor(spark: SparkSession, dataDir: string, outDir: string): Promise<void> {
   await spark.read
     .schema(ORDERS_SCHEMA)
-    .options({
-      header: "true",
-      multiLine: "true",
-      quote: '"',
-      escape: '"',
-      encoding: "UTF-8",
-      mode: "PERMISSIVE",
-      columnNameOfCorruptRecord: "_corrupt",
-      enforceSchema: "false",
-    })
+    .options(ORDERS_READ_OPTIONS)
     .csv(`${dataDir}/raw/orders/*.csv`)
     .write.mode("overwrite")
     .parquet(`${outDir}/floor`);
