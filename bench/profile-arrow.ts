@@ -11,13 +11,20 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { SparkSession } from "@kindling/spark-connect";
 import { MIXED_SQL } from "./client.js";
 
-const [url, n, runs] = [process.argv[2] ?? "local[*]", Number(process.argv[3] ?? 1_000_000), Number(process.argv[4] ?? 5)];
+const [url, n, runs] = [
+  process.argv[2] ?? "local[*]",
+  Number(process.argv[3] ?? 1_000_000),
+  Number(process.argv[4] ?? 5),
+];
 let gcMs = 0;
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcMs += e.duration;
 }).observe({ entryTypes: ["gc"] });
 
-const spark = await SparkSession.builder().remote(url).localServerOptions({ driverMemory: "6g" }).getOrCreate();
+const spark = await SparkSession.builder()
+  .remote(url)
+  .localServerOptions({ driverMemory: "6g" })
+  .getOrCreate();
 try {
   const df = await spark.sql(MIXED_SQL(n));
   for (let i = 0; i < runs; i++) {
