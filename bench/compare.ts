@@ -176,7 +176,7 @@ export async function runPaired(
       r.pyspark = {
         runs: p.map((m) => m.ms),
         median: pm,
-        ...(p.at(-1)?.extra ? { extra: p.at(-1)!.extra! } : {}),
+        ...(p.at(-1)?.extra ? { extra: medianExtra(p) } : {}),
       };
       r.ratio = km / pm;
       if (p.length === k.length) r.pairedRatio = median(k.map((m, i) => m.ms / p[i]!.ms));
@@ -188,8 +188,8 @@ export async function runPaired(
 }
 
 /** The last run's extra values, with each number replaced by its median over all runs. */
-function medianExtra(runs: Measure[]): Record<string, number | string> {
-  const out: Record<string, number | string> = { ...runs.at(-1)?.extra };
+function medianExtra(runs: { extra?: Record<string, unknown> }[]): Record<string, number | string> {
+  const out = { ...runs.at(-1)?.extra } as Record<string, number | string>;
   for (const [key, v] of Object.entries(out)) {
     if (typeof v !== "number") continue;
     out[key] = median(runs.map((m) => m.extra?.[key]).filter((x): x is number => typeof x === "number"));
