@@ -94,4 +94,23 @@ export interface RunResult extends Partial<RunFigures> {
   recount?: { reason: string; ms: number };
   /** Incremental sources: the files this run read (see delta/incremental.ts). */
   incremental?: IncrementalPlan;
+  /** Set when the run failed because the Spark Connect server went away (run/server-loss.ts). */
+  serverWentAway?: true;
+  /**
+   * The earlier runs of this pipeline that the Spark Connect server's loss ended before this one
+   * (`kindling run --wait-for-server`, run/server-loss.ts); absent when it ran once.
+   */
+  restarts?: ServerRestart[];
+}
+
+/** One run that the Spark Connect server's loss ended, after which the pipeline ran again. */
+export interface ServerRestart {
+  /** 1 for the first run. */
+  attempt: number;
+  /** That run's id (absent when it failed before it had one). */
+  runId?: string;
+  /** Why it failed (the client's UNAVAILABLE message, or Spark's INVALID_HANDLE one). */
+  error: string;
+  /** How long the server took to answer again, ms. */
+  waitedMs: number;
 }
