@@ -34,10 +34,14 @@ export async function readyDriverPod(kubectl: Kubectl): Promise<string | undefin
 /**
  * Forwards the two ports to the Ready driver pod until `signal` aborts, starting again on the next
  * driver whenever the pod goes or kubectl ends. Resolves when aborted. Throws KindlingError
- * `environment` when kubectl ends before it forwards anything (a local port in use, no access).
+ * `environment` when the cluster cannot be asked for its pods at the start (kubectl's message), or
+ * when kubectl ends before it forwards anything (a local port in use, no access).
  */
 export async function forwardDriver(kubectl: Kubectl, options: DriverForwardOptions): Promise<void> {
   const pollMs = options.pollMs ?? 2000;
+  // A cluster that cannot be asked at all (no kubectl, not running) fails now; later errors
+  // (the API server busy for a moment) are waited through.
+  await readyDriverPod(kubectl);
   while (!options.signal.aborted) {
     const pod = await waitFor(
       () => readyDriverPod(kubectl),

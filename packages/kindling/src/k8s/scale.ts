@@ -19,14 +19,19 @@ export function executorCount(properties: string): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
 
+/** Throws KindlingError `usage` unless `n` is a whole number from 1 to 64 (`--executors`). */
+export function checkExecutorCount(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new KindlingError(`--executors must be a whole number from 1 to 64 (got ${n}).`, "usage");
+}
+
 /**
  * The executors.properties text with `spark.executor.instances=<n>`; every other line as it was.
  * Throws KindlingError `usage` for a count that is not a whole number from 1 to 64, `environment`
  * when `file` has no such line.
  */
 export function withExecutorCount(properties: string, n: number, file: string): string {
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    throw new KindlingError(`--executors must be a whole number from 1 to 64 (got ${n}).`, "usage");
+  checkExecutorCount(n);
   if (!INSTANCES.test(properties))
     throw new KindlingError(
       `${file} has no spark.executor.instances line: add one (e.g. spark.executor.instances=2) and run this again.`,

@@ -6,7 +6,7 @@ import { type Command, Option } from "commander";
 import { KindlingError } from "../../errors.js";
 import { forwardStore, type Kubectl, storeCredentials } from "../../k8s/cluster-store.js";
 import { forwardDriver } from "../../k8s/driver-forward.js";
-import { scaleExecutors } from "../../k8s/scale.js";
+import { checkExecutorCount, scaleExecutors } from "../../k8s/scale.js";
 import { CLUSTER_REPORTS, readStoredReport, type StoredReportFormat } from "../../k8s/stored-report.js";
 import { s3Client } from "../../storage/objects.js";
 
@@ -235,6 +235,8 @@ async function scaleCommand(opts: ScaleCommandOptions): Promise<void> {
       "scale --provider minikube is not automated: edit k8s/overlays/kind/executors.properties and apply it (see infra/README.md).",
       "usage",
     );
+  const executors = Number(opts.executors);
+  checkExecutorCount(executors); // before anything touches the cluster or the overlay
   const timeoutSeconds = Number(opts.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new KindlingError(
@@ -243,7 +245,7 @@ async function scaleCommand(opts: ScaleCommandOptions): Promise<void> {
     );
   const outcome = await scaleExecutors(await kubectlFor(opts.provider), {
     overlay: join(dirname(dirname(infraDir())), "k8s", "overlays", opts.provider),
-    executors: Number(opts.executors),
+    executors,
     timeoutSeconds,
     say: (l) => process.stderr.write(`kindling: ${l}\n`),
   });
