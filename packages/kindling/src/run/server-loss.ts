@@ -10,28 +10,39 @@
  */
 import { SparkConnectError, SparkSession } from "@kindling/spark-connect";
 import { KindlingError } from "../errors.js";
-import type { RunEvent, RunResult, ServerRestart } from "./result.js";
+import type { RunEvent, RunResult, ServerLoss, ServerRestart } from "./result.js";
 
 /**
  * Spark's error classes for a server that no longer knows the client's session or operation:
  * it was restarted while the client re-attached (Spark Connect's `INVALID_HANDLE` conditions).
  */
 const RESTARTED_SERVER = /^INVALID_HANDLE\.(SESSION_CHANGED|SESSION_NOT_FOUND|OPERATION_NOT_FOUND)/;
+/**
+ * Spark's words for a query that met the server's SparkContext stopping: a Kubernetes driver pod
+ * being replaced stops its SparkContext (SIGTERM, shutdown hook) while the Connect server still
+ * answers for a moment (seen on the local cluster: "Cannot call methods on a stopped SparkContext").
+ */
+const STOPPING_SERVER = /Cannot call methods on a stopped SparkContext|because SparkContext was shut down/;
 
 /**
- * True when `e` (or an error in its `cause` chain) says the Spark Connect server went away: the
- * client's code `UNAVAILABLE` (the connection failed and re-attaching gave up), or a server that
- * came back without the session (`INVALID_HANDLE.SESSION_CHANGED|SESSION_NOT_FOUND|OPERATION_NOT_FOUND`).
+ * How the Spark Connect server was lost, from `e` or an error in its `cause` chain: `gone` for the
+ * client's code `UNAVAILABLE` (the connection failed and re-attaching gave up) or a server that
+ * came back without the session (`INVALID_HANDLE.SESSION_CHANGED|SESSION_NOT_FOUND|OPERATION_NOT_FOUND`);
+ * `stopping` for a query failed by the server's SparkContext stopping. Undefined for anything else.
  */
-export function serverWentAway(e: unknown): boolean {
+export function serverLoss(e: unknown): ServerLoss | undefined {
   let c: unknown = e;
-  for (let hops = 0; c && hops < 8; hops++, c = (c as { cause?: unknown }).cause)
-    if (
-      c instanceof SparkConnectError &&
-      (c.code === "UNAVAILABLE" || RESTARTED_SERVER.test(c.errorClass ?? ""))
-    )
-      return true;
-  return false;
+  for (let hops = 0; c && hops < 8; hops++, c = (c as { cause?: unknown }).cause) {
+    if (!(c instanceof SparkConnectError)) continue;
+    if (c.code === "UNAVAILABLE" || RESTARTED_SERVER.test(c.errorClass ?? "")) return "gone";
+    if (STOPPING_SERVER.test(`${c.message} ${c.rootCause?.message ?? ""}`)) return "stopping";
+  }
+  return undefined;
+}
+
+/** True when {@link serverLoss} recognises `e`. */
+export function serverWentAway(e: unknown): boolean {
+  return serverLoss(e) !== undefined;
 }
 
 /** How {@link runRerunningAfterServerLoss} waits and how often it runs again. */
@@ -81,7 +92,8 @@ export async function runRerunningAfterServerLoss(
       if (!serverWentAway(e)) throw e;
       thrown = e;
     }
-    if (result && !result.serverWentAway) return withRestarts(result, restarts);
+    if (result && !result.serverLoss) return withRestarts(result, restarts);
+    const loss = result?.serverLoss ?? serverLoss(thrown)!;
     // Waiting off: the failure as it was, in the client's own words.
     if (options.waitSeconds <= 0 && !restarts.length) {
       if (result) return result;
@@ -89,7 +101,7 @@ export async function runRerunningAfterServerLoss(
     }
     const error = result?.error ?? (thrown as Error).message;
     const stop = reasonNotToWait(n, maxAttempts, committing);
-    const waited = stop ? undefined : await waitThrough(options);
+    const waited = stop ? undefined : await waitThrough(options, loss);
     if (!waited?.back) {
       const why = stop ?? `and did not answer again within ${options.waitSeconds} s`;
       const message = `the Spark Connect server at ${options.url} went away mid-run ${why}: ${error}`;
@@ -116,18 +128,29 @@ function reasonNotToWait(n: number, max: number, committing: boolean): string | 
   return undefined;
 }
 
-/** Says the server went away, then asks it every `pollMs` until it answers or the wait is over. */
-async function waitThrough(options: ServerLossOptions): Promise<{ back: boolean; ms: number }> {
+/**
+ * Says the server went away, then asks it every `pollMs` until it answers or the wait is over. A
+ * server whose SparkContext was `stopping` may still answer while its JVM ends: it counts as back
+ * only after it was seen not answering once (the new server then answers).
+ */
+async function waitThrough(
+  options: ServerLossOptions,
+  loss: ServerLoss,
+): Promise<{ back: boolean; ms: number }> {
   options.say(
     `kindling: the Spark Connect server at ${options.url} went away mid-run (nothing was published); waiting up to ${options.waitSeconds} s for it…`,
   );
   const answers = options.answers ?? (() => connectServerAnswers(options.url));
+  const pollMs = options.pollMs ?? 2000;
   const started = Date.now();
   const deadline = started + options.waitSeconds * 1000;
+  let seenGone = loss === "gone";
   for (;;) {
-    if (await answers()) return { back: true, ms: Date.now() - started };
-    if (Date.now() + (options.pollMs ?? 2000) > deadline) return { back: false, ms: Date.now() - started };
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 2000));
+    if (await answers()) {
+      if (seenGone) return { back: true, ms: Date.now() - started };
+    } else seenGone = true;
+    if (Date.now() + pollMs > deadline) return { back: false, ms: Date.now() - started };
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 

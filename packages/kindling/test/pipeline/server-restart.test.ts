@@ -143,7 +143,7 @@ describe("a run whose Spark Connect server goes away mid-run", () => {
       );
       expect(result.status).toBe("failed");
       expect(result.errorCode).toBe("environment");
-      expect(result.serverWentAway).toBe(true);
+      expect(result.serverLoss).toBe("gone");
       expect(result.restarts).toBeUndefined();
       // The lost run's own message follows (the phase that failed may name its source or output).
       expect(result.error).toMatch(

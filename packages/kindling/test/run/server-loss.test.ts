@@ -7,7 +7,12 @@ import { SparkConnectError } from "@kindling/spark-connect";
 import { describe, expect, it } from "vitest";
 import { KindlingError } from "../../src/errors.js";
 import type { RunResult } from "../../src/run/result.js";
-import { describeRestarts, runRerunningAfterServerLoss, serverWentAway } from "../../src/run/server-loss.js";
+import {
+  describeRestarts,
+  runRerunningAfterServerLoss,
+  serverLoss,
+  serverWentAway,
+} from "../../src/run/server-loss.js";
 
 const gone = new SparkConnectError(
   "UNAVAILABLE",
@@ -20,7 +25,7 @@ function result(status: "succeeded" | "failed", runId: string, lost = false): Ru
     runId,
     status,
     error: status === "failed" ? gone.message : undefined,
-    ...(lost ? { serverWentAway: true as const } : {}),
+    ...(lost ? { serverLoss: "gone" as const } : {}),
   } as RunResult;
 }
 
@@ -108,5 +113,29 @@ describe("a run whose Spark Connect server went away", () => {
     await expect(runRerunningAfterServerLoss(async () => Promise.reject(gone), options([]))).rejects.toThrow(
       /went away mid-run and did not answer again within 1 s/,
     );
+  });
+
+  it("a server whose SparkContext stopped counts as back only after it was seen gone", async () => {
+    // A driver pod being replaced: its SparkContext stops while its Connect server still answers.
+    const stopped = new SparkConnectError("EXECUTION", "Cannot call methods on a stopped SparkContext.");
+    expect(serverLoss(new KindlingError("output x could not be written", "output", { cause: stopped }))).toBe(
+      "stopping",
+    );
+    expect(serverLoss(gone)).toBe("gone");
+    const o = options([true, true, false, true]); // the dying server, twice; gone; the new one
+    let asked = 0;
+    const answers = o.answers;
+    const runs = [{ ...result("failed", "r1"), serverLoss: "stopping" as const }, result("succeeded", "r2")];
+    const r = await runRerunningAfterServerLoss(async () => runs.shift()!, {
+      ...o,
+      waitSeconds: 5,
+      answers: async () => {
+        asked++;
+        return answers();
+      },
+    });
+    expect(r.runId).toBe("r2");
+    expect(asked).toBe(4);
+    expect(r.restarts).toHaveLength(1);
   });
 });
