@@ -69,7 +69,8 @@ export type PipelineAttempt = (n: number, watch: (e: RunEvent) => void) => Promi
  * up to `waitSeconds` for the server to answer and runs it again from the start, at most
  * `maxAttempts` times in all. The result is the last attempt's, with `restarts` listing each
  * earlier attempt that the server's loss ended (run id, error, seconds waited). A server that does
- * not come back ends the run as failed with code `environment` and a message that says so.
+ * not answer at the first run's start is waited for the same way. A server that does not come
+ * back ends the run as failed with code `environment` and a message that says so.
  * Throws what `attempt` throws when that is not a lost server (or it is and cannot be waited for:
  * a KindlingError `environment` then).
  */
@@ -101,10 +102,14 @@ export async function runRerunningAfterServerLoss(
     }
     const error = result?.error ?? (thrown as Error).message;
     const stop = reasonNotToWait(n, maxAttempts, committing);
-    const waited = stop ? undefined : await waitThrough(options, loss);
+    // The first run threw before it had a result: the server did not answer at its start (a
+    // mistyped --remote, or a Job started while the driver restarts), not "went away mid-run".
+    const atStart = !result && n === 1;
+    const waited = stop ? undefined : await waitThrough(options, loss, atStart);
     if (!waited?.back) {
-      const why = stop ?? `and did not answer again within ${options.waitSeconds} s`;
-      const message = `the Spark Connect server at ${options.url} went away mid-run ${why}: ${error}`;
+      const message = atStart
+        ? `the Spark Connect server at ${options.url} did not answer within ${options.waitSeconds} s: ${error}`
+        : `the Spark Connect server at ${options.url} went away mid-run ${stop ?? `and did not answer again within ${options.waitSeconds} s`}: ${error}`;
       if (!result) throw new KindlingError(message, "environment", { cause: thrown });
       return withRestarts({ ...result, error: message, errorCode: "environment" }, restarts);
     }
@@ -136,9 +141,12 @@ function reasonNotToWait(n: number, max: number, committing: boolean): string | 
 async function waitThrough(
   options: ServerLossOptions,
   loss: ServerLoss,
+  atStart: boolean,
 ): Promise<{ back: boolean; ms: number }> {
   options.say(
-    `kindling: the Spark Connect server at ${options.url} went away mid-run (nothing was published); waiting up to ${options.waitSeconds} s for it…`,
+    atStart
+      ? `kindling: the Spark Connect server at ${options.url} does not answer; waiting up to ${options.waitSeconds} s for it…`
+      : `kindling: the Spark Connect server at ${options.url} went away mid-run (nothing was published); waiting up to ${options.waitSeconds} s for it…`,
   );
   const answers = options.answers ?? (() => connectServerAnswers(options.url));
   const pollMs = options.pollMs ?? 2000;

@@ -111,7 +111,7 @@ describe("a run whose Spark Connect server went away", () => {
       runRerunningAfterServerLoss(async () => Promise.reject(new Error("disk full")), options([true])),
     ).rejects.toThrow("disk full");
     await expect(runRerunningAfterServerLoss(async () => Promise.reject(gone), options([]))).rejects.toThrow(
-      /went away mid-run and did not answer again within 1 s/,
+      /^the Spark Connect server at sc:\/\/driver:15002 did not answer within 1 s: The Spark Connect server at x is unreachable/,
     );
   });
 
