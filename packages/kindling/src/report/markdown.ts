@@ -1,6 +1,6 @@
 import type { RunResult } from "../run/runner.js";
 import { describeRestarts } from "../run/server-loss.js";
-import { bytes, secs, throughput } from "./format.js";
+import { bytes, secs, throughputText } from "./format.js";
 import { reportSections } from "./sections.js";
 import { markdownTable } from "./table.js";
 
@@ -15,7 +15,7 @@ export function renderMarkdown(run: RunResult): string {
     `- spec: \`${run.specFile}\` (sha256 \`${run.specHash.slice(0, 16)}…\`), Spark ${run.sparkVersion}`,
   );
   lines.push(
-    `- input: ${bytes(inBytes)} in ${run.inputs.reduce((a, i) => a + i.files, 0)} file(s); throughput ${throughput(inBytes, run.wallMs).toFixed(1)} MB/s`,
+    `- input: ${bytes(inBytes)} in ${run.inputs.reduce((a, i) => a + i.files, 0)} file(s); throughput ${throughputText(inBytes, run.wallMs)}`,
   );
   if (run.recovered.length) lines.push(`- recovered before the run: ${run.recovered.join("; ")}`);
   if (run.restarts?.length) lines.push(`- ${describeRestarts(run.restarts)}`);
