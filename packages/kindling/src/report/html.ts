@@ -1,4 +1,5 @@
 import type { RunResult } from "../run/runner.js";
+import { describeRestarts } from "../run/server-loss.js";
 import { bytes, int, secs, throughput, throughputText } from "./format.js";
 import { reportSections } from "./sections.js";
 import { barChart, esc, type Span, timeline } from "./svg.js";
@@ -46,6 +47,7 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:
 <p>Run <code>${esc(run.runId)}</code>, started ${esc(run.startedAt)}, took ${secs(run.wallMs)}. Spark ${esc(run.sparkVersion)}. Spec <code>${esc(run.specFile)}</code> (sha256 ${esc(run.specHash.slice(0, 16))}…).
 Input ${bytes(inBytes)}; throughput ${throughputText(inBytes, run.wallMs)}.</p>
 ${run.error ? `<p class="bad">${esc(run.error)}</p>` : ""}
+${run.restarts?.length ? `<p>${esc(describeRestarts(run.restarts))}.</p>` : ""}
 ${sections.join("\n")}
 </body></html>
 `;

@@ -1,4 +1,5 @@
 import type { RunResult } from "../run/runner.js";
+import { describeRestarts } from "../run/server-loss.js";
 import { bytes, secs, throughputText } from "./format.js";
 import { reportSections } from "./sections.js";
 import { markdownTable } from "./table.js";
@@ -17,6 +18,7 @@ export function renderMarkdown(run: RunResult): string {
     `- input: ${bytes(inBytes)} in ${run.inputs.reduce((a, i) => a + i.files, 0)} file(s); throughput ${throughputText(inBytes, run.wallMs)}`,
   );
   if (run.recovered.length) lines.push(`- recovered before the run: ${run.recovered.join("; ")}`);
+  if (run.restarts?.length) lines.push(`- ${describeRestarts(run.restarts)}`);
   for (const s of reportSections(run)) {
     lines.push("", `## ${s.title}`, "");
     for (const note of s.notes) lines.push(note, "");
