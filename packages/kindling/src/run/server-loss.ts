@@ -51,6 +51,12 @@ export interface ServerLossOptions {
   url: string;
   /** How long to wait for the server to answer again, seconds; 0: do not wait (the failure as it was). */
   waitSeconds: number;
+  /**
+   * Whether a server that does not answer at the first run's start is waited for too (default
+   * true). The CLI waits there only when `--wait-for-server` was given (a Job started while its
+   * driver restarts): by default a mistyped `--remote` fails at once.
+   */
+  waitAtStart?: boolean;
   /** Runs of the whole pipeline at most, the first included. Default 3. */
   maxAttempts?: number;
   /** Whether the server answers now; default {@link connectServerAnswers} on `url`. */
@@ -69,7 +75,7 @@ export type PipelineAttempt = (n: number, watch: (e: RunEvent) => void) => Promi
  * up to `waitSeconds` for the server to answer and runs it again from the start, at most
  * `maxAttempts` times in all. The result is the last attempt's, with `restarts` listing each
  * earlier attempt that the server's loss ended (run id, error, seconds waited). A server that does
- * not answer at the first run's start is waited for the same way. A server that does not come
+ * not answer at the first run's start is waited for the same way unless `waitAtStart` is false. A server that does not come
  * back ends the run as failed with code `environment` and a message that says so.
  * Throws what `attempt` throws when that is not a lost server (or it is and cannot be waited for:
  * a KindlingError `environment` then).
@@ -100,11 +106,12 @@ export async function runRerunningAfterServerLoss(
       if (result) return result;
       throw thrown;
     }
-    const error = result?.error ?? (thrown as Error).message;
-    const stop = reasonNotToWait(n, maxAttempts, committing);
     // The first run threw before it had a result: the server did not answer at its start (a
     // mistyped --remote, or a Job started while the driver restarts), not "went away mid-run".
     const atStart = !result && n === 1;
+    if (atStart && options.waitAtStart === false) throw thrown;
+    const error = result?.error ?? (thrown as Error).message;
+    const stop = reasonNotToWait(n, maxAttempts, committing);
     const waited = stop ? undefined : await waitThrough(options, loss, atStart);
     if (!waited?.back) {
       const message = atStart

@@ -115,6 +115,20 @@ describe("a run whose Spark Connect server went away", () => {
     );
   });
 
+  it("a server that never answered fails at once unless waiting at the start was asked for", async () => {
+    const o = { ...options([true]), waitAtStart: false };
+    await expect(runRerunningAfterServerLoss(async () => Promise.reject(gone), o)).rejects.toBe(gone);
+    expect(o.lines).toEqual([]);
+    // Mid-run losses are still waited through with waitAtStart false.
+    const runs = [result("failed", "r1", true), result("succeeded", "r2")];
+    const r = await runRerunningAfterServerLoss(async () => runs.shift()!, {
+      ...options([true]),
+      waitAtStart: false,
+    });
+    expect(r.runId).toBe("r2");
+    expect(r.restarts).toHaveLength(1);
+  });
+
   it("a server whose SparkContext stopped counts as back only after it was seen gone", async () => {
     // A driver pod being replaced: its SparkContext stops while its Connect server still answers.
     const stopped = new SparkConnectError("EXECUTION", "Cannot call methods on a stopped SparkContext.");

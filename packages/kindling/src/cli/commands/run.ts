@@ -55,6 +55,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
         ? await clusterConnectUrl(typeof opts.cluster === "string" ? opts.cluster : undefined)
         : "(started for this run)"),
     waitSeconds,
+    // Only when asked: by default a server that never answered (a mistyped --remote) fails at once.
+    waitAtStart: opts.waitForServer !== undefined,
     say: (l) => process.stderr.write(`${l}\n`),
   });
   const reportDir = loaded.spec.report
@@ -207,7 +209,7 @@ export function registerRun(program: Command): void {
     )
     .option(
       "--wait-for-server <seconds>",
-      `when the Spark Connect server goes away mid-run (nothing is published then), wait this long for it to answer and run the pipeline again from the start, at most 3 runs (default ${DEFAULT_WAIT_FOR_SERVER_S} with --remote/--cluster, 0 = off)`,
+      `when the Spark Connect server goes away mid-run (nothing is published then), wait this long for it to answer and run the pipeline again from the start, at most 3 runs (default ${DEFAULT_WAIT_FOR_SERVER_S} with --remote/--cluster, 0 = off); given explicitly, a server that does not answer at the start is waited for too`,
     )
     .option(
       "--pushgateway <url>",
