@@ -56,7 +56,11 @@ function expectedRow(i: number) {
  * The response as connect hands it over: serialized, copied into a fresh buffer of exactly the
  * message's size, then decoded. `sessionId`'s length moves the Arrow bytes' offset.
  */
-function decodedResponse(sessionId: string, arrow: Uint8Array, extra: Partial<ExecutePlanResponse> = {}) {
+function decodedResponse(
+  sessionId: string,
+  arrow: Uint8Array,
+  extra: { observedMetrics?: ExecutePlanResponse["observedMetrics"] } = {},
+) {
   const wire = toBinary(
     ExecutePlanResponseSchema,
     create(ExecutePlanResponseSchema, {
