@@ -106,9 +106,15 @@ export const kindlingCase = {
       await (await spark.sql("SELECT 1 AS one")).collect();
       return undefined;
     }),
+  /** Also reports the Node CPU (user + system ms) the call used: the client's share of the 2 cores. */
   mixedArrow: async (spark: SparkSession, n: number) => {
     const df = await spark.sql(MIXED_SQL(n));
-    return timed(async () => ({ rows: (await df.toArrow()).numRows }));
+    return timed(async () => {
+      const cpu = process.cpuUsage();
+      const rows = (await df.toArrow()).numRows;
+      const used = process.cpuUsage(cpu);
+      return { rows, nodeCpuMs: Math.round((used.user + used.system) / 1000) };
+    });
   },
   mixedCollect: async (spark: SparkSession, n: number) => {
     const df = await spark.sql(MIXED_SQL(n));

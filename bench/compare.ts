@@ -115,6 +115,11 @@ export interface ComparedResult extends CaseResult {
   key: string;
   pyspark?: { runs: number[]; median: number; extra?: Record<string, unknown> };
   ratio?: number;
+  /**
+   * Median over rounds of Kindling's time / PySpark's time in the same round: the two runs of a
+   * round are back to back, so a change of machine load between rounds cancels out.
+   */
+  pairedRatio?: number;
   target?: number;
 }
 
@@ -163,7 +168,7 @@ export async function runPaired(
       unit: "ms",
       runs: k.map((m) => m.ms),
       median: km,
-      ...(k.at(-1)?.extra ? { extra: k.at(-1)!.extra! } : {}),
+      ...(k.at(-1)?.extra ? { extra: medianExtra(k) } : {}),
       ...(c.target !== undefined ? { target: c.target } : {}),
     };
     if (p.length > 0) {
@@ -171,12 +176,23 @@ export async function runPaired(
       r.pyspark = {
         runs: p.map((m) => m.ms),
         median: pm,
-        ...(p.at(-1)?.extra ? { extra: p.at(-1)!.extra! } : {}),
+        ...(p.at(-1)?.extra ? { extra: medianExtra(p) } : {}),
       };
       r.ratio = km / pm;
+      if (p.length === k.length) r.pairedRatio = median(k.map((m, i) => m.ms / p[i]!.ms));
     }
     log(r);
     out.push(r);
+  }
+  return out;
+}
+
+/** The last run's extra values, with each number replaced by its median over all runs. */
+function medianExtra(runs: { extra?: Record<string, unknown> }[]): Record<string, number | string> {
+  const out = { ...runs.at(-1)?.extra } as Record<string, number | string>;
+  for (const [key, v] of Object.entries(out)) {
+    if (typeof v !== "number") continue;
+    out[key] = median(runs.map((m) => m.extra?.[key]).filter((x): x is number => typeof x === "number"));
   }
   return out;
 }

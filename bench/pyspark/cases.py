@@ -74,8 +74,10 @@ def run(spark, op, cmd):
         return {"ms": ms}
     if op == "mixed_arrow":
         df = spark.sql(cmd["sql"])
+        cpu = time.process_time()  # all of the process's threads: gRPC's and pyarrow's too
         ms, table = timed(df.toArrow)
-        return {"ms": ms, "extra": {"rows": table.num_rows}}
+        cpu_ms = (time.process_time() - cpu) * 1000.0
+        return {"ms": ms, "extra": {"rows": table.num_rows, "pythonCpuMs": round(cpu_ms)}}
     if op == "mixed_collect":
         df = spark.sql(cmd["sql"])
         ms, rows = timed(df.collect)

@@ -80,7 +80,8 @@ cat <<MSG
 Kindling is deployed in namespace kindling ($((SECONDS - total)) s). Next:
   kubectl apply -k $jobs_overlay -l app.kubernetes.io/name=data-load   # the dataset, once
   kubectl apply -k $jobs_overlay -l app.kubernetes.io/name=pipeline    # the pipeline Job
-  Spark Connect: kubectl -n kindling port-forward svc/spark-connect 15002  ->  sc://127.0.0.1:15002
+  Spark Connect + UI: kindling k8s port-forward  ->  sc://127.0.0.1:15002, http://127.0.0.1:4040 (survives driver restarts)
+  Executors: kindling k8s scale --executors N   # a run in flight waits for the new driver and runs again
 MSG
 [[ "$provider" == local ]] &&
   echo "  (on this node directly: sc://$(k -n kindling get svc spark-connect -o jsonpath='{.spec.clusterIP}'):15002)"

@@ -153,8 +153,10 @@ ls /run/netns/cni-* >/dev/null 2>&1 && left+=("network namespaces /run/netns/cni
 if mountpoint -q /run/docker/netns/default 2>/dev/null && ! pgrep -x dockerd >/dev/null; then
   left+=("mount /run/docker/netns/default (umount it: no dockerd uses it)")
 fi
-rules="$({ iptables-save; ip6tables-save; } 2>/dev/null | grep -cE 'KUBE-|CNI-|kindling' || true)"
-((rules > 0)) && left+=("$rules iptables line(s) mentioning KUBE-/CNI-/kindling")
+# Only this cluster's rules: other Kindling parts (the standalone cluster's network namespaces,
+# comment kindling-cluster-*) may have rules of their own at the same time.
+rules="$({ iptables-save; ip6tables-save; } 2>/dev/null | grep -cE "KUBE-|CNI-|$IPT_COMMENT|$CNI_BRIDGE" || true)"
+((rules > 0)) && left+=("$rules iptables line(s) mentioning KUBE-/CNI-/$IPT_COMMENT/$CNI_BRIDGE")
 if ((${#left[@]})); then
   printf 'down: left behind: %s\n' "${left[@]}" >&2
   exit 1

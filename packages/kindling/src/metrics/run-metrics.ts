@@ -99,6 +99,9 @@ export interface LiveRunFigures {
 }
 
 /** Gauges of a run, registered on one registry. */
+/** The run's labels (pipeline, run, application) plus a metric's own. */
+type LabelsAt = (extra?: Record<string, string | number>) => Record<string, string | number>;
+
 export class RunMetrics {
   private readonly gauges = new Map<RunMetricName, Gauge<string>>();
 
@@ -164,8 +167,15 @@ export class RunMetrics {
       [LABELS.run]: result.runId,
       [LABELS.application]: options.applicationId ?? result.spark?.applicationId ?? "unknown",
     };
-    const now = options.now ?? Date.now();
-    const at = (extra: Record<string, string | number> = {}) => ({ ...base, ...extra });
+    const at: LabelsAt = (extra = {}) => ({ ...base, ...extra });
+    this.observeRun(result, at, options.now ?? Date.now());
+    this.observeSourcesAndSteps(result, at);
+    this.observeOutputs(result, at);
+    if (result.spark) this.observeSpark(result.spark, at);
+  }
+
+  /** The run's status, times and row totals. */
+  private observeRun(result: RunResult, at: LabelsAt, now: number): void {
     for (const status of ["succeeded", "failed"] as const)
       this.set("run_status", at({ status }), result.status === status ? 1 : 0);
     this.set("run_active", at(), 0);
@@ -173,25 +183,27 @@ export class RunMetrics {
     this.set("run_last_push_timestamp_seconds", at(), now / 1000);
     const seconds = result.wallMs / 1000;
     this.set("run_duration_seconds", at(), seconds);
-
     const counts = result.counts;
-    const sources = Object.entries(counts?.sources ?? {});
-    const rowsIn = sources.reduce((a, [, s]) => a + s.rows, 0);
+    const sources = Object.values(counts?.sources ?? {});
+    const rowsIn = sources.reduce((a, s) => a + s.rows, 0);
     const rowsOut = Object.values(counts?.sinks ?? {}).reduce((a, n) => a + n, 0);
     const quarantined =
-      sources.reduce((a, [, s]) => a + s.malformed, 0) +
+      sources.reduce((a, s) => a + s.malformed, 0) +
       (counts?.steps ?? []).reduce((a, s) => a + s.quarantined, 0);
     this.set("run_rows_in", at(), rowsIn);
     this.set("run_rows_out", at(), rowsOut);
     this.set("run_rows_quarantined", at(), quarantined);
     this.set("run_throughput_rows_per_second", at(), seconds > 0 ? rowsIn / seconds : 0);
+  }
 
-    for (const [source, s] of sources) {
+  /** Rows and bytes per source, rows per step. */
+  private observeSourcesAndSteps(result: RunResult, at: LabelsAt): void {
+    for (const [source, s] of Object.entries(result.counts?.sources ?? {})) {
       this.set("source_rows", at({ source }), s.rows);
       this.set("source_malformed_rows", at({ source }), s.malformed);
     }
     for (const input of result.inputs) this.set("source_bytes", at({ source: input.source }), input.bytes);
-    for (const s of counts?.steps ?? []) {
+    for (const s of result.counts?.steps ?? []) {
       const l = at({ step: s.name, kind: s.kind });
       if (s.rowsIn !== undefined) this.set("step_rows_in", l, s.rowsIn);
       if (s.rowsOut !== undefined) this.set("step_rows_out", l, s.rowsOut);
@@ -200,6 +212,10 @@ export class RunMetrics {
       this.set("step_rows_duplicates", l, s.duplicates);
       this.set("step_rows_filtered", l, s.filtered);
     }
+  }
+
+  /** Rows, bytes, files and time per output (sinks and the quarantine). */
+  private observeOutputs(result: RunResult, at: LabelsAt): void {
     for (const a of result.actions) {
       const l = at({ output: a.name, kind: a.kind });
       this.set("output_rows", l, a.rows);
@@ -210,38 +226,39 @@ export class RunMetrics {
     }
     this.set("run_actions_total", at(), result.actions.length);
     this.set("run_actions_done", at(), result.actions.length);
-    if (result.spark) {
-      const stages = result.spark.stages;
-      this.set("run_spark_stages", at(), stages.length);
-      this.set("run_spark_stages_done", at(), stages.filter((s) => s.status === "COMPLETE").length);
+  }
 
-      this.set(
-        "run_spark_tasks",
-        at(),
-        stages.reduce((a, s) => a + s.numTasks, 0),
-      );
-      const complete = stages.filter((s) => s.status === "COMPLETE");
-      this.set(
-        "run_spark_tasks_done",
-        at(),
-        complete.reduce((a, s) => a + s.numTasks, 0),
-      );
-      this.set(
-        "run_spark_input_bytes_read",
-        at(),
-        stages.reduce((a, s) => a + s.inputBytes, 0),
-      );
-      this.set("spark_jobs", at(), result.spark.jobs);
-      for (const st of result.spark.stages) {
-        // stage_name: the step or output the stage worked for (`orders_clean: write`, run/spark-ui.ts).
-        const l = at({ stage_name: st.name, stage_id: st.stageId, attempt: st.attemptId });
-        this.set("spark_stage_duration_seconds", l, st.durationMs / 1000);
-        this.set("spark_stage_tasks", l, st.numTasks);
-        this.set("spark_stage_input_bytes", l, st.inputBytes);
-        this.set("spark_stage_output_bytes", l, st.outputBytes);
-        this.set("spark_stage_shuffle_read_bytes", l, st.shuffleReadBytes);
-        this.set("spark_stage_shuffle_write_bytes", l, st.shuffleWriteBytes);
-      }
+  /** Spark's jobs, stages and tasks of the run, and each stage's figures. */
+  private observeSpark(spark: NonNullable<RunResult["spark"]>, at: LabelsAt): void {
+    const stages = spark.stages;
+    const complete = stages.filter((s) => s.status === "COMPLETE");
+    this.set("run_spark_stages", at(), stages.length);
+    this.set("run_spark_stages_done", at(), complete.length);
+    this.set(
+      "run_spark_tasks",
+      at(),
+      stages.reduce((a, s) => a + s.numTasks, 0),
+    );
+    this.set(
+      "run_spark_tasks_done",
+      at(),
+      complete.reduce((a, s) => a + s.numTasks, 0),
+    );
+    this.set(
+      "run_spark_input_bytes_read",
+      at(),
+      stages.reduce((a, s) => a + s.inputBytes, 0),
+    );
+    this.set("spark_jobs", at(), spark.jobs);
+    for (const st of stages) {
+      // stage_name: the step or output the stage worked for (`orders_clean: write`, run/spark-ui.ts).
+      const l = at({ stage_name: st.name, stage_id: st.stageId, attempt: st.attemptId });
+      this.set("spark_stage_duration_seconds", l, st.durationMs / 1000);
+      this.set("spark_stage_tasks", l, st.numTasks);
+      this.set("spark_stage_input_bytes", l, st.inputBytes);
+      this.set("spark_stage_output_bytes", l, st.outputBytes);
+      this.set("spark_stage_shuffle_read_bytes", l, st.shuffleReadBytes);
+      this.set("spark_stage_shuffle_write_bytes", l, st.shuffleWriteBytes);
     }
   }
 }

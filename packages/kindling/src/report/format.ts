@@ -21,6 +21,12 @@ export function throughput(inputBytes: number, ms: number): number {
   return ms > 0 ? inputBytes / 2 ** 20 / (ms / 1000) : 0;
 }
 
+/** Throughput as text, e.g. "12.3 MB/s"; below 1 MB/s two significant digits ("0.031 MB/s", not "0.0"). */
+export function throughputText(inputBytes: number, ms: number): string {
+  const v = throughput(inputBytes, ms);
+  return `${v >= 1 || v === 0 ? v.toFixed(1) : v.toPrecision(2)} MB/s`;
+}
+
 /**
  * A step's counts behind its totals, one text for the Markdown and HTML reports: rows per rule,
  * warnings, unmatched lookup rows, and rows each join dropped (inner, semi, anti).

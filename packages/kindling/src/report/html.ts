@@ -1,5 +1,6 @@
 import type { RunResult } from "../run/runner.js";
-import { bytes, int, secs, throughput } from "./format.js";
+import { describeRestarts } from "../run/server-loss.js";
+import { bytes, int, secs, throughput, throughputText } from "./format.js";
 import { reportSections } from "./sections.js";
 import { barChart, esc, type Span, timeline } from "./svg.js";
 import { htmlTable } from "./table.js";
@@ -44,8 +45,9 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:
 </style></head><body>
 <h1>${esc(run.pipeline)} — <span class="status-${run.status}">${run.status}</span></h1>
 <p>Run <code>${esc(run.runId)}</code>, started ${esc(run.startedAt)}, took ${secs(run.wallMs)}. Spark ${esc(run.sparkVersion)}. Spec <code>${esc(run.specFile)}</code> (sha256 ${esc(run.specHash.slice(0, 16))}…).
-Input ${bytes(inBytes)}; throughput ${throughput(inBytes, run.wallMs).toFixed(1)} MB/s.</p>
+Input ${bytes(inBytes)}; throughput ${throughputText(inBytes, run.wallMs)}.</p>
 ${run.error ? `<p class="bad">${esc(run.error)}</p>` : ""}
+${run.restarts?.length ? `<p>${esc(describeRestarts(run.restarts))}.</p>` : ""}
 ${sections.join("\n")}
 </body></html>
 `;

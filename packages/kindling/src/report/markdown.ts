@@ -1,5 +1,6 @@
 import type { RunResult } from "../run/runner.js";
-import { bytes, secs, throughput } from "./format.js";
+import { describeRestarts } from "../run/server-loss.js";
+import { bytes, secs, throughputText } from "./format.js";
 import { reportSections } from "./sections.js";
 import { markdownTable } from "./table.js";
 
@@ -14,9 +15,10 @@ export function renderMarkdown(run: RunResult): string {
     `- spec: \`${run.specFile}\` (sha256 \`${run.specHash.slice(0, 16)}…\`), Spark ${run.sparkVersion}`,
   );
   lines.push(
-    `- input: ${bytes(inBytes)} in ${run.inputs.reduce((a, i) => a + i.files, 0)} file(s); throughput ${throughput(inBytes, run.wallMs).toFixed(1)} MB/s`,
+    `- input: ${bytes(inBytes)} in ${run.inputs.reduce((a, i) => a + i.files, 0)} file(s); throughput ${throughputText(inBytes, run.wallMs)}`,
   );
   if (run.recovered.length) lines.push(`- recovered before the run: ${run.recovered.join("; ")}`);
+  if (run.restarts?.length) lines.push(`- ${describeRestarts(run.restarts)}`);
   for (const s of reportSections(run)) {
     lines.push("", `## ${s.title}`, "");
     for (const note of s.notes) lines.push(note, "");

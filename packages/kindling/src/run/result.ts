@@ -94,4 +94,29 @@ export interface RunResult extends Partial<RunFigures> {
   recount?: { reason: string; ms: number };
   /** Incremental sources: the files this run read (see delta/incremental.ts). */
   incremental?: IncrementalPlan;
+  /**
+   * Set when the run failed because the Spark Connect server went away (`gone`) or its
+   * SparkContext stopped under the run (`stopping`); see run/server-loss.ts.
+   */
+  serverLoss?: ServerLoss;
+  /**
+   * The earlier runs of this pipeline that the Spark Connect server's loss ended before this one
+   * (`kindling run --wait-for-server`, run/server-loss.ts); absent when it ran once.
+   */
+  restarts?: ServerRestart[];
+}
+
+/** How a run lost its Spark Connect server (run/server-loss.ts). */
+export type ServerLoss = "gone" | "stopping";
+
+/** One run that the Spark Connect server's loss ended, after which the pipeline ran again. */
+export interface ServerRestart {
+  /** 1 for the first run. */
+  attempt: number;
+  /** That run's id (absent when it failed before it had one). */
+  runId?: string;
+  /** Why it failed (the client's UNAVAILABLE message, or Spark's INVALID_HANDLE one). */
+  error: string;
+  /** How long the server took to answer again, ms. */
+  waitedMs: number;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ function pathWith(commands: string[]): string {
   mkdirSync(bin, { recursive: true });
   for (const c of commands) {
     const real = spawnSync("bash", ["-c", `command -v ${c}`], { encoding: "utf8" }).stdout.trim();
-    if (real) symlinkSync(real, join(bin, c));
+    if (real && !existsSync(join(bin, c))) symlinkSync(real, join(bin, c)); // asked for again by a later test
   }
   return bin;
 }
@@ -101,5 +101,26 @@ describe("kindling k8s: the newcomer's path", () => {
     const badFormat = await kindling(["k8s", "report", "--format", "pdf", "--provider", "kind"]);
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toContain("--format must be one of md, json, html (got 'pdf').");
+  });
+
+  it("k8s scale refuses a bad count before it touches the cluster or the overlay", async () => {
+    const r = await kindling(["k8s", "scale", "--executors", "0", "--provider", "kind"], {
+      env: { PATH: pathWith(["bash"]) }, // no kubectl: the count is checked first
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("kindling: --executors must be a whole number from 1 to 64 (got 0).");
+    const noKubectl = await kindling(["k8s", "scale", "--executors", "3", "--provider", "kind"], {
+      env: { PATH: pathWith(["bash"]) },
+    });
+    expect(noKubectl.code).toBe(1);
+    expect(noKubectl.stderr).toContain("'kubectl' is not installed or not on PATH");
+  });
+
+  it("k8s port-forward names a missing kubectl instead of waiting silently", async () => {
+    const r = await kindling(["k8s", "port-forward", "--provider", "kind", "--ui-port", "24040"], {
+      env: { PATH: pathWith(["bash"]) },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("'kubectl' is not installed or not on PATH");
   });
 });

@@ -283,4 +283,23 @@ describe("report tables", () => {
     expect(text).toContain("- lost executors: 1 (killed by test)");
     expect(page).toContain("<li>lost executors: 1 (killed by test)</li>");
   });
+
+  it("a run that ran again after its Spark Connect server went away says so in both formats", () => {
+    const restarted = {
+      ...RUN,
+      restarts: [
+        {
+          attempt: 1,
+          runId: "20261130T112152-85198785",
+          error: "Cannot call methods on a stopped SparkContext.",
+          waitedMs: 51_548,
+        },
+      ],
+    } as RunResult;
+    const line =
+      "ran 2 times: run 1 (20261130T112152-85198785) ended when the Spark Connect server went away (Cannot call methods on a stopped SparkContext.); it answered again after 52 s";
+    expect(renderMarkdown(restarted)).toContain(`\n- ${line}\n`);
+    expect(renderHtml(restarted)).toContain(`<p>${line}.</p>`);
+    expect(renderMarkdown(RUN)).not.toContain("ran 2 times");
+  });
 });

@@ -1,6 +1,7 @@
 import type { RecordBatch } from "apache-arrow";
+import { alignInPlace } from "../arrow/aligned.js";
 import { ipcToBatches } from "../arrow/decode.js";
-import type { ExecutePlanResponse } from "../gen/spark/connect/base_pb.js";
+import type { ExecutePlanResponse, ExecutePlanResponse_ArrowBatch } from "../gen/spark/connect/base_pb.js";
 import type { Relation } from "../gen/spark/connect/relations_pb.js";
 import { literalToJs } from "../plan/literal-values.js";
 import { fromProtoDataType, type StructType } from "../types.js";
@@ -94,7 +95,7 @@ export function absorb(r: ExecutePlanResponse, info: ExecutionInfo): RecordBatch
   }
   switch (r.responseType.case) {
     case "arrowBatch":
-      return r.responseType.value.data.length ? ipcToBatches(r.responseType.value.data) : [];
+      return r.responseType.value.data.length ? ipcToBatches(arrowBytesOf(r, r.responseType.value)) : [];
     case "sqlCommandResult":
       info.sqlRelation = r.responseType.value.relation;
       return [];
@@ -102,6 +103,29 @@ export function absorb(r: ExecutePlanResponse, info: ExecutionInfo): RecordBatch
       return [];
   }
 }
+
+/**
+ * The batch's Arrow IPC bytes, moved to an 8-byte boundary in place when nothing else can see the
+ * bytes in front of them (see arrow/aligned.ts); `batch.data` is updated to the moved bytes.
+ *
+ * The bytes are ours when the ArrayBuffer holds this message alone: connect decodes each gRPC
+ * message from a buffer of its own, and an ExecutePlanResponse adds well under
+ * {@link OWN_BUFFER_SLACK} bytes of fields around its batch, whereas a shared slab (Node's Buffer
+ * pool: 8 KiB slabs for allocations under 4 KiB) would be bigger than that. The bytes in front
+ * held protobuf field headers, already decoded into `r`; only unknown fields and binary literals
+ * of observed metrics would still be views into them, so such messages keep the copy.
+ */
+function arrowBytesOf(r: ExecutePlanResponse, batch: ExecutePlanResponse_ArrowBatch): Uint8Array {
+  const { data } = batch;
+  const own = data.buffer.byteLength <= data.byteLength + OWN_BUFFER_SLACK;
+  const viewsInFront = !!r.$unknown?.length || !!batch.$unknown?.length || r.observedMetrics.length > 0;
+  if (!own || viewsInFront) return data;
+  batch.data = alignInPlace(data);
+  return batch.data;
+}
+
+/** Bytes an ExecutePlanResponse may hold besides its Arrow batch for the buffer to count as its own. */
+const OWN_BUFFER_SLACK = 4096;
 
 export function progressOf(r: ExecutePlanResponse): ExecutionProgress | undefined {
   if (r.responseType.case !== "executionProgress") return undefined;

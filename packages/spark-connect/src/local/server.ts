@@ -41,6 +41,10 @@ export interface LocalServerOptions {
    * add-on needs (extensions, catalogs) is the caller's to pass in `conf`.
    */
   addOns?: string[];
+  /** The Spark Connect gRPC port; default a free one. A fixed port lets a restarted server keep its address. */
+  port?: number;
+  /** The Spark UI port; default a free one. */
+  uiPort?: number;
 }
 
 /** A Spark Connect server JVM started and owned by this process. */
@@ -103,8 +107,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       }),
     );
   const addOnClassPath = addOns.map((a) => join(a.jarsDir, "*"));
-  const port = await freePort();
-  const uiPort = await freePort();
+  const port = options.port ?? (await freePort());
+  const uiPort = options.uiPort ?? (await freePort());
   const logDir = options.logDir ?? join(cacheRoot(), "logs");
   const logFile = join(logDir, `spark-connect-${port}-${Date.now()}.log`);
   const marker = `-Dkindling.connect.port=${port}`;

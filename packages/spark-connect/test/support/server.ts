@@ -1,9 +1,16 @@
-import { type LocalServer, startLocalServer } from "../../src/local/server.js";
+import { type LocalServer, type LocalServerOptions, startLocalServer } from "../../src/local/server.js";
 import { scaled } from "./timeouts.js";
 
-/** The shared test server: 2 local cores, small shuffle partitions so tests stay quick. */
-export function startTestServer(extraConf: Record<string, string> = {}): Promise<LocalServer> {
+/**
+ * The shared test server: 2 local cores, small shuffle partitions so tests stay quick. `options`
+ * adds to it (e.g. a fixed `port`, to restart a server at the same address).
+ */
+export function startTestServer(
+  extraConf: Record<string, string> = {},
+  options: Pick<LocalServerOptions, "port" | "uiPort"> = {},
+): Promise<LocalServer> {
   return startLocalServer({
+    ...options,
     master: "local[2]",
     driverMemory: "2g",
     startTimeoutMs: scaled(180_000),

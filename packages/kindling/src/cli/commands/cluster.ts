@@ -3,7 +3,7 @@ import { killExecutor, killWorker } from "../../cluster/chaos.js";
 import { type ClusterStatus, clusterDown, clusterStatus, clusterUp } from "../../cluster/control.js";
 import { namespacesUnavailable, setWorkerLink } from "../../cluster/netns.js";
 import { CLUSTER_DEFAULTS, DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
-import { liveState } from "../../cluster/state.js";
+import { type ClusterState, liveState } from "../../cluster/state.js";
 import { KindlingError } from "../../errors.js";
 import { ensureJmxAgent } from "../../metrics/jmx.js";
 import { sparkMetricsConf } from "../../metrics/spark-conf.js";
@@ -38,7 +38,12 @@ export function registerCluster(program: Command): void {
   const cluster = program
     .command("cluster")
     .description("Run a real Spark standalone cluster on this machine (master, workers, Connect server).");
+  registerUp(cluster);
+  registerStatus(cluster);
+  registerDown(cluster);
+}
 
+function registerUp(cluster: Command): void {
   cluster
     .command("up")
     .description(
@@ -81,53 +86,57 @@ export function registerCluster(program: Command): void {
       "--netns",
       "each worker and its executors in their own network namespace on a bridge (root; implies --no-metrics)",
     )
-    .action(async (opts: UpOptions) => {
-      const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT;
-      const s3 = endpoint ? sparkS3ServerOptions({ endpoint, credentials: credentialsFromEnv() }) : undefined;
-      // Metrics on by default: Prometheus endpoints on the driver, the JMX exporter on executors.
-      const why = opts.netns ? namespacesUnavailable() : undefined;
-      if (why) throw new KindlingError(`--netns: ${why}`, 2);
-      // Executor exporters bind 127.0.0.1 inside their namespace, out of Prometheus' reach.
-      const metrics =
-        opts.metrics === false || opts.netns
-          ? { conf: {} }
-          : sparkMetricsConf({ mode: "cluster", agent: await ensureJmxAgent() });
-      const result = await clusterUp({
-        name: opts.name,
-        ...(opts.netns ? { network: "namespaces" as const } : {}),
-        workers: opts.workers,
-        coresPerWorker: opts.cores,
-        memoryPerWorker: opts.memory,
-        driverMemory: opts.driverMemory,
-        // s3a: the connector's jars on every JVM, the endpoint in the conf; credentials stay in the
-        // environment (AWS_*), which the supervisor, workers and executors inherit.
-        conf: { ...metrics.conf, ...(s3 ? s3.conf : {}), ...opts.conf },
-        ...(s3 ? { profiles: s3.profiles } : {}),
-        onProgress: (line) => process.stderr.write(`${line}\n`),
-      });
-      if (result.stale)
-        process.stderr.write(
-          `kindling: cleaned up a dead cluster '${opts.name}' first (${result.stale.killed.length} JVM(s) killed)\n`,
-        );
-      const s = result.state;
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(
-        [
-          `Cluster '${s.name}' is up: Spark ${s.sparkVersion}, ${s.workers} worker(s) x ${s.coresPerWorker} core(s), ${s.memoryPerWorker}`,
-          `  connect    ${s.connectUrl}`,
-          `  master     ${s.masterUrl}`,
-          `  master UI  ${s.masterUiUrl}`,
-          `  Spark UI   ${s.connectUiUrl}`,
-          `  logs       ${s.logDir}`,
-          `Stop it with \`kindling cluster down${nameFlag(s.name)}\`.`,
-          "",
-        ].join("\n"),
-      );
-    });
+    .action(clusterUpCommand);
+}
 
+/** `cluster up`: the S3 and metrics settings from the options, then the cluster, then its URLs. */
+async function clusterUpCommand(opts: UpOptions): Promise<void> {
+  const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT;
+  const s3 = endpoint ? sparkS3ServerOptions({ endpoint, credentials: credentialsFromEnv() }) : undefined;
+  // Metrics on by default: Prometheus endpoints on the driver, the JMX exporter on executors.
+  const why = opts.netns ? namespacesUnavailable() : undefined;
+  if (why) throw new KindlingError(`--netns: ${why}`, 2);
+  // Executor exporters bind 127.0.0.1 inside their namespace, out of Prometheus' reach.
+  const metrics =
+    opts.metrics === false || opts.netns
+      ? { conf: {} }
+      : sparkMetricsConf({ mode: "cluster", agent: await ensureJmxAgent() });
+  const result = await clusterUp({
+    name: opts.name,
+    ...(opts.netns ? { network: "namespaces" as const } : {}),
+    workers: opts.workers,
+    coresPerWorker: opts.cores,
+    memoryPerWorker: opts.memory,
+    driverMemory: opts.driverMemory,
+    // s3a: the connector's jars on every JVM, the endpoint in the conf; credentials stay in the
+    // environment (AWS_*), which the supervisor, workers and executors inherit.
+    conf: { ...metrics.conf, ...(s3 ? s3.conf : {}), ...opts.conf },
+    ...(s3 ? { profiles: s3.profiles } : {}),
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+  });
+  if (result.stale)
+    process.stderr.write(
+      `kindling: cleaned up a dead cluster '${opts.name}' first (${result.stale.killed.length} JVM(s) killed)\n`,
+    );
+  const s = result.state;
+  process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatUp(s));
+}
+
+/** What `cluster up` prints: the cluster's URLs and how to stop it. */
+function formatUp(s: ClusterState): string {
+  return [
+    `Cluster '${s.name}' is up: Spark ${s.sparkVersion}, ${s.workers} worker(s) x ${s.coresPerWorker} core(s), ${s.memoryPerWorker}`,
+    `  connect    ${s.connectUrl}`,
+    `  master     ${s.masterUrl}`,
+    `  master UI  ${s.masterUiUrl}`,
+    `  Spark UI   ${s.connectUiUrl}`,
+    `  logs       ${s.logDir}`,
+    `Stop it with \`kindling cluster down${nameFlag(s.name)}\`.`,
+    "",
+  ].join("\n");
+}
+
+function registerStatus(cluster: Command): void {
   cluster
     .command("status")
     .description(
@@ -144,7 +153,9 @@ export function registerCluster(program: Command): void {
       process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       if (!status.running) process.exitCode = 1;
     });
+}
 
+function registerDown(cluster: Command): void {
   cluster
     .command("down")
     .description("Stop the cluster and check that none of its JVMs is left.")

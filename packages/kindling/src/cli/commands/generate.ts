@@ -88,69 +88,76 @@ export function registerGenerate(program: Command): void {
       DEFAULT_UPDATE_RATE,
     )
     .action(async (opts: GenerateCommandOptions, cmd: Command) => {
-      const progress = progressPrinter();
-      if (opts.append) {
-        const given = DATASET_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === "cli");
-        if (given.length)
-          throw new KindlingError(
-            `--append keeps the dataset's own ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} (from its manifest.json); leave ${given.length > 1 ? "them" : "it"} out.`,
-            2,
-          );
-        const appended = await appendOrders({
-          outDir: opts.out,
-          ...(opts.rows !== undefined ? { rows: opts.rows } : {}),
-          ...(cmd.getOptionValueSource("size") === "cli" ? { size: opts.size } : {}),
-          ...(opts.files !== undefined ? { files: opts.files } : {}),
-          updateRate: opts.updateRate,
-          onProgress: progress.update,
-        });
-        progress.done();
-        process.stdout.write(
-          opts.json
-            ? `${JSON.stringify(appended.manifest, null, 2)}\n`
-            : appendSummary(opts.out, appended.batch, appended.manifest.expected.validOut),
-        );
-        return;
-      }
-      const target = opts.to;
-      if (target && !/^s3a?:\/\//.test(target))
-        // A KindlingError: commander's own errors thrown from an action end the CLI without a message.
-        throw new KindlingError(`--to must be an s3a:// URI, got "${target}"`, 2);
-      const outDir = target ? mkdtempSync(join(tmpdir(), "kindling-generate-")) : opts.out;
-      const result = await generate({
-        outDir,
-        size: opts.size,
-        rows: opts.rows,
-        seed: opts.seed,
-        dirtyRate: opts.dirtyRate,
-        format: opts.format,
-        files: opts.files,
-        startDate: opts.startDate,
-        endDate: opts.endDate,
-        onProgress: progress.update,
-      });
-      progress.done();
-      if (target) {
-        const endpoint = opts.s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT ?? process.env.AWS_ENDPOINT_URL;
-        if (!endpoint)
-          throw new KindlingError(
-            "--to needs an S3 endpoint: --s3-endpoint <url> or KINDLING_S3_ENDPOINT.",
-            2,
-          );
-        const client = s3Client(endpoint, credentialsFromEnv());
-        try {
-          const { bucket, key } = parseS3(target);
-          const up = await uploadDirectory(client, outDir, bucket, key);
-          process.stderr.write(
-            `kindling: uploaded ${up.files} file(s), ${(up.bytes / MB).toFixed(1)} MB to ${target}\n`,
-          );
-        } finally {
-          client.destroy();
-          rmSync(outDir, { recursive: true, force: true });
-        }
-      }
-      process.stdout.write(opts.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : summary(result));
+      await (opts.append ? appendCommand(opts, cmd) : generateCommand(opts));
     });
+}
+
+/** `generate`: a new dataset in --out, or uploaded to --to (written to a temporary folder first). */
+async function generateCommand(opts: GenerateCommandOptions): Promise<void> {
+  const progress = progressPrinter();
+  const target = opts.to;
+  if (target && !/^s3a?:\/\//.test(target))
+    // A KindlingError: commander's own errors thrown from an action end the CLI without a message.
+    throw new KindlingError(`--to must be an s3a:// URI, got "${target}"`, 2);
+  const outDir = target ? mkdtempSync(join(tmpdir(), "kindling-generate-")) : opts.out;
+  const result = await generate({
+    outDir,
+    size: opts.size,
+    rows: opts.rows,
+    seed: opts.seed,
+    dirtyRate: opts.dirtyRate,
+    format: opts.format,
+    files: opts.files,
+    startDate: opts.startDate,
+    endDate: opts.endDate,
+    onProgress: progress.update,
+  });
+  progress.done();
+  if (target) await uploadDataset(outDir, target, opts.s3Endpoint);
+  process.stdout.write(opts.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : summary(result));
+}
+
+/** `generate --append`: a new batch of orders files beside the dataset's own. */
+async function appendCommand(opts: GenerateCommandOptions, cmd: Command): Promise<void> {
+  const given = DATASET_OPTIONS.filter((o) => cmd.getOptionValueSource(o) === "cli");
+  if (given.length)
+    throw new KindlingError(
+      `--append keeps the dataset's own ${given.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} (from its manifest.json); leave ${given.length > 1 ? "them" : "it"} out.`,
+      2,
+    );
+  const progress = progressPrinter();
+  const appended = await appendOrders({
+    outDir: opts.out,
+    ...(opts.rows !== undefined ? { rows: opts.rows } : {}),
+    ...(cmd.getOptionValueSource("size") === "cli" ? { size: opts.size } : {}),
+    ...(opts.files !== undefined ? { files: opts.files } : {}),
+    updateRate: opts.updateRate,
+    onProgress: progress.update,
+  });
+  progress.done();
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify(appended.manifest, null, 2)}\n`
+      : appendSummary(opts.out, appended.batch, appended.manifest.expected.validOut),
+  );
+}
+
+/** Uploads the generated folder to an s3a:// URI, then removes the folder. */
+async function uploadDataset(outDir: string, target: string, s3Endpoint: string | undefined): Promise<void> {
+  const endpoint = s3Endpoint ?? process.env.KINDLING_S3_ENDPOINT ?? process.env.AWS_ENDPOINT_URL;
+  if (!endpoint)
+    throw new KindlingError("--to needs an S3 endpoint: --s3-endpoint <url> or KINDLING_S3_ENDPOINT.", 2);
+  const client = s3Client(endpoint, credentialsFromEnv());
+  try {
+    const { bucket, key } = parseS3(target);
+    const up = await uploadDirectory(client, outDir, bucket, key);
+    process.stderr.write(
+      `kindling: uploaded ${up.files} file(s), ${(up.bytes / MB).toFixed(1)} MB to ${target}\n`,
+    );
+  } finally {
+    client.destroy();
+    rmSync(outDir, { recursive: true, force: true });
+  }
 }
 
 /** Prints progress at most every 250 ms: one rewritten line on a terminal, a line every 2 s otherwise. */

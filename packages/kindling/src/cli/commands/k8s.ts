@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { type Command, Option } from "commander";
 import { KindlingError } from "../../errors.js";
 import { forwardStore, type Kubectl, storeCredentials } from "../../k8s/cluster-store.js";
+import { forwardDriver } from "../../k8s/driver-forward.js";
+import { checkExecutorCount, scaleExecutors } from "../../k8s/scale.js";
 import { CLUSTER_REPORTS, readStoredReport, type StoredReportFormat } from "../../k8s/stored-report.js";
 import { s3Client } from "../../storage/objects.js";
 
@@ -105,6 +107,26 @@ export function registerK8s(program: Command): void {
     .action(async (_args: string[], _opts: unknown, cmd: Command) => runKubectl(cmd.args));
 
   k8s
+    .command("scale")
+    .description(
+      "Change the executor count of the running deployment: writes spark.executor.instances into k8s/overlays/<provider>/executors.properties, applies the overlay (the driver restarts) and waits for the new driver and N executor pods.",
+    )
+    .requiredOption("--executors <n>", "executor pods (1-64)")
+    .option("--timeout <seconds>", "how long to wait for the driver and its executor pods", "600")
+    .addOption(provider())
+    .action(async (opts: ScaleCommandOptions) => scaleCommand(opts));
+
+  k8s
+    .command("port-forward")
+    .description(
+      "Forward Spark Connect and the Spark UI of the driver to local ports, again after every driver restart (kubectl port-forward ends with the pod). Ctrl-C stops.",
+    )
+    .option("--connect-port <port>", "local port for Spark Connect", "15002")
+    .option("--ui-port <port>", "local port for the Spark UI", "4040")
+    .addOption(provider())
+    .action(async (opts: PortForwardOptions) => portForwardCommand(opts));
+
+  k8s
     .command("report")
     .description(
       "Print a run's report from the cluster's S3 store (the pipeline Job writes it there): the latest run, or the run id given.",
@@ -198,6 +220,69 @@ async function printClusterReport(run: string | undefined, opts: ReportOptions):
   } finally {
     client.destroy();
     await forward.stop();
+  }
+}
+
+interface ScaleCommandOptions extends ProviderOptions {
+  executors: string;
+  timeout: string;
+}
+
+/** `kindling k8s scale --executors N` (k8s/scale.ts), with the time it took on stdout. */
+async function scaleCommand(opts: ScaleCommandOptions): Promise<void> {
+  if (opts.provider === "minikube")
+    throw new KindlingError(
+      "scale --provider minikube is not automated: edit k8s/overlays/kind/executors.properties and apply it (see infra/README.md).",
+      "usage",
+    );
+  const executors = Number(opts.executors);
+  checkExecutorCount(executors); // before anything touches the cluster or the overlay
+  const timeoutSeconds = Number(opts.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new KindlingError(
+      `--timeout must be a number of seconds above 0 (got '${opts.timeout}').`,
+      "usage",
+    );
+  const outcome = await scaleExecutors(await kubectlFor(opts.provider), {
+    overlay: join(dirname(dirname(infraDir())), "k8s", "overlays", opts.provider),
+    executors,
+    timeoutSeconds,
+    say: (l) => process.stderr.write(`kindling: ${l}\n`),
+  });
+  process.stdout.write(
+    `scaled ${outcome.from ?? "?"} -> ${outcome.to} executors in ${outcome.seconds} s (driver ${outcome.driver} Ready after ${outcome.driverReadySeconds} s)\n`,
+  );
+}
+
+interface PortForwardOptions extends ProviderOptions {
+  connectPort: string;
+  uiPort: string;
+}
+
+/** `kindling k8s port-forward` (k8s/driver-forward.ts) until Ctrl-C or SIGTERM. */
+async function portForwardCommand(opts: PortForwardOptions): Promise<void> {
+  const port = (flag: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new KindlingError(`${flag} must be a port number (got '${v}').`, "usage");
+    return n;
+  };
+  const connectPort = port("--connect-port", opts.connectPort);
+  const uiPort = port("--ui-port", opts.uiPort);
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    await forwardDriver(await kubectlFor(opts.provider), {
+      connectPort,
+      uiPort,
+      signal: ac.signal,
+      say: (l) => process.stderr.write(`${l}\n`),
+    });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
   }
 }
 

@@ -1,6 +1,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { cacheRoot } from "@kindling/spark-connect";
 import type { Command } from "commander";
+import { clusterConnectUrl } from "../../cluster/index.js";
 import { DEFAULT_CLUSTER_NAME } from "../../cluster/options.js";
 import { liveState } from "../../cluster/state.js";
 import { checkSourcePaths } from "../../compile/input-paths.js";
@@ -12,8 +13,9 @@ import { pushAfterRun, pushgatewayUrl } from "../../metrics/push.js";
 import { type ReportFormat, writeReports } from "../../report/index.js";
 import { writeFailureReason } from "../../run/fs-errors.js";
 import { isS3Path, outputS3Client, parseS3 } from "../../run/publish-s3.js";
-import { type RunResult, runPipeline } from "../../run/runner.js";
-import { loadPipeline } from "../../spec/index.js";
+import { type RunEvent, type RunResult, runPipeline } from "../../run/runner.js";
+import { type PipelineAttempt, runRerunningAfterServerLoss } from "../../run/server-loss.js";
+import { type LoadedPipeline, loadPipeline } from "../../spec/index.js";
 import { uploadDirectory } from "../../storage/upload.js";
 import { progressPrinter } from "../progress.js";
 import { type EngineOptions, engineOptionsHelp, inputS3Client, openSession } from "../session.js";
@@ -26,7 +28,11 @@ interface RunCommandOptions extends EngineOptions {
   pushgateway?: string;
   fullRefresh?: boolean;
   force?: boolean;
+  waitForServer?: string;
 }
+
+/** The default of `--wait-for-server` for a server this run did not start, seconds. */
+const DEFAULT_WAIT_FOR_SERVER_S = 300;
 
 /**
  * Runs a pipeline end to end and writes its report. Exit code 0 when the run succeeded, 1 when it
@@ -35,40 +41,24 @@ interface RunCommandOptions extends EngineOptions {
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<RunResult> {
   const loaded = await loadPipeline(file, { set: opts.set });
   await checkSourcePaths(loaded, { s3: inputS3Client(opts) }); // before Spark starts
-  const spark = await openSession(opts);
-  let result: RunResult;
   let liveApp: string | undefined;
-  try {
-    const ac = new AbortController();
-    const onSigint = () => ac.abort();
-    process.once("SIGINT", onSigint);
-    const ui =
-      sparkUiFor(opts) ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
-    // Live figures every second while the run works; stopped before the final push below.
-    const gateway = pushgatewayUrl(opts.pushgateway);
-    const live = gateway
-      ? new LiveRun({
-          pushgateway: gateway,
-          ...(ui ? { sparkUi: ui } : {}),
-          warn: (l) => process.stderr.write(`${l}\n`),
-        })
-      : undefined;
-    try {
-      result = await runPipeline(spark, loaded, {
-        onProgress: fanOut(progressPrinter(!opts.json), (e) => live?.onEvent(e)),
-        signal: ac.signal,
-        ...(opts.fullRefresh ? { fullRefresh: true } : {}),
-        force: opts.force ?? false,
-        ...(sparkUiFor(opts) ? { sparkUi: sparkUiFor(opts)! } : {}),
-      });
-    } finally {
-      process.off("SIGINT", onSigint);
-      await live?.stop();
-      liveApp = live?.current()?.applicationId;
-    }
-  } finally {
-    await spark.stop();
-  }
+  const once: PipelineAttempt = async (_n, watch) => {
+    const attempt = await runOnce(loaded, opts, watch);
+    liveApp = attempt.liveApp ?? liveApp;
+    return attempt.result;
+  };
+  const waitSeconds = waitForServerSeconds(opts);
+  const result = await runRerunningAfterServerLoss(once, {
+    url:
+      opts.remote ??
+      (opts.cluster
+        ? await clusterConnectUrl(typeof opts.cluster === "string" ? opts.cluster : undefined)
+        : "(started for this run)"),
+    waitSeconds,
+    // Only when asked: by default a server that never answered (a mistyped --remote) fails at once.
+    waitAtStart: opts.waitForServer !== undefined,
+    say: (l) => process.stderr.write(`${l}\n`),
+  });
   const reportDir = loaded.spec.report
     ? resolvePath(loaded.spec.report.path)
     : resolve(dirname(file), "..", "out", "reports");
@@ -97,6 +87,67 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   if (failure)
     throw new KindlingError(`the run succeeded, but its report could not be written: ${failure}`, "output");
   return result;
+}
+
+/**
+ * One run of the pipeline on a fresh session (for a local server: a fresh server), with live
+ * progress and, with a Pushgateway, live figures. `watch` sees every run event.
+ */
+async function runOnce(
+  loaded: LoadedPipeline,
+  opts: RunCommandOptions,
+  watch: (e: RunEvent) => void,
+): Promise<{ result: RunResult; liveApp: string | undefined }> {
+  const spark = await openSession(opts);
+  try {
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once("SIGINT", onSigint);
+    const ui =
+      sparkUiFor(opts) ?? (spark.localServer ? `http://127.0.0.1:${spark.localServer.uiPort}` : undefined);
+    // Live figures every second while the run works; stopped before the final push.
+    const gateway = pushgatewayUrl(opts.pushgateway);
+    const live = gateway
+      ? new LiveRun({
+          pushgateway: gateway,
+          ...(ui ? { sparkUi: ui } : {}),
+          warn: (l) => process.stderr.write(`${l}\n`),
+        })
+      : undefined;
+    try {
+      const result = await runPipeline(spark, loaded, {
+        onProgress: fanOut(progressPrinter(!opts.json), (e) => live?.onEvent(e), watch),
+        signal: ac.signal,
+        ...(opts.fullRefresh ? { fullRefresh: true } : {}),
+        force: opts.force ?? false,
+        ...(sparkUiFor(opts) ? { sparkUi: sparkUiFor(opts)! } : {}),
+      });
+      return { result, liveApp: live?.current()?.applicationId };
+    } finally {
+      process.off("SIGINT", onSigint);
+      await live?.stop();
+    }
+  } finally {
+    // A server that went away cannot close the session: that is not this run's failure.
+    await spark.stop().catch(() => undefined);
+  }
+}
+
+/**
+ * `--wait-for-server <seconds>`: how long to wait for a Spark Connect server that went away
+ * mid-run. Default 300 s for `--remote` and `--cluster` servers (a Kubernetes driver restarted by
+ * `kindling k8s scale` answers again within minutes), 0 for the server started for this run (it
+ * does not come back by itself).
+ */
+function waitForServerSeconds(opts: RunCommandOptions): number {
+  if (opts.waitForServer === undefined) return opts.remote || opts.cluster ? DEFAULT_WAIT_FOR_SERVER_S : 0;
+  const s = Number(opts.waitForServer);
+  if (!Number.isFinite(s) || s < 0)
+    throw new KindlingError(
+      `--wait-for-server must be a number of seconds, 0 or more (got '${opts.waitForServer}').`,
+      "usage",
+    );
+  return s;
 }
 
 /** {@link saveReports}, turning a failure into words (what and why) instead of an exception. */
@@ -155,6 +206,10 @@ export function registerRun(program: Command): void {
     .option(
       "--full-refresh",
       "ignore the files earlier runs processed (incremental sources) and rebuild every Delta sink",
+    )
+    .option(
+      "--wait-for-server <seconds>",
+      `when the Spark Connect server goes away mid-run (nothing is published then), wait this long for it to answer and run the pipeline again from the start, at most 3 runs (default ${DEFAULT_WAIT_FOR_SERVER_S} with --remote/--cluster, 0 = off); given explicitly, a server that does not answer at the start is waited for too`,
     )
     .option(
       "--pushgateway <url>",

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "commander";
-import { bytes, int, secs, throughput } from "../../report/format.js";
+import { bytes, int, secs, throughputText } from "../../report/format.js";
 import type { RunResult } from "../../run/runner.js";
+import { describeRestarts } from "../../run/server-loss.js";
 
 /** Commander reducer for repeatable `--set name=value`. */
 export function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
@@ -14,9 +15,10 @@ export function printSummary(run: RunResult, reports: string[]): void {
   const inBytes = run.inputs.reduce((a, i) => a + i.bytes, 0);
   const out: string[] = [];
   out.push(
-    `${run.status === "succeeded" ? "✔" : "✘"} ${run.pipeline}: ${run.status} in ${secs(run.wallMs)} (${bytes(inBytes)} in, ${throughput(inBytes, run.wallMs).toFixed(1)} MB/s)`,
+    `${run.status === "succeeded" ? "✔" : "✘"} ${run.pipeline}: ${run.status} in ${secs(run.wallMs)} (${bytes(inBytes)} in, ${throughputText(inBytes, run.wallMs)})`,
   );
   if (run.error) out.push(`  error: ${run.error}`);
+  if (run.restarts?.length) out.push(`  ${describeRestarts(run.restarts)}`);
   for (const r of run.counts?.reconciliations ?? []) {
     out.push(
       `  ${r.source} → ${r.sink}: in ${int(r.rowsIn)} = out ${int(r.rowsOut)} + malformed ${int(r.malformed)} + quarantined ${int(r.quarantined)} + duplicates ${int(r.duplicates)} + dropped ${int(r.dropped)} + filtered ${int(r.filtered)}  ${r.holds ? "✔" : "✘ DOES NOT HOLD"}`,

@@ -1,5 +1,6 @@
 import { KindlingError } from "../../errors.js";
 import { reconcile } from "../reconcile.js";
+import { serverLoss } from "../server-loss.js";
 import type { PreparedRun } from "./state.js";
 
 /**
@@ -12,6 +13,8 @@ export async function recordFailure(run: PreparedRun, e: unknown): Promise<void>
   await run.outputs.discard();
   result.error = e instanceof Error ? e.message : String(e);
   if (e instanceof KindlingError) result.errorCode = e.code;
+  const loss = serverLoss(e); // kindling run may wait for the server and run again
+  if (loss) result.serverLoss = loss;
   if (!result.counts && Object.keys(run.observed).length)
     result.counts = reconcile(run.compiled, run.observed);
 }

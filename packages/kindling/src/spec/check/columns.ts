@@ -218,62 +218,101 @@ function enrichColumns(
   step.joins?.forEach((join, j) => {
     const at: SpecPath = [...base, "joins", j];
     const right = lookup(join.with);
-    const rightWhere = `lookup "${join.with}"`;
-    if (join.key_type !== undefined) {
-      check.issues.push(...checkTypeName(join.key_type, [...at, "key_type"]));
-      if (!Array.isArray(join.on))
-        check.issues.push({
-          code: "conflict",
-          path: [...at, "key_type"],
-          message: "key_type needs `on` as a list of key columns (cast inside the condition instead)",
-        });
-    }
-    if (Array.isArray(join.on)) {
-      join.on.forEach((key, k) => {
-        const l =
-          current && check.require(current, key, [...at, "on", k], where) ? find(current, key) : undefined;
-        const r =
-          right && check.require(right, key, [...at, "on", k], rightWhere) ? find(right, key) : undefined;
-        if (join.key_type === undefined && l?.type && r?.type && keyTypesClash(l.type, r.type))
-          check.issues.push({
-            code: "conflict",
-            path: [...at, "on", k],
-            message: `step "${step.name}": ${joinKeyTypeMessage(key, l.type, where, join.with, r.type)}`,
-          });
-      });
-    } else {
-      check.sql(join.on, [...at, "on"], undefined, where, { l: [current, where], r: [right, rightWhere] });
-    }
+    checkJoinKeys(step.name, join, at, current, right, where, check);
     if (join.select && right)
       join.select.forEach((c, i) => {
-        check.require(right, c, [...at, "select", i], rightWhere);
+        check.require(right, c, [...at, "select", i], `lookup "${join.with}"`);
       });
     if (join.type === "semi" || join.type === "anti" || !current) return;
-    let added: InferredColumn[] | undefined;
-    if (join.select) {
-      added = join.select.map((c) => column(`${join.prefix ?? ""}${c}`, right && find(right, c)?.type));
-    } else if (right) {
-      const keys = new Set(Array.isArray(join.on) ? join.on.map((k) => k.toLowerCase()) : []);
-      added = right
-        .filter((c) => !keys.has(c.name.toLowerCase()))
-        .map((c) => column(`${join.prefix ?? ""}${c.name}`, c.type));
-    }
-    if (!added) {
-      current = undefined;
-      return;
-    }
-    for (const c of added) {
-      if (find(current, c.name)) {
-        check.issues.push({
-          code: "conflict",
-          path: join.select ? [...at, "select"] : at,
-          message: `column ${JSON.stringify(c.name)} from "${join.with}" is already in ${where}; set a prefix or select other columns`,
-        });
-      } else {
-        current.push(c);
-      }
-    }
+    const added = joinedColumns(join, right);
+    if (added) addJoinedColumns(current, added, join, at, where, check);
+    else current = undefined;
   });
+  deriveColumns(step, base, current, where, check);
+  if (current) datePartColumns(step, base, current, where, check);
+  return current;
+}
+
+type JoinSpec = NonNullable<EnrichStepSpec["joins"]>[number];
+
+/** A join's keys exist on both sides with types that compare (or its SQL condition parses). */
+function checkJoinKeys(
+  stepName: string,
+  join: JoinSpec,
+  at: SpecPath,
+  current: InferredColumn[] | undefined,
+  right: DatasetColumns,
+  where: string,
+  check: ColumnChecker,
+): void {
+  const rightWhere = `lookup "${join.with}"`;
+  if (join.key_type !== undefined) {
+    check.issues.push(...checkTypeName(join.key_type, [...at, "key_type"]));
+    if (!Array.isArray(join.on))
+      check.issues.push({
+        code: "conflict",
+        path: [...at, "key_type"],
+        message: "key_type needs `on` as a list of key columns (cast inside the condition instead)",
+      });
+  }
+  if (!Array.isArray(join.on)) {
+    check.sql(join.on, [...at, "on"], undefined, where, { l: [current, where], r: [right, rightWhere] });
+    return;
+  }
+  join.on.forEach((key, k) => {
+    const l =
+      current && check.require(current, key, [...at, "on", k], where) ? find(current, key) : undefined;
+    const r = right && check.require(right, key, [...at, "on", k], rightWhere) ? find(right, key) : undefined;
+    if (join.key_type === undefined && l?.type && r?.type && keyTypesClash(l.type, r.type))
+      check.issues.push({
+        code: "conflict",
+        path: [...at, "on", k],
+        message: `step "${stepName}": ${joinKeyTypeMessage(key, l.type, where, join.with, r.type)}`,
+      });
+  });
+}
+
+/** The columns a join adds (its select, or every lookup column but the keys, prefixed); undefined when unknown. */
+function joinedColumns(join: JoinSpec, right: DatasetColumns): InferredColumn[] | undefined {
+  if (join.select)
+    return join.select.map((c) => column(`${join.prefix ?? ""}${c}`, right && find(right, c)?.type));
+  if (!right) return undefined;
+  const keys = new Set(Array.isArray(join.on) ? join.on.map((k) => k.toLowerCase()) : []);
+  return right
+    .filter((c) => !keys.has(c.name.toLowerCase()))
+    .map((c) => column(`${join.prefix ?? ""}${c.name}`, c.type));
+}
+
+/** Appends a join's columns to `current`, reporting each that is already there. */
+function addJoinedColumns(
+  current: InferredColumn[],
+  added: InferredColumn[],
+  join: JoinSpec,
+  at: SpecPath,
+  where: string,
+  check: ColumnChecker,
+): void {
+  for (const c of added) {
+    if (find(current, c.name)) {
+      check.issues.push({
+        code: "conflict",
+        path: join.select ? [...at, "select"] : at,
+        message: `column ${JSON.stringify(c.name)} from "${join.with}" is already in ${where}; set a prefix or select other columns`,
+      });
+    } else {
+      current.push(c);
+    }
+  }
+}
+
+/** `derive:` expressions, each checked and added to (or replacing a column of) `current` when known. */
+function deriveColumns(
+  step: EnrichStepSpec,
+  base: SpecPath,
+  current: InferredColumn[] | undefined,
+  where: string,
+  check: ColumnChecker,
+): void {
   for (const [name, sql] of Object.entries(step.derive ?? {})) {
     check.sql(sql, [...base, "derive", name], current, where);
     if (!current) continue;
@@ -282,8 +321,17 @@ function enrichColumns(
     if (existing >= 0) current[existing] = derived;
     else current.push(derived);
   }
+}
+
+/** `date_parts:` on a date or timestamp column, each part added as an int column. */
+function datePartColumns(
+  step: EnrichStepSpec,
+  base: SpecPath,
+  current: InferredColumn[],
+  where: string,
+  check: ColumnChecker,
+): void {
   step.date_parts?.forEach((parts, d) => {
-    if (!current) return;
     const at: SpecPath = [...base, "date_parts", d];
     if (!check.require(current, parts.column, [...at, "column"], where)) return;
     const type = find(current, parts.column)?.type;
@@ -296,7 +344,6 @@ function enrichColumns(
     for (const part of parts.parts)
       current.push(column(`${parts.prefix ?? `${parts.column}_`}${part}`, "int"));
   });
-  return current;
 }
 
 function aggregateColumns(

@@ -56,8 +56,20 @@ function stepEdges(step: StepPart): Edge[] {
 
 /** Checks names and references; returns the issues and the step names in an order they can run in. */
 export function checkNames(parts: PipelineParts): { issues: IssueDraft[]; order: string[] } {
-  const issues: IssueDraft[] = [];
   const sourceNames = new Set(parts.sources.map((s) => s.name));
+  const { issues, stepIndex } = uniqueNames(parts, sourceNames);
+  issues.push(...referenceIssues(parts, sourceNames, stepIndex));
+  const { order, cycles } = runOrder(parts, stepIndex);
+  issues.push(...cycles);
+  return { issues, order };
+}
+
+/** Duplicate step names (or a step named like a source); the first index of each step name kept. */
+function uniqueNames(
+  parts: PipelineParts,
+  sourceNames: Set<string>,
+): { issues: IssueDraft[]; stepIndex: Map<string, number> } {
+  const issues: IssueDraft[] = [];
   const stepIndex = new Map<string, number>();
   if (parts.sources.length === 0) {
     issues.push({
@@ -85,9 +97,18 @@ export function checkNames(parts: PipelineParts): { issues: IssueDraft[]; order:
       stepIndex.set(step.name, step.index);
     }
   }
+  return { issues, stepIndex };
+}
+
+/** Inputs, joins, rule references and sink inputs that name no source or step. */
+function referenceIssues(
+  parts: PipelineParts,
+  sourceNames: Set<string>,
+  stepIndex: Map<string, number>,
+): IssueDraft[] {
+  const issues: IssueDraft[] = [];
   const known = [...sourceNames, ...stepIndex.keys()];
   const isKnown = (name: string) => sourceNames.has(name) || stepIndex.has(name);
-
   for (const step of parts.steps) {
     if (step.index === 0 && step.input === undefined) {
       issues.push({
@@ -109,8 +130,17 @@ export function checkNames(parts: PipelineParts): { issues: IssueDraft[]; order:
         unknownName("missing_reference", ["sinks", sink.name, "input"], "unknown input", input, known),
       );
   }
+  return issues;
+}
 
-  // Cycles and order: depth-first over step → step edges (sources have no inputs).
+/**
+ * The steps in an order they can run in (depth-first over step → step edges; sources have no
+ * inputs), and one issue per cycle, pointing at the edge that closes it from the step written first.
+ */
+function runOrder(
+  parts: PipelineParts,
+  stepIndex: Map<string, number>,
+): { order: string[]; cycles: IssueDraft[] } {
   const byName = new Map(
     parts.steps
       .filter((s) => s.name !== undefined && stepIndex.get(s.name) === s.index)
@@ -118,6 +148,7 @@ export function checkNames(parts: PipelineParts): { issues: IssueDraft[]; order:
   );
   const state = new Map<string, "visiting" | "done">();
   const order: string[] = [];
+  const cycles: IssueDraft[] = [];
   const reported = new Set<string>();
   const visit = (name: string, trail: string[]): void => {
     const status = state.get(name);
@@ -125,20 +156,10 @@ export function checkNames(parts: PipelineParts): { issues: IssueDraft[]; order:
     if (status === "visiting") {
       const cycle = [...trail.slice(trail.indexOf(name)), name];
       const key = [...cycle.slice(0, -1)].sort().join(",");
-      if (reported.has(key)) return;
-      reported.add(key);
-      // Point at the edge that closes the cycle, from the step written first.
-      const members = cycle.slice(0, -1).map((n) => byName.get(n)!);
-      const firstStep = members.reduce((a, b) => (a.index <= b.index ? a : b));
-      const at = cycle.indexOf(firstStep.name!);
-      const next = cycle[at + 1] ?? cycle[1]!;
-      const edge = stepEdges(firstStep).find((e) => e.to === next);
-      const rotated = [...cycle.slice(at, -1), ...cycle.slice(0, at), firstStep.name!];
-      issues.push({
-        code: "cycle",
-        path: edge?.path ?? ["steps", firstStep.index],
-        message: `steps form a cycle: ${rotated.join(" → ")}`,
-      });
+      if (!reported.has(key)) {
+        reported.add(key);
+        cycles.push(cycleIssue(cycle, byName));
+      }
       return;
     }
     state.set(name, "visiting");
@@ -148,5 +169,20 @@ export function checkNames(parts: PipelineParts): { issues: IssueDraft[]; order:
     order.push(name);
   };
   for (const name of byName.keys()) visit(name, []);
-  return { issues, order };
+  return { order, cycles };
+}
+
+/** `cycle` is a path of step names whose last equals its first. */
+function cycleIssue(cycle: string[], byName: Map<string, StepPart>): IssueDraft {
+  const members = cycle.slice(0, -1).map((n) => byName.get(n)!);
+  const firstStep = members.reduce((a, b) => (a.index <= b.index ? a : b));
+  const at = cycle.indexOf(firstStep.name!);
+  const next = cycle[at + 1] ?? cycle[1]!;
+  const edge = stepEdges(firstStep).find((e) => e.to === next);
+  const rotated = [...cycle.slice(at, -1), ...cycle.slice(0, at), firstStep.name!];
+  return {
+    code: "cycle",
+    path: edge?.path ?? ["steps", firstStep.index],
+    message: `steps form a cycle: ${rotated.join(" → ")}`,
+  };
 }
