@@ -146,10 +146,12 @@ export async function releaseSources(compiled: CompiledPipeline): Promise<void> 
 
 /**
  * A failed scan, naming the source and its paths with Spark's message (a malformed record under
- * `malformed: fail`, a file that vanished); errors that are not Spark's pass unchanged.
+ * `malformed: fail`, a file that vanished); errors that are not Spark's, and the client's UNAVAILABLE
+ * (the server went away), pass unchanged.
  */
 function scanFailed(source: CompiledSource, e: unknown): unknown {
-  if (!(e instanceof SparkConnectError)) return e;
+  // A lost server is no fault of the source: the client's own message says what happened.
+  if (!(e instanceof SparkConnectError) || e.code === "UNAVAILABLE") return e;
   const paths = source.paths.map((p) => displayValue(p, 200)).join(", ");
   return new KindlingError(
     `source ${source.name} could not be read from ${paths}: ${e.message.replace(/[\s.]+$/, "")}. The Spark server log has the full trace.`,

@@ -31,10 +31,11 @@ function hintFor(target: WriteTarget, rootClass: string | undefined): string {
 /**
  * The KindlingError (code `output`) for a failed write of `target`, carrying Spark's message
  * (which already ends with the root cause, see SparkConnectError.rootCause) and a suggestion.
- * Errors that are not Spark's are returned unchanged.
+ * Errors that are not Spark's, and the client's UNAVAILABLE (the server went away), are returned unchanged.
  */
 export function writeFailed(e: unknown, target: WriteTarget): unknown {
-  if (!(e instanceof SparkConnectError)) return e;
+  // A lost server is no fault of the output: the client's own message says what happened.
+  if (!(e instanceof SparkConnectError) || e.code === "UNAVAILABLE") return e;
   const where =
     target.kind === "sink"
       ? `output ${target.name}${target.step ? ` (from step ${target.step})` : ""}`
