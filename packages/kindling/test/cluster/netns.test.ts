@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { SparkSession } from "@kindling/spark-connect";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { scaled } from "../../../spark-connect/test/support/timeouts.js";
-import { setWorkerLink } from "../../src/cluster/netns.js";
+import { removeNetwork, setWorkerLink } from "../../src/cluster/netns.js";
 import { clusterDir } from "../../src/cluster/paths.js";
 import { clusterJvms } from "../../src/cluster/procs.js";
 import { executors, stages } from "../../src/cluster/rest.js";
@@ -26,11 +26,32 @@ const NAME = `test-netns-${process.pid}`;
 
 const sh = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).stdout ?? "";
 
+/** True while process `pid` exists (signal 0 checks without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the namespaces, bridge and rules of earlier runs of this test whose process died before
+ * its afterAll (killed, out of memory): each run's cluster is named by its pid, so no later run's
+ * own clean-up reaches them.
+ */
+function reapDeadRuns(): void {
+  for (const m of sh("ip", ["netns", "list"]).matchAll(/^kindling-(test-netns-(\d+))-w\d+/gm))
+    if (!alive(Number(m[2]))) removeNetwork(m[1]!);
+}
+
 describeWith("netns", "a cluster whose workers live in their own network namespaces", {}, () => {
   let cluster: ClusterHandle;
   let spark: SparkSession;
 
   beforeAll(async () => {
+    reapDeadRuns();
     cluster = await startCluster({
       startTimeoutMs: scaled(300_000),
       name: NAME,
