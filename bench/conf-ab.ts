@@ -1,8 +1,8 @@
 /**
  * Spark settings side by side: runs the example pipeline through Kindling's runner once per
  * variant per round, alternating the variants and the Spark floor (pipeline-floor.ts) on one
- * server, and prints each round, the medians, each variant's ratio to the floor of the same run,
- * and the load average. The figures behind the settings in bench/README.md come from here. Not
+ * server (bench/alternate.ts), and prints each round, the medians, each variant's ratio to the
+ * floor of the same run, and the load average. The figures behind the settings in bench/README.md come from here. Not
  * part of `npm run bench`.
  *
  *   node --import tsx bench/conf-ab.ts <size> <rounds> <variant> [<variant> …]
@@ -14,12 +14,11 @@
  * `node_modules` symlink to this checkout's in /tmp/old). One discarded warm-up round of every
  * variant and the floor comes first.
  */
-import { loadavg } from "node:os";
 import { join } from "node:path";
 import { loadPipeline, runPipeline } from "@kindling/kindling";
+import { alternateRounds } from "./alternate.js";
 import { sparkFloor } from "./pipeline-floor.js";
 import { profileSetup } from "./profile-setup.js";
-import { median } from "./stats.js";
 
 /** A named set of session settings, from `name[@module]:key=value,key=value`. */
 interface Variant {
@@ -44,12 +43,6 @@ function parseVariant(arg: string): Variant {
 const variants = process.argv.slice(4).map(parseVariant);
 process.argv.length = 4; // profileSetup reads settings from argv[4…]: none, the variants carry them
 const { runs, dir, spark } = await profileSetup(3);
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const loadAverage = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(" / ");
-
 try {
   const load = async (v: Variant) => {
     const kindling = (v.module ? await import(v.module) : { loadPipeline, runPipeline }) as {
@@ -63,38 +56,15 @@ try {
     return (conf: Record<string, string>) => kindling.runPipeline(spark, loaded, { conf });
   };
   const runners = new Map(await Promise.all(variants.map(async (v) => [v.name, await load(v)] as const)));
-  const times = new Map<string, number[]>([
-    ["floor", []],
-    ...variants.map((v): [string, number[]] => [v.name, []]),
-  ]);
-  console.log(`load average at start: ${loadAverage()}`);
-  for (let round = 0; round <= runs; round++) {
-    const line: string[] = [];
-    const timed = async (name: string, fn: () => Promise<void>) => {
-      const t = performance.now();
-      await fn();
-      const ms = performance.now() - t;
-      if (round > 0) times.get(name)!.push(ms);
-      line.push(`${name} ${s(ms)}`);
-    };
-    await timed("floor", () => sparkFloor(spark, dir, join(dir, "out-floor")));
-    // Rotate who goes first, so no variant always follows the floor.
-    for (let i = 0; i < variants.length; i++) {
-      const v = variants[(i + round) % variants.length]!;
-      await timed(v.name, async () => {
-        const r = await runners.get(v.name)!(v.conf);
-        if (r.status !== "succeeded") throw new Error(`${v.name}: pipeline failed: ${r.error}`);
-      });
-    }
-    console.log(`${round === 0 ? "warm-up" : `round ${round}`}: ${line.join(", ")}; load ${loadAverage()}`);
-  }
-  const floor = median(times.get("floor")!);
-  console.log(`median floor ${s(floor)}`);
-  for (const v of variants) {
-    const m = median(times.get(v.name)!);
-    console.log(`median ${v.name}: ${s(m)} = ${(m / floor).toFixed(2)}× the floor`);
-  }
-  console.log(`load average at end: ${loadAverage()}`);
+  const floor = { name: "floor", run: () => sparkFloor(spark, dir, join(dir, "out-floor")) };
+  const jobs = variants.map((v) => ({
+    name: v.name,
+    run: async () => {
+      const r = await runners.get(v.name)!(v.conf);
+      if (r.status !== "succeeded") throw new Error(`${v.name}: pipeline failed: ${r.error}`);
+    },
+  }));
+  await alternateRounds([floor, ...jobs], runs, "floor");
 } finally {
   await spark.stop();
 }

@@ -10,12 +10,11 @@
  *   node --import tsx bench/intermediate.ts <size> <rounds> [consumers=2]
  */
 import { rmSync } from "node:fs";
-import { loadavg } from "node:os";
 import { join } from "node:path";
 import { type DataFrame, functions as F, type StorageLevelName } from "@kindling/spark-connect";
+import { alternateRounds } from "./alternate.js";
 import { ORDERS_READ_OPTIONS, ORDERS_SCHEMA, sparkFloor } from "./pipeline-floor.js";
 import { profileSetup } from "./profile-setup.js";
-import { median } from "./stats.js";
 
 const consumers = Number(process.argv[4] ?? 2);
 process.argv.length = 4; // profileSetup reads Spark settings from argv[4…]: none here
@@ -49,33 +48,9 @@ const parquet: Variant = {
 };
 const floor: Variant = { name: "floor", run: () => sparkFloor(spark, dir, join(dir, "out-floor")) };
 const variants = [floor, cached("MEMORY_AND_DISK"), cached("DISK_ONLY"), parquet];
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(1))
-    .join(" / ");
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 try {
-  const times = new Map(variants.map((v) => [v.name, [] as number[]]));
-  console.log(`load average at start: ${load()}; ${consumers} consumers`);
-  for (let round = 0; round <= runs; round++) {
-    const line: string[] = [];
-    for (let i = 0; i < variants.length; i++) {
-      const v = variants[(i + round) % variants.length]!;
-      const t = performance.now();
-      await v.run();
-      const ms = performance.now() - t;
-      if (round > 0) times.get(v.name)!.push(ms);
-      line.push(`${v.name} ${s(ms)}`);
-    }
-    console.log(`${round === 0 ? "warm-up" : `round ${round}`}: ${line.join(", ")}; load ${load()}`);
-  }
-  const f = median(times.get("floor")!);
-  for (const v of variants) {
-    const m = median(times.get(v.name)!);
-    console.log(`median ${v.name}: ${s(m)} = ${(m / f).toFixed(2)}× the floor`);
-  }
-  console.log(`load average at end: ${load()}`);
+  await alternateRounds(variants, runs, "floor");
 } finally {
   await spark.stop();
 }
