@@ -53,7 +53,7 @@ try {
 function printStages(stages: StageStats[]): void {
   for (const s of stages.filter((x) => x.durationMs >= 100)) {
     console.log(
-      `  stage ${String(s.stageId).padStart(3)} ${(s.durationMs / 1000).toFixed(1).padStart(5)} s  tasks ${String(s.numTasks).padStart(3)}  in ${mb(s.inputBytes).padStart(7)}  shuffle r/w ${mb(s.shuffleReadBytes)}/${mb(s.shuffleWriteBytes)}`,
+      `  stage ${String(s.stageId).padStart(3)} ${(s.durationMs / 1000).toFixed(1).padStart(5)} s  tasks ${String(s.numTasks).padStart(3)}  in ${mb(s.inputBytes).padStart(7)}  shuffle r/w ${mb(s.shuffleReadBytes)}/${mb(s.shuffleWriteBytes)}  ${s.name.slice(0, 60)}`,
     );
   }
 }

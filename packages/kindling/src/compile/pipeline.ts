@@ -78,10 +78,24 @@ export interface CompiledPipeline {
   graph: PipelineGraph;
 }
 
+/** What a run learned before compiling (again), for {@link compilePipeline}. */
+export interface CompileKnown {
+  /** Per source, what a scan of this run learned (files with invalid UTF-8, see run/source-scan.ts). */
+  hints?: ReadonlyMap<string, SourceHints>;
+  /** Sources compiled already (read from the run's staged copies), used instead of compiling them. */
+  sources?: ReadonlyMap<string, CompiledSource>;
+  /**
+   * Per step, rows written already that its consumers read instead of its plan (a shared step's
+   * rows read back from the sink that wrote them, run/phases/read-back.ts). The step's own node
+   * keeps its names and aliases; only what later steps and sinks read changes.
+   */
+  readBack?: ReadonlyMap<string, DataFrame>;
+}
+
 /**
  * Compiles a validated pipeline into DataFrames (plans only; AnalyzePlan calls resolve schemas
- * where a step needs to know its input columns). `hints` carry what a scan of this run learned
- * about a source (files with invalid UTF-8, see run/source-scan.ts). Throws SparkConnectError when
+ * where a step needs to know its input columns); `known` carries what the run learned already (see
+ * {@link CompileKnown}). Throws SparkConnectError when
  * Spark rejects a plan (e.g. an unknown column in a SQL expression), KindlingError for drift under
  * `drift: fail`.
  */
@@ -90,7 +104,7 @@ export async function compilePipeline(
   spec: PipelineSpec,
   baseDir?: string,
   graph: PipelineGraph = pipelineGraph(spec),
-  hints: ReadonlyMap<string, SourceHints> = new Map(),
+  known: CompileKnown = {},
 ): Promise<CompiledPipeline> {
   const c: Compilation = {
     graph,
@@ -102,14 +116,25 @@ export async function compilePipeline(
     malformedFor: new Map(),
     sourceCountedBy: {},
   };
-  const sources = await compileSources(c, spark, spec, baseDir, hints);
-  for (const name of graph.order) c.nodes.set(name, await compileStep(c, name));
+  const compiledSources = await compileSources(
+    c,
+    spark,
+    spec,
+    baseDir,
+    known.hints ?? new Map(),
+    known.sources,
+  );
+  for (const name of graph.order) {
+    const node = await compileStep(c, name);
+    const readBack = known.readBack?.get(name);
+    c.nodes.set(name, readBack ? { ...node, df: readBack } : node);
+  }
   const sinks: CompiledSink[] = [];
   for (const [name, s] of Object.entries(spec.sinks)) sinks.push(await compileSink(c, name, s, baseDir));
   const quarantine = c.quarantines.length ? c.quarantines.reduce((a, b) => a.union(b)) : undefined;
   return {
     spec,
-    sources,
+    sources: compiledSources,
     nodes: c.nodes,
     sinks,
     quarantine,
@@ -152,10 +177,11 @@ async function compileSources(
   spec: PipelineSpec,
   baseDir: string | undefined,
   hints: ReadonlyMap<string, SourceHints>,
+  compiled: ReadonlyMap<string, CompiledSource> | undefined,
 ): Promise<Map<string, CompiledSource>> {
   const sources = new Map<string, CompiledSource>();
   for (const [name, s] of Object.entries(spec.sources)) {
-    const cs = await compileSource(spark, name, s, baseDir, hints.get(name));
+    const cs = compiled?.get(name) ?? (await compileSource(spark, name, s, baseDir, hints.get(name)));
     sources.set(name, cs);
     if (cs.malformed && s.malformed === "quarantine") routeMalformed(c, name, cs, cs.malformed);
     c.nodes.set(name, {

@@ -72,6 +72,8 @@ export interface CompiledSource {
   utf8Suspect?: Column;
   /** Files whose header record may hold invalid UTF-8 (it is not a row of `all`). */
   utf8SuspectFiles?: string[];
+  /** The Parquet copy of the parsed rows `all` reads, once the run's scan staged it (run/source-scan.ts). */
+  stagedAt?: string;
 }
 
 /** What an earlier scan of the run learned about a source, for compiling it again. */
@@ -237,8 +239,6 @@ export async function compileSource(
       ...[...declared.names, ...extra, FILE, BLOCK, SEQ, CORRUPT].map((c) => F.col(`\`${c}\``)),
     );
   }
-  const isBad = F.col(CORRUPT).isNotNull();
-  const observed = all.observe(sourceMetric(name), ...sourceCounts());
   // CSV decodes invalid bytes to U+FFFD: rows (and headers) that may hold them are checked after the scan.
   const suspect =
     checked && format === "csv" && !hints.invalidUtf8
@@ -251,9 +251,7 @@ export async function compileSource(
     name,
     spec,
     paths,
-    all,
-    valid: observed.filter(isBad.not()),
-    malformed: withCorrupt ? await withWholeRecord(observed.filter(isBad)) : undefined,
+    ...(await sourceViews(name, all, withCorrupt)),
     // A declared column every file has (drift may have filled some in as null literals).
     firstDataColumn: withCorrupt
       ? (declared?.names.find((n) => parts.every((p) => !p.missing.includes(n))) ?? declared?.names[0])
@@ -261,6 +259,39 @@ export async function compileSource(
     drift,
     ...(files ? { files } : {}),
     ...suspect,
+  };
+}
+
+/**
+ * A source's views over `all` (every row read): `valid`, observed as the source's counts, and
+ * `malformed` (with each record's text) when the read keeps malformed rows (`withCorrupt`).
+ */
+async function sourceViews(
+  name: string,
+  all: DataFrame,
+  withCorrupt: boolean,
+): Promise<Pick<CompiledSource, "all" | "valid" | "malformed">> {
+  const isBad = F.col(CORRUPT).isNotNull();
+  const observed = all.observe(sourceMetric(name), ...sourceCounts());
+  return {
+    all,
+    valid: observed.filter(isBad.not()),
+    malformed: withCorrupt ? await withWholeRecord(observed.filter(isBad)) : undefined,
+  };
+}
+
+/**
+ * `source` read from the Parquet copy of its parsed rows at `path` (written by the run's scan from
+ * `source.all`: same columns, hidden ones included): what the rest of the run compiles against.
+ * Its invalid UTF-8 has been judged by that scan, so nothing is left to check.
+ */
+export async function readStaged(source: CompiledSource, path: string): Promise<CompiledSource> {
+  const { utf8Suspect: _, utf8SuspectFiles: __, ...rest } = source;
+  const all = source.all.session.read.parquet(path);
+  return {
+    ...rest,
+    ...(await sourceViews(source.name, all, source.malformed !== undefined)),
+    stagedAt: path,
   };
 }
 

@@ -26,6 +26,7 @@ import {
   type OutputMarker,
   type OutputStore,
   type PublishMode,
+  SCRATCH_SUFFIX,
   STAGING_DIR,
   SUCCESS,
 } from "./output-store.js";
@@ -38,6 +39,7 @@ export function stagingPathFor(finalPath: string, runId: string): string {
 
 export class LocalOutputStore implements OutputStore {
   readonly stagingPath: string;
+  readonly scratchPath: string;
   private readonly final: string;
   private readonly lockPath: string;
 
@@ -47,6 +49,7 @@ export class LocalOutputStore implements OutputStore {
   ) {
     this.final = localOf(path);
     this.stagingPath = stagingPathFor(this.final, runId);
+    this.scratchPath = `${this.stagingPath}${SCRATCH_SUFFIX}`;
     this.lockPath = `${this.final}${LOCK_SUFFIX}`;
   }
 
@@ -68,18 +71,19 @@ export class LocalOutputStore implements OutputStore {
     // Only this output's staging: a live run's staging of other outputs here is not ours to judge
     // (we hold this output's lock, so no live run writes this one).
     for (const run of readdirSync(root)) {
-      const stale = join(root, run, name);
       if (run === this.runId) continue;
       // An empty run folder (a dead run whose outputs were all published) is litter; a live run
       // recreates its folder when Spark writes (mkdirs), so removing an empty one is harmless.
       removeIfEmpty(join(root, run));
-      if (!existsSync(stale)) continue;
-      try {
-        rmSync(stale, { recursive: true, force: true });
-        done.push(`removed stale staging ${stale}`);
-        removeIfEmpty(join(root, run));
-      } catch {
-        done.push(`left stale staging ${stale} (still being written; removed by a later run)`);
+      for (const stale of [join(root, run, name), join(root, run, `${name}${SCRATCH_SUFFIX}`)]) {
+        if (!existsSync(stale)) continue;
+        try {
+          rmSync(stale, { recursive: true, force: true });
+          done.push(`removed stale staging ${stale}`);
+          removeIfEmpty(join(root, run));
+        } catch {
+          done.push(`left stale staging ${stale} (still being written; removed by a later run)`);
+        }
       }
     }
     removeIfEmpty(root);
@@ -149,6 +153,7 @@ export class LocalOutputStore implements OutputStore {
 
   async discardStaging(): Promise<void> {
     rmSync(this.stagingPath, { recursive: true, force: true });
+    rmSync(this.scratchPath, { recursive: true, force: true });
     removeIfEmpty(dirname(this.stagingPath));
     removeIfEmpty(dirname(dirname(this.stagingPath)));
   }

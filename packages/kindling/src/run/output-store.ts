@@ -17,6 +17,12 @@ export const SUCCESS = SUCCESS_MARKER;
 export const MARKER = "_kindling.json";
 /** Staging folder beside the outputs: `<parent>/.kindling-staging/<run id>/<output name>`. */
 export const STAGING_DIR = ".kindling-staging";
+/**
+ * Beside an output's staging, the run's scratch: `<staging>.kindling-scratch`, where the run keeps
+ * its sources' parsed rows as Parquet (run/source-scan.ts). Removed with the staging, and as stale
+ * staging by a later run holding the same output's lock.
+ */
+export const SCRATCH_SUFFIX = ".kindling-scratch";
 /** The previous version of an output while a run publishes: `<output>.kindling-old-<run id>`. */
 export const OLD_SUFFIX = ".kindling-old-";
 /** The lock beside an output: `<output>.kindling-lock`. */
@@ -37,11 +43,13 @@ export interface OutputStore {
   readonly path: string;
   /** Where this run's Spark job writes it. */
   readonly stagingPath: string;
+  /** This run's scratch folder beside the staging ({@link SCRATCH_SUFFIX}); never published. */
+  readonly scratchPath: string;
   /** Takes the output's lock. Throws KindlingError `locked` when another run holds it. */
   lock(owner: LockOwner): Promise<string[]>;
   /** Releases the lock if this run holds it. */
   unlock(): Promise<void>;
-  /** Removes staging of this output left by dead runs (never another run's other outputs). */
+  /** Removes staging and scratch of this output left by dead runs (never another run's other outputs). */
   removeStaleStaging(): Promise<string[]>;
   /**
    * Refuses to replace a non-empty folder Kindling did not write (no {@link MARKER}) unless `force`.
@@ -58,7 +66,7 @@ export interface OutputStore {
   rollBack(runId: string): Promise<string | undefined>;
   /** Drops the previous version kept aside by `runId`. */
   rollForward(runId: string): Promise<string | undefined>;
-  /** Removes this run's staging. */
+  /** Removes this run's staging and scratch. */
   discardStaging(): Promise<void>;
   /** The marker of the version in place, if any. */
   marker(): Promise<OutputMarker | undefined>;

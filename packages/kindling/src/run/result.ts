@@ -81,15 +81,23 @@ export interface RunResult extends Partial<RunFigures> {
     bytesRead?: number;
     drift: unknown;
   }[];
-  /** Each source's one scan (phases/scan.ts): rows parsed and wall time (ms). */
-  scans?: { source: string; rows: number; ms: number }[];
+  /**
+   * Each source's one scan (phases/scan.ts): rows parsed, wall time (ms), and where its parsed rows
+   * were kept for the rest of the run (`parquet`: the run's scratch; `cache`: Spark's cache).
+   */
+  scans?: { source: string; rows: number; ms: number; kept: "parquet" | "cache" }[];
   counts: RunCounts | undefined;
   actions: ActionRecord[];
   rules: RuleResult[];
   spark: SparkRunStats | undefined;
   recovered: string[];
-  /** Steps kept in Spark's cache because several outputs read them. */
+  /** Steps kept in Spark's cache because several outputs read them (and no sink writes them whole). */
   cached: string[];
+  /**
+   * Steps several outputs read that one sink writes whole: step → that sink, written first; the
+   * other outputs read the step back from its staged files (run/phases/read-back.ts).
+   */
+  readBack?: Record<string, string>;
   /** Set when the counts come from a second, write-free pass (see recount.ts). */
   recount?: { reason: string; ms: number };
   /** Incremental sources: the files this run read (see delta/incremental.ts). */

@@ -81,6 +81,8 @@ export class RunOutputs {
   private readonly stores = new Map<string, OutputStore>();
   private readonly locked: OutputStore[] = [];
   private readonly records: RecordStore;
+  /** The output whose store holds the run's scratch (the first path the run opened). */
+  private anchor: string | undefined;
 
   private constructor(private readonly options: RunOutputsOptions) {
     this.records = recordStoreFor(options.root, options.s3);
@@ -95,6 +97,7 @@ export class RunOutputs {
    */
   static async open(paths: string[], options: RunOutputsOptions): Promise<RunOutputs> {
     const run = new RunOutputs(options);
+    run.anchor = paths[0];
     try {
       for (const p of [...new Set(paths)].sort()) await run.step(p, () => run.lockStore(p));
       await run.recover();
@@ -147,6 +150,15 @@ export class RunOutputs {
   /** Where Spark writes `path` for this run. */
   stagingPath(path: string): string {
     return this.stores.get(path)!.stagingPath;
+  }
+
+  /**
+   * Where this run keeps scratch data (its sources' parsed rows, run/source-scan.ts): a folder
+   * beside the staging of its first output, locked with it and removed by {@link discard} (or, after
+   * a crash, as stale staging by the next run holding that output's lock). Undefined without outputs.
+   */
+  scratchPath(): string | undefined {
+    return this.anchor === undefined ? undefined : this.stores.get(this.anchor)?.scratchPath;
   }
 
   /** Creates each staging location with a probe write, before Spark runs. */

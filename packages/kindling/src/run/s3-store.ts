@@ -21,6 +21,7 @@ import {
   type OutputMarker,
   type OutputStore,
   type PublishMode,
+  SCRATCH_SUFFIX,
   STAGING_DIR,
   SUCCESS,
 } from "./output-store.js";
@@ -32,6 +33,7 @@ const COMPLETE = ".kindling-aside-complete";
 
 export class S3OutputStore implements OutputStore {
   readonly stagingPath: string;
+  readonly scratchPath: string;
   private readonly bucket: string;
   private readonly key: string;
   private readonly staging: string;
@@ -44,6 +46,7 @@ export class S3OutputStore implements OutputStore {
     ({ bucket: this.bucket, key: this.key } = parseS3(path));
     this.stagingPath = s3StagingPathFor(path, runId);
     this.staging = parseS3(this.stagingPath).key;
+    this.scratchPath = `${this.stagingPath}${SCRATCH_SUFFIX}`;
   }
 
   private list(prefix: string) {
@@ -98,7 +101,7 @@ export class S3OutputStore implements OutputStore {
     const name = baseOf(this.key);
     const stale = (await this.list(root)).filter((o) => {
       const [run, output] = o.key.slice(root.length + 1).split("/");
-      return run !== this.runId && output === name;
+      return run !== this.runId && (output === name || output === `${name}${SCRATCH_SUFFIX}`);
     });
     if (!stale.length) return [];
     await deleteKeys(
@@ -173,6 +176,7 @@ export class S3OutputStore implements OutputStore {
 
   async discardStaging(): Promise<void> {
     await this.deleteTree(this.staging);
+    await this.deleteTree(`${this.staging}${SCRATCH_SUFFIX}`);
   }
 
   async marker(): Promise<OutputMarker | undefined> {

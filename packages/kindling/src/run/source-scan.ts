@@ -1,23 +1,26 @@
 /**
  * Each raw file is read once per run. Before any output is written, every file source's parsed
- * rows (`CompiledSource.all`: typed columns, positions, the corrupt-record column) are kept in
- * Spark's cache and filled by one scan of their own, named `<source>: scan` (job-names.ts); every
- * later step, output, quarantine, count and recount reads that cache instead of the files (Spark
- * matches the cached plan inside theirs). The scan also judges invalid UTF-8 (encoding.ts): rows
- * that may hold it are counted in the same pass, and only files holding such rows are checked
- * byte for byte afterwards.
+ * rows (`CompiledSource.all`: typed columns, positions, the corrupt-record column) are written by
+ * one scan of their own, named `<source>: scan` (job-names.ts), as Parquet into the run's scratch
+ * folder (`RunOutputs.scratchPath`: beside the first output's staging, removed with it, and as
+ * stale staging after a crash); the pipeline is then compiled again over those copies
+ * (phases/scan.ts), so every later step, output, quarantine, count and recount reads the typed
+ * columnar copy, never the raw files. The scan also judges invalid UTF-8 (encoding.ts): rows that
+ * may hold it are counted in the same pass, and only files holding such rows are checked byte for
+ * byte afterwards.
  *
- * Why a cache and not a staged Parquet copy (not measured side by side yet, see bench/README.md,
- * "One scan per source"): no staging folder of its own to clean after a killed run, and Spark
- * recomputes a lost cached block from the files (an executor lost mid-run), so a fault costs a
- * re-read of that block, never a wrong row; observations sit above the cache, so nothing is
- * counted twice by it. Not checked: how long a long-lived remote server keeps the cache of a
- * client killed mid-run (Spark's cache is the server's, not the session's).
+ * Why Parquet and not Spark's cache: at 1 GB of CSV the staged copy (fill and two full reads) took
+ * 1.48× the floor's time against 2.55× for a `MEMORY_AND_DISK` cache and 2.34× for `DISK_ONLY`
+ * (bench/README.md, "Cache or staged Parquet"); the cache also held the heap a 6 GB driver needs
+ * for the joins. A staged copy survives a lost executor (it is files, not blocks), and the
+ * positions (`monotonically_increasing_id`) are fixed once. The cache stays for a source whose
+ * columns Parquet cannot hold (see {@link parquetHolds}) and for a run without an output folder.
  */
 import {
   type ActionOptions,
   type Column,
   type DataFrame,
+  type DataType,
   functions as F,
   SparkConnectError,
   type StorageLevelName,
@@ -26,35 +29,66 @@ import { findInvalidUtf8 } from "../compile/encoding.js";
 import { FILE } from "../compile/hidden.js";
 import { countWhere } from "../compile/metrics.js";
 import type { CompiledPipeline } from "../compile/pipeline.js";
-import { type CompiledSource, invalidUtf8Verdict, type SourceHints } from "../compile/read.js";
+import { type CompiledSource, invalidUtf8Verdict, readStaged, type SourceHints } from "../compile/read.js";
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
 import { jobNameTag, withJobName } from "../job-names.js";
 
 /**
- * Where a source's parsed rows are kept. MEMORY_AND_DISK: Spark's columnar cache in memory,
- * spilled to local disk when memory runs short. One level for every size (no choice by size yet).
+ * Where a source's parsed rows are kept when they cannot be staged as Parquet: Spark's columnar
+ * cache in memory, spilled to local disk when memory runs short.
  */
 export const SOURCE_STORAGE_LEVEL: StorageLevelName = "MEMORY_AND_DISK";
 
 /** What the scans of a run found. */
 export interface SourceScans {
-  /** Per scanned source: rows read and the scan's wall time (ms). */
-  scanned: { source: string; rows: number; ms: number }[];
+  /** Per scanned source: rows read, the scan's wall time (ms), and where its rows are kept. */
+  scanned: { source: string; rows: number; ms: number; kept: "parquet" | "cache" }[];
   /** Sources with files holding invalid UTF-8 to read again as ISO-8859-1 (compile them with these hints). */
   hints: Map<string, SourceHints>;
-}
-
-/** Sources whose rows are kept and scanned once: file sources (a Delta table is read as a table). */
-export function scannedSources(compiled: CompiledPipeline): CompiledSource[] {
-  return [...compiled.sources.values()].filter((s) => s.spec.format !== "delta");
+  /** Source name → the Parquet copy of its parsed rows in the run's scratch. */
+  staged: Map<string, string>;
 }
 
 /**
- * Caches every file source of `compiled` and fills each cache with one tagged scan (Spark's noop
- * sink). The scans run at once, each a Spark job of its own: a source that is one file (a
- * multi-line CSV cannot be split) is one task, so one source alone leaves the other cores idle
- * (bench/README.md, "Small inputs"). Returns the files a scan found holding invalid UTF-8 under
+ * Sources whose rows are kept and scanned once: file sources not read from their staged copy
+ * already (a Delta table is read as a table).
+ */
+export function scannedSources(compiled: CompiledPipeline): CompiledSource[] {
+  return [...compiled.sources.values()].filter((s) => s.spec.format !== "delta" && !s.stagedAt);
+}
+
+/**
+ * True when Parquet can hold every value of `type` as Spark wrote it: not a calendar interval,
+ * the null type, an empty struct, TIME, or a type this client does not model (all refused by
+ * Spark's Parquet writer, or not known to be accepted).
+ */
+export function parquetHolds(type: DataType): boolean {
+  switch (type.typeName) {
+    case "null":
+    case "time":
+    case "other":
+      return false;
+    case "interval":
+      return type.kind !== "calendar";
+    case "array":
+      return parquetHolds(type.elementType);
+    case "map":
+      return parquetHolds(type.keyType) && parquetHolds(type.valueType);
+    case "struct":
+      return type.fields.length > 0 && type.fields.every((f) => parquetHolds(f.dataType));
+    default:
+      return true;
+  }
+}
+
+/**
+ * Writes every file source of `compiled` as Parquet under `scratch` (`<scratch>/<source>`), one
+ * tagged scan each; a source Parquet cannot hold, or every source when `scratch` is undefined, is
+ * cached instead and its cache filled by the scan (Spark's noop sink). The scans run at once, each
+ * a Spark job of its own: a source that is one file (a multi-line CSV cannot be split) is one
+ * task, so one source alone leaves the other cores idle (bench/README.md, "Small inputs").
+ * Returns where each source's rows are, and the files a scan found holding invalid UTF-8 under
  * `invalid_encoding: quarantine` as hints for compiling again (only those sources need a second
  * scan); those checks run one source after another, after every scan.
  * @throws KindlingError `data` for invalid UTF-8 under `invalid_encoding: fail` or `malformed: fail`
@@ -64,47 +98,65 @@ export function scannedSources(compiled: CompiledPipeline): CompiledSource[] {
 export async function scanSources(
   compiled: CompiledPipeline,
   options: ActionOptions,
+  scratch: string | undefined,
   only?: ReadonlySet<string>,
 ): Promise<SourceScans> {
   const sources = scannedSources(compiled).filter((s) => !only || only.has(s.name));
-  const settled = await Promise.allSettled(sources.map((s) => scanOne(s, options)));
+  const settled = await Promise.allSettled(sources.map((s) => scanOne(s, options, scratch)));
   const failed = settled.find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  const scans: SourceScans = { scanned: [], hints: new Map() };
+  const scans: SourceScans = { scanned: [], hints: new Map(), staged: new Map() };
   for (const [i, r] of settled.entries()) {
-    const { seen, ms } = (r as PromiseFulfilledResult<ScanResult>).value;
+    const { seen, ms, stagedAt } = (r as PromiseFulfilledResult<ScanResult>).value;
     const source = sources[i]!;
-    scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms });
-    const invalid = await checkUtf8(source, Number(seen.suspect ?? 0), options.tags ?? []);
+    const kept = stagedAt ? "parquet" : "cache";
+    scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms, kept });
+    if (stagedAt) scans.staged.set(source.name, stagedAt);
+    const rows = stagedAt ? source.all.session.read.parquet(stagedAt) : source.all;
+    const invalid = await checkUtf8(source, rows, Number(seen.suspect ?? 0), options.tags ?? []);
     if (invalid) scans.hints.set(source.name, { invalidUtf8: invalid });
   }
   return scans;
 }
 
-/** One scan's observed counts (`rows`, `suspect`) and its wall time (ms). */
+/** One scan's observed counts (`rows`, `suspect`), its wall time (ms) and its Parquet copy, if staged. */
 interface ScanResult {
   seen: Record<string, unknown>;
   ms: number;
+  stagedAt?: string;
 }
 
-/** Caches one source's rows and fills the cache with its tagged scan. */
-async function scanOne(source: CompiledSource, options: ActionOptions): Promise<ScanResult> {
+/**
+ * Writes one source's rows as Parquet under `scratch` with its tagged scan, or caches them and
+ * fills the cache (see {@link scanSources}).
+ */
+async function scanOne(
+  source: CompiledSource,
+  options: ActionOptions,
+  scratch: string | undefined,
+): Promise<ScanResult> {
   const t0 = Date.now();
-  await source.all.persist(SOURCE_STORAGE_LEVEL);
+  const stagedAt =
+    scratch !== undefined && parquetHolds(await source.all.schema())
+      ? `${scratch}/${source.name}`
+      : undefined;
+  if (!stagedAt) await source.all.persist(SOURCE_STORAGE_LEVEL);
   const tags = [...(options.tags ?? []), jobNameTag(`${source.name}: scan`)];
   const counts = [
     F.count(F.lit(1)).alias("rows"),
     ...(source.utf8Suspect ? [countWhere(source.utf8Suspect).alias("suspect")] : []),
   ];
-  const info = await source.all
-    .observe(`scan__${source.name}`, ...counts)
-    .write.format("noop")
-    .mode("overwrite")
-    .save(undefined, { ...options, tags })
-    .catch((e: unknown) => {
-      throw scanFailed(source, e);
-    });
-  return { seen: info.observedMetrics[`scan__${source.name}`] ?? {}, ms: Date.now() - t0 };
+  const observed = source.all.observe(`scan__${source.name}`, ...counts);
+  const write = stagedAt
+    ? observed.write.mode("overwrite").parquet(stagedAt, { ...options, tags })
+    : observed.write
+        .format("noop")
+        .mode("overwrite")
+        .save(undefined, { ...options, tags });
+  const info = await write.catch((e: unknown) => {
+    throw scanFailed(source, e);
+  });
+  return { seen: info.observedMetrics[`scan__${source.name}`] ?? {}, ms: Date.now() - t0, stagedAt };
 }
 
 /**
@@ -113,6 +165,7 @@ async function scanOne(source: CompiledSource, options: ActionOptions): Promise<
  */
 async function checkUtf8(
   source: CompiledSource,
+  rows: DataFrame,
   suspectRows: number,
   tags: string[],
 ): Promise<Set<string> | undefined> {
@@ -121,7 +174,7 @@ async function checkUtf8(
   const spark = source.all.session;
   if (suspectRows > 0) {
     const named = [...tags, jobNameTag(`${source.name}: encoding suspects`)];
-    for (const f of await suspectFiles(source.all, source.utf8Suspect, named)) files.add(f);
+    for (const f of await suspectFiles(rows, source.utf8Suspect, named)) files.add(f);
   }
   if (!files.size) return undefined;
   const found = await withJobName(spark, `${source.name}: encoding check`, () =>
@@ -133,13 +186,30 @@ async function checkUtf8(
   return verdict;
 }
 
-/** The files of the cached rows marked suspect (reads the cache, not the files). */
+/**
+ * The sources of `compiled`, those in `staged` (source name → Parquet copy, SourceScans.staged)
+ * read from their copies (compile/read.ts `readStaged`), the others as they are: what the run
+ * compiles its steps and outputs against again.
+ */
+export async function readStagedSources(
+  compiled: CompiledPipeline,
+  staged: ReadonlyMap<string, string>,
+): Promise<Map<string, CompiledSource>> {
+  const out = new Map<string, CompiledSource>();
+  for (const [name, source] of compiled.sources) {
+    const path = staged.get(name);
+    out.set(name, path ? await readStaged(source, path) : source);
+  }
+  return out;
+}
+
+/** The files of the kept rows (staged copy or cache) marked suspect: reads them, not the files. */
 async function suspectFiles(all: DataFrame, suspect: Column, tags: string[]): Promise<string[]> {
   const rows = await all.filter(suspect).select(FILE).distinct().collect({ tags });
   return rows.map((r) => String(r[FILE]));
 }
 
-/** Drops the cached rows of every scanned source (after the run, or before compiling again). */
+/** Drops the cached rows of every source scanned into the cache (after the run, or before compiling again). */
 export async function releaseSources(compiled: CompiledPipeline): Promise<void> {
   for (const s of scannedSources(compiled)) await s.all.unpersist().catch(() => undefined);
 }

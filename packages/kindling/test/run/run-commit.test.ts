@@ -128,6 +128,37 @@ describe("one writer per output folder (local)", () => {
   });
 });
 
+describe("a run's scratch beside its staging (its sources' staged copies)", () => {
+  const file = (...p: string[]) => {
+    mkdirSync(join(...p.slice(0, -1)), { recursive: true });
+    writeFileSync(join(...p), "rows");
+  };
+  it("a dead run's scratch of an output goes with its staging when the next run locks that output; another output's stays", async () => {
+    const root = mkdtempSync(join(tmpdir(), "kindling-scratch-"));
+    const staging = join(root, ".kindling-staging");
+    file(staging, "dead", "a.kindling-scratch", "orders", "part-0.parquet");
+    file(staging, "dead", "a", "part-0.parquet");
+    file(staging, "live", "b.kindling-scratch", "orders", "part-0.parquet");
+    const store = new LocalOutputStore(join(root, "a"), "r9");
+    expect(store.scratchPath).toBe(join(staging, "r9", "a.kindling-scratch"));
+    expect((await store.removeStaleStaging()).sort()).toEqual([
+      `removed stale staging ${join(staging, "dead", "a")}`,
+      `removed stale staging ${join(staging, "dead", "a.kindling-scratch")}`,
+    ]);
+    expect(readdirSync(staging)).toEqual(["live"]);
+    expect(existsSync(join(staging, "live", "b.kindling-scratch", "orders", "part-0.parquet"))).toBe(true);
+  });
+
+  it("the run's own scratch is removed with its staging", async () => {
+    const root = mkdtempSync(join(tmpdir(), "kindling-scratch-"));
+    const store = new LocalOutputStore(join(root, "a"), "r1");
+    file(store.scratchPath, "orders", "part-0.parquet");
+    file(store.stagingPath, "part-0.parquet");
+    await store.discardStaging();
+    expect(readdirSync(root)).toEqual([]);
+  });
+});
+
 describe("folders Kindling did not write", () => {
   it("are not replaced without --force (files kept), and are with it", async () => {
     const root = mkdtempSync(join(tmpdir(), "kindling-commit-"));

@@ -2,18 +2,19 @@
  * Issue 19 items 2 and 7: each raw file is read once per run. The example pipeline (multi-line CSV
  * orders, JSON-lines customers, CSV products) on a small generated dataset: Spark's stage metrics
  * say each source's files were read exactly once (bytesRead == their size), every output's plan
- * reads the sources' cache and no raw file, and the outputs equal, by the order-independent
+ * reads the sources' staged Parquet copies (or, where those cannot be made, their cache) and no raw
+ * file, the run's scratch is gone after it, and the outputs equal, by the order-independent
  * checksum, those of the same plans read straight from the files (the way runs read before).
  */
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { functions as F, type SparkSession } from "@kindling/spark-connect";
+import { type DataType, DataTypes, functions as F, type SparkSession } from "@kindling/spark-connect";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { testSession } from "../../../spark-connect/test/support/session.js";
 import { compilePipeline } from "../../src/compile/pipeline.js";
 import { type RunResult, runPipeline } from "../../src/run/runner.js";
-import { releaseSources, scanSources } from "../../src/run/source-scan.js";
+import { parquetHolds, readStagedSources, releaseSources, scanSources } from "../../src/run/source-scan.js";
 import { loadPipeline } from "../../src/spec/index.js";
 import { inputDir, writeInputs } from "../compile/support.js";
 import { examplePipeline, smallDataset } from "../pipeline/support.js";
@@ -73,16 +74,52 @@ describe("each raw file is read once per run", () => {
       products: size("products.csv"),
     });
     expect(run.inputs.map((i) => i.bytes)).toEqual([orders, size("customers.jsonl"), size("products.csv")]);
-    expect(run.scans?.map((s) => s.source)).toEqual(["orders", "customers", "products"]);
+    expect(run.scans?.map((s) => [s.source, s.kept])).toEqual([
+      ["orders", "parquet"],
+      ["customers", "parquet"],
+      ["products", "parquet"],
+    ]);
   });
 
-  it("after the scans, every output's plan reads the sources' cache and no raw file", async () => {
+  it("the shared enrich_orders is read back from orders_clean's staged files, not cached", () => {
+    expect(run.readBack).toEqual({ enrich_orders: "orders_clean" });
+    expect(run.cached).toEqual([]);
+    expect(run.actions.map((a) => a.name)).toEqual(["orders_clean", "daily_revenue", "quarantine"]);
+  });
+
+  it("the run's scratch (the staged copies) is gone after it, with its staging", () => {
+    expect(readdirSync(join(dir, "out")).sort()).toEqual([
+      "_kindling",
+      "daily_revenue",
+      "orders_clean",
+      "quarantine",
+    ]);
+    expect(existsSync(join(dir, "out", ".kindling-staging"))).toBe(false);
+  });
+
+  it("after the scans, every output's plan reads the staged Parquet copies and no raw file", async () => {
+    const loaded = await load();
+    const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
+    const scratch = mkdtempSync(join(tmpdir(), "kindling-scratch-"));
+    const scans = await scanSources(compiled, {}, scratch);
+    expect([...scans.staged.keys()]).toEqual(["orders", "customers", "products"]);
+    const sources = await readStagedSources(compiled, scans.staged);
+    const again = await compilePipeline(spark, loaded.spec, undefined, loaded.graph, { sources });
+    for (const df of [...again.sinks.map((s) => s.df), again.quarantine!]) {
+      const plan = await df.explainString();
+      expect(plan).toMatch(/FileScan parquet/);
+      expect(plan).not.toMatch(/FileScan (csv|json|text)/);
+    }
+  });
+
+  it("without a scratch folder, every output's plan reads the sources' cache and no raw file", async () => {
     const loaded = await load();
     const compiled = await compilePipeline(spark, loaded.spec, undefined, loaded.graph);
     try {
       const raw = await compiled.sinks[0]!.df.explainString();
       expect(raw).toMatch(/FileScan csv/);
-      await scanSources(compiled, {});
+      const scans = await scanSources(compiled, {}, undefined);
+      expect(scans.scanned.map((s) => s.kept)).toEqual(["cache", "cache", "cache"]);
       for (const df of [...compiled.sinks.map((s) => s.df), compiled.quarantine!]) {
         const plan = await df.explainString();
         expect(plan).toContain("InMemoryTableScan");
@@ -156,5 +193,32 @@ describe("the UTF-8 check inside the scan", () => {
     ]);
     // The scan reads both files once; the byte check reads b.csv (the suspect file) once more.
     expect(result.inputs.map((i) => i.bytesRead)).toEqual([sizes["a.csv"]! + 2 * sizes["b.csv"]!]);
+  });
+});
+
+describe("which sources are staged as Parquet (parquetHolds)", () => {
+  const T = DataTypes;
+  const field = (name: string, dataType: DataType) => ({ name, dataType, nullable: true });
+  it("holds the types CSV and JSON sources read, nested too", () => {
+    for (const t of [
+      T.StringType,
+      T.IntegerType,
+      T.decimal(10, 2),
+      T.TimestampType,
+      T.DateType,
+      T.BinaryType,
+    ])
+      expect(parquetHolds(t), t.typeName).toBe(true);
+    expect(parquetHolds(T.struct([field("a", T.array(T.map(T.StringType, T.LongType)))]))).toBe(true);
+    expect(parquetHolds({ typeName: "interval", kind: "day_time" })).toBe(true);
+  });
+
+  it("refuses what Spark's Parquet writer refuses, at any depth (those sources are cached)", () => {
+    expect(parquetHolds(T.NullType)).toBe(false);
+    expect(parquetHolds({ typeName: "interval", kind: "calendar" })).toBe(false);
+    expect(parquetHolds(T.struct([]))).toBe(false);
+    expect(parquetHolds(T.struct([field("a", T.array(T.struct([])))]))).toBe(false);
+    expect(parquetHolds(T.map(T.StringType, T.NullType))).toBe(false);
+    expect(parquetHolds({ typeName: "other", name: "udt" })).toBe(false);
   });
 });

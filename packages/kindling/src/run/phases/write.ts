@@ -1,6 +1,6 @@
 import type { DataFrameWriter, ExecutionInfo } from "@kindling/spark-connect";
 import { QUARANTINE_METRIC, sinkMetric } from "../../compile/metrics.js";
-import type { CompiledSink } from "../../compile/pipeline.js";
+import type { CompiledPipeline, CompiledSink } from "../../compile/pipeline.js";
 import { sinkWriter } from "../../compile/sink-writer.js";
 import { GONE_GROUPS_DIR, Regrouping } from "../../delta/regroup.js";
 import type { PipelineGraph } from "../../spec/index.js";
@@ -8,6 +8,7 @@ import { outputWriteError } from "../fs-errors.js";
 import type { Observed } from "../reconcile.js";
 import type { ActionRecord } from "../result.js";
 import { type WriteTarget, writeFailed } from "../write-error.js";
+import { compileReadBack, readBackSinks } from "./read-back.js";
 import { actionOptions, type PreparedRun, type StagedOutput, type WrittenRun } from "./state.js";
 
 /** One write of the run: a sink, or the quarantine. */
@@ -17,11 +18,12 @@ interface WriteAction extends WriteTarget {
 }
 
 /**
- * Writes every output to its staging location, one Spark action each: the sinks one after another
- * (the first fills the cache of steps several outputs read, the next ones read it), the
- * quarantine beside them when it reads none of those cached steps (it then reads only the
- * sources' scanned rows, and its jobs use the cores the sinks' small stages leave idle), else
- * last. Each staging location is probed before Spark runs. Records keep the plan's order.
+ * Writes every output to its staging location, one Spark action each: the sinks one after another,
+ * those writing a step several outputs read first (read-back.ts: the others read that step back
+ * from their files; a shared step no sink writes whole is kept in Spark's cache by the first sink
+ * reading it), the quarantine beside them when it reads none of the shared steps (it then reads
+ * only the sources' staged rows, and its jobs use the cores the sinks' small stages leave idle),
+ * else last. Each staging location is probed before Spark runs. Records keep the plan's order.
  * Throws KindlingError `output` naming the output, its path and why (the first failure in plan
  * order); a write running beside a failed one is waited for first.
  */
@@ -29,32 +31,15 @@ export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   const { compiled, outputs, result } = run;
   // Incremental runs recompute aggregates per affected group, after their row tables (delta/regroup.ts).
   const regroup = Regrouping.plan(compiled, (s) => run.deltaSinks.readVersion(s), result.incremental);
-  const plan: WriteAction[] = [
-    ...regroup.writeOrder(compiled.sinks).map((s) => ({
-      name: s.name,
-      kind: "sink" as const,
-      path: s.path,
-      step: s.node,
-      partitionBy: s.spec.partition_by,
-      writer: s.writer,
-      sink: s,
-    })),
-    ...(compiled.quarantineWriter && compiled.quarantinePath
-      ? [
-          {
-            name: "quarantine",
-            kind: "quarantine" as const,
-            path: compiled.quarantinePath,
-            writer: compiled.quarantineWriter,
-          },
-        ]
-      : []),
-  ];
+  const shared = compiled.graph.sharedSteps();
+  const readBack = await readBackSinks(compiled, shared, result.incremental !== undefined);
+  const plan = writePlan(compiled, regroup.writeOrder(compiled.sinks), readBack);
   for (const a of plan) await writeChecked(a, () => outputs.probe(a.path));
-  result.cached = compiled.graph.sharedSteps();
+  result.cached = shared.filter((s) => !readBack.has(s));
+  result.readBack = Object.fromEntries([...readBack].map(([step, sink]) => [step, sink.name]));
   for (const name of result.cached) await compiled.nodes.get(name)!.df.persist("MEMORY_AND_DISK");
   const written: WrittenRun = { ...run, staged: [], deltaStaged: [], regroup };
-  const aside = quarantineAside(compiled.graph, compiled.quarantineReads, result.cached)
+  const aside = quarantineAside(compiled.graph, compiled.quarantineReads, shared)
     ? plan.find((a) => a.kind === "quarantine")
     : undefined;
   const start = (action: WriteAction) => {
@@ -64,11 +49,15 @@ export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   };
   const asideDone = aside ? start(aside).then(settled, failedWith) : undefined;
   const records = new Map<WriteAction, ActionRecord>();
+  const feeders = new Set([...readBack.values()].map((s) => s.name));
   let failure: { error: unknown } | undefined;
+  let rewired: CompiledPipeline | undefined;
   for (const action of plan) {
     if (action === aside) continue;
     try {
-      records.set(action, await start(action));
+      // Once the sinks writing shared steps are written, the others read those steps back.
+      if (feeders.size && !feeders.has(action.name)) rewired ??= await compileReadBack(run, readBack);
+      records.set(action, await start(rewired ? rewire(action, rewired) : action));
     } catch (error) {
       failure = { error };
       break;
@@ -83,22 +72,67 @@ export async function writeOutputs(run: PreparedRun): Promise<WrittenRun> {
   return written;
 }
 
+/**
+ * The run's writes in order: the sinks (`sinks`, in the order the run writes them; those writing
+ * a step read back by the others first), then the quarantine.
+ */
+function writePlan(
+  compiled: CompiledPipeline,
+  sinks: CompiledSink[],
+  readBack: ReadonlyMap<string, CompiledSink>,
+): WriteAction[] {
+  const feeders = new Set(readBack.values());
+  const ordered = [...sinks.filter((s) => feeders.has(s)), ...sinks.filter((s) => !feeders.has(s))];
+  return [
+    ...ordered.map((s) => sinkAction(s)),
+    ...(compiled.quarantineWriter && compiled.quarantinePath
+      ? [
+          {
+            name: "quarantine",
+            kind: "quarantine" as const,
+            path: compiled.quarantinePath,
+            writer: compiled.quarantineWriter,
+          },
+        ]
+      : []),
+  ];
+}
+
+function sinkAction(s: CompiledSink): WriteAction {
+  return {
+    name: s.name,
+    kind: "sink",
+    path: s.path,
+    step: s.node,
+    partitionBy: s.spec.partition_by,
+    writer: s.writer,
+    sink: s,
+  };
+}
+
+/** `action` with the writer of the same output in `compiled` (the pipeline reading shared steps back). */
+function rewire(action: WriteAction, compiled: CompiledPipeline): WriteAction {
+  if (action.kind === "sink") return sinkAction(compiled.sinks.find((s) => s.name === action.name)!);
+  return { ...action, writer: compiled.quarantineWriter ?? action.writer };
+}
+
 const settled = (record: ActionRecord) => ({ record });
 const failedWith = (error: unknown) => ({ error });
 
 /**
  * True when a quarantine reading the nodes `reads` (CompiledPipeline.quarantineReads) reads none
- * of the steps `cached` (shared steps the first sink fills), through their lineage in `graph`: it
- * then reads only the sources' scanned rows and can run beside the sinks without computing a
- * shared step a second time (or reading it half-cached).
+ * of the steps `shared` (steps several outputs read, which the first sink caches or writes for the
+ * others to read back), through their lineage in `graph`: it then reads only the sources' staged
+ * rows and can run beside the sinks without computing a shared step a second time (or reading it
+ * half-cached).
  */
 export function quarantineAside(
   graph: PipelineGraph,
   reads: ReadonlySet<string>,
-  cached: readonly string[],
+  shared: readonly string[],
 ): boolean {
   const lineage = graph.lineage(reads);
-  return !cached.some((c) => lineage.has(c));
+  return !shared.some((c) => lineage.has(c));
 }
 
 /** Writes one output to staging; returns its record (rows from its observation, files and bytes). */
