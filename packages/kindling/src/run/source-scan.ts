@@ -33,6 +33,7 @@ import { type CompiledSource, invalidUtf8Verdict, readStaged, type SourceHints }
 import { displayValue } from "../display.js";
 import { KindlingError } from "../errors.js";
 import { jobNameTag, withJobName } from "../job-names.js";
+import { outputWriteError } from "./fs-errors.js";
 
 /**
  * Where a source's parsed rows are kept when they cannot be staged as Parquet: Spark's columnar
@@ -93,7 +94,8 @@ export function parquetHolds(type: DataType): boolean {
  * scan); those checks run one source after another, after every scan.
  * @throws KindlingError `data` for invalid UTF-8 under `invalid_encoding: fail` or `malformed: fail`
  *   (file, line and bytes named), or a source that cannot be read (the first such source in spec
- *   order, whichever scan failed first); SparkConnectError when the scan fails otherwise.
+ *   order, whichever scan failed first); `output` when the staged copy cannot be written (no space
+ *   left, not writable: the path named); SparkConnectError when the scan fails otherwise.
  */
 export async function scanSources(
   compiled: CompiledPipeline,
@@ -154,7 +156,11 @@ async function scanOne(
         .mode("overwrite")
         .save(undefined, { ...options, tags });
   const info = await write.catch((e: unknown) => {
-    throw scanFailed(source, e);
+    // A full or read-only disk under the outputs stops the staged copy first: said as such.
+    const unwritable = stagedAt
+      ? outputWriteError(`the staged copy of source ${source.name}`, stagedAt, e)
+      : e;
+    throw unwritable !== e ? unwritable : scanFailed(source, e);
   });
   return { seen: info.observedMetrics[`scan__${source.name}`] ?? {}, ms: Date.now() - t0, stagedAt };
 }

@@ -99,7 +99,7 @@ describe("kindling run: output folders", () => {
     );
   });
 
-  it("a full disk: the first error names the sink, the path and 'no space left'", async () => {
+  it("a full disk: the first error names what was written (a source's staged copy beside the outputs), the path and 'no space left'", async () => {
     const spec = pipeline(40_000);
     const out = join(dir, "full");
     mkdirSync(out);
@@ -110,7 +110,9 @@ describe("kindling run: output folders", () => {
     const r = await kindling(["run", spec, "--remote", remote, "--set", `out_dir=${out}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`kindling: run failed: sink clean: cannot write ${out}/orders: no space left`),
+      new RegExp(
+        `kindling: run failed: the staged copy of source orders: cannot write ${out}/\\.kindling-staging/\\S+\\.kindling-scratch/orders: no space left`,
+      ),
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
