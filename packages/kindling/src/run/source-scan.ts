@@ -11,7 +11,7 @@
  *
  * Why Parquet and not Spark's cache: at 1 GB of CSV the staged copy (fill and two full reads) took
  * 1.48× the floor's time against 2.55× for a `MEMORY_AND_DISK` cache and 2.34× for `DISK_ONLY`
- * (bench/README.md, "Cache or staged Parquet"); the cache also held the heap a 6 GB driver needs
+ * (bench/README.md, "Staged Parquet instead of the cache"); the cache also held the heap a 6 GB driver needs
  * for the joins. A staged copy survives a lost executor (it is files, not blocks), and the
  * positions (`monotonically_increasing_id`) are fixed once. The cache stays for a source whose
  * columns Parquet cannot hold (see {@link parquetHolds}) and for a run without an output folder.

@@ -5,7 +5,7 @@
  * run's other outputs read the step's rows back from its staged files instead of Spark keeping
  * them in its cache: the cache's fill (encoding every row into the columnar cache, holding them
  * in the heap) is the run's largest cost at 1 GB, and a later reader of the files reads only the
- * columns it needs (bench/README.md, "Read back instead of cache").
+ * columns it needs (bench/README.md, "Staged Parquet instead of the cache, and read-back").
  *
  * Only where the written files give back exactly the step's rows: the step has no hidden column
  * left (positions a later dedupe needs are not written), the sink's partition columns have types
