@@ -10,6 +10,9 @@
  */
 import { join } from "node:path";
 import { type DataFrame, functions as F } from "@kindling/spark-connect";
+import { utf8Suspect } from "../packages/kindling/src/compile/encoding.js";
+import { BLOCK, FILE, SEQ } from "../packages/kindling/src/compile/hidden.js";
+import { countWhere } from "../packages/kindling/src/compile/metrics.js";
 import { alternateRounds } from "./alternate.js";
 import { ORDERS_READ_OPTIONS, ORDERS_SCHEMA } from "./pipeline-floor.js";
 import { profileSetup } from "./profile-setup.js";
@@ -20,20 +23,14 @@ const raw = () =>
   spark.read.schema(ORDERS_SCHEMA).options(ORDERS_READ_OPTIONS).csv(`${dir}/raw/orders/*.csv`);
 const positions = (df: DataFrame) =>
   df.withColumns({
-    _k_file: F.expr("input_file_name()"),
-    _k_block: F.expr("input_file_block_start()"),
-    _k_seq: F.monotonicallyIncreasingId(),
+    [FILE]: F.expr("input_file_name()"),
+    [BLOCK]: F.expr("input_file_block_start()"),
+    [SEQ]: F.monotonicallyIncreasingId(),
   });
-const strings = ORDERS_SCHEMA.split(", ").map((c) => c.split(" ")[0]!);
-const suspect = strings
-  .map((c) => `coalesce(NOT is_valid_utf8(${c}) OR instr(${c}, '\uFFFD') > 0, false)`)
-  .join(" OR ");
+// Kindling's own suspect expression and count (compile/encoding.ts, compile/metrics.ts), over every string column.
+const suspect = utf8Suspect(ORDERS_SCHEMA.split(", ").map((c) => c.split(" ")[0]!));
 const observed = (df: DataFrame) =>
-  df.observe(
-    "scan",
-    F.count(F.lit(1)).alias("rows"),
-    F.sum(F.expr(`CASE WHEN ${suspect} THEN 1 ELSE 0 END`)).alias("suspect"),
-  );
+  df.observe("scan", F.count(F.lit(1)).alias("rows"), countWhere(suspect).alias("suspect"));
 const write = async (name: string, df: DataFrame) => {
   await df.write.mode("overwrite").parquet(join(out, name));
 };
