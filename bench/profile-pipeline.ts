@@ -6,6 +6,8 @@
  *
  *   node --import tsx bench/profile-pipeline.ts [size=300MB] [runs=1] [key=value …]
  *
+ * PROFILE_SQL=1 also prints each SQL execution's plan nodes with their time metrics (sql-metrics.ts).
+ *
  * key=value pairs are Spark session settings applied over the runner's RUN_CONF for Kindling's
  * runs and for the hand-written job alike (to compare tunings).
  */
@@ -13,6 +15,7 @@ import { join } from "node:path";
 import { loadPipeline, runPipeline, type StageStats, sparkRunStats } from "@kindling/kindling";
 import { handWrittenSql } from "./pipeline-sql.js";
 import { profileSetup } from "./profile-setup.js";
+import { printSqlMetrics } from "./sql-metrics.js";
 
 const { runs, conf, dir, spark } = await profileSetup(1);
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
@@ -21,6 +24,7 @@ try {
     set: { data_dir: dir, out_dir: join(dir, "out-kindling") },
     env: {},
   });
+  let sqlSeen = -1;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     let firstAction: number | undefined;
@@ -37,14 +41,16 @@ try {
     );
     for (const a of r.actions) console.log(`  action ${a.name.padEnd(14)} ${(a.ms / 1000).toFixed(1)} s`);
     printStages(r.spark?.stages ?? []);
+    const ui = `http://127.0.0.1:${spark.localServer!.uiPort}`;
+    if (process.env.PROFILE_SQL) sqlSeen = await printSqlMetrics(ui, sqlSeen);
     const tag = `bench-sql-${Date.now()}`;
     spark.addTag(tag);
     const t1 = performance.now();
     await handWrittenSql(spark, dir, join(dir, "out-sql"));
     spark.removeTag(tag);
     console.log(`hand-written SQL: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    const ui = `http://127.0.0.1:${spark.localServer!.uiPort}`;
     printStages((await sparkRunStats(ui, tag))?.stages ?? []);
+    if (process.env.PROFILE_SQL) sqlSeen = await printSqlMetrics(ui, sqlSeen);
   }
 } finally {
   await spark.stop();

@@ -3,7 +3,7 @@
  * pipeline's options and written as Parquet (the floor, pipeline-floor.ts), then the same with
  * what Kindling's scan adds, one part at a time: the three position columns (file, block start,
  * `monotonically_increasing_id`), then the scan's observation (rows, and the rows that may hold
- * invalid UTF-8: `is_valid_utf8`/U+FFFD over every string column, compile/encoding.ts).
+ * invalid UTF-8: U+FFFD in any string column, compile/encoding.ts).
  * Alternating rounds on one server (alternate.ts). Not part of `npm run bench`.
  *
  *   node --import tsx bench/scan-parts.ts <size> <rounds>
