@@ -5,8 +5,9 @@
  */
 import { type DataFrame, functions as F, type StructType } from "@kindling/spark-connect";
 import type { CleanStepSpec } from "../spec/index.js";
-import { type CleanTransform, cleanContext, helperColumns } from "./clean/context.js";
+import { type CleanContext, type CleanTransform, cleanContext, helperColumns } from "./clean/context.js";
 import { dedupeStage } from "./clean/dedupe.js";
+import { originalOf } from "./clean/names.js";
 import { stepObservation } from "./clean/observation.js";
 import { stepAndMalformedQuarantine, stepQuarantine } from "./clean/quarantine.js";
 import {
@@ -19,7 +20,7 @@ import {
 } from "./clean/rewrites.js";
 import { rulesStage } from "./clean/rules.js";
 import type { DatasetCheck } from "./clean/verdicts.js";
-import { ACTION } from "./hidden.js";
+import { ACTION, q } from "./hidden.js";
 import { stepMetric } from "./metrics.js";
 
 export type { CleanContext, CleanTransform } from "./clean/context.js";
@@ -33,6 +34,32 @@ export interface CompiledClean {
   warnAliases: Record<string, string>;
   datasetChecks: DatasetCheck[];
   hasDedupe: boolean;
+  /**
+   * With a `countsSource` malformed input: the step's judge of every row of its source (the
+   * rewrites, the verdict columns and the originals, see JUDGE_STAGES), to run once in the
+   * source's scan and be given back as {@link Prejudged}, and the columns of `all` recovered from
+   * such judged rows (each rewritten column from the original kept aside).
+   */
+  scanJudge?: ScanJudge;
+}
+
+/** A clean step's judge of its source's every row, run in the source's scan (see CompiledClean.scanJudge). */
+export interface ScanJudge {
+  /** Every row of the source (`MalformedInput.all`'s columns) → the judged rows. */
+  judge: (all: DataFrame) => DataFrame;
+  /** Judged rows → the source's `columns` as the step received them. */
+  unjudged: (judged: DataFrame, columns: string[]) => DataFrame;
+}
+
+/**
+ * Rows judged already by the step's `scanJudge` (read from the source's staged copy): the step
+ * filters and observes them instead of judging again, and so does its quarantine.
+ */
+export interface Prejudged {
+  /** Every judged row of the source, with the positions (the quarantine's input). */
+  all: DataFrame;
+  /** The same rows as the step's main input (positions dropped where no consumer needs them). */
+  main: DataFrame;
 }
 
 /**
@@ -81,8 +108,9 @@ export async function compileClean(
   step: CleanStepSpec,
   source: string,
   malformed?: MalformedInput,
+  prejudged?: Prejudged,
 ): Promise<CompiledClean> {
-  return planClean(input, await input.schema(), step, source, malformed);
+  return planClean(input, await input.schema(), step, source, malformed, prejudged);
 }
 
 /**
@@ -98,17 +126,26 @@ export function planClean(
   step: CleanStepSpec,
   source: string,
   malformed?: MalformedInput,
+  prejudged?: Prejudged,
 ): CompiledClean {
   const ctx = cleanContext(step, schema, Boolean(malformed?.countsSource));
   const judge = (df: DataFrame, judgesMalformed: boolean) =>
     JUDGE_STAGES.reduce((out, stage) => stage(out, { ...ctx, judgesMalformed }), df);
   const { metrics, ruleAliases, warnAliases } = stepObservation(ctx);
-  const judged = judge(input, ctx.judgesMalformed).observe(stepMetric(step.name), ...metrics);
+  const judged = (prejudged?.main ?? judge(input, ctx.judgesMalformed)).observe(
+    stepMetric(step.name),
+    ...metrics,
+  );
   const passed = judged.filter(F.col(ACTION).isNull()).drop(...helperColumns(ctx));
   // The malformed rows' quarantine reads every row of the source (not observed: `all` is not
   // either; the counts come from the main path).
   const quarantine = malformed
-    ? stepAndMalformedQuarantine(judge(malformed.all, true), ctx, source, malformed.anyDataColumn)
+    ? stepAndMalformedQuarantine(
+        prejudged?.all ?? judge(malformed.all, true),
+        ctx,
+        source,
+        malformed.anyDataColumn,
+      )
     : ctx.verdicts.acting.some((v) => v.severity === "quarantine")
       ? stepQuarantine(judged, ctx, source)
       : undefined;
@@ -119,5 +156,20 @@ export function planClean(
     warnAliases,
     datasetChecks: ctx.verdicts.datasetChecks,
     hasDedupe: Boolean(step.dedupe),
+    ...(malformed?.countsSource
+      ? {
+          scanJudge: {
+            judge: (all: DataFrame) => judge(all, true),
+            unjudged: (j: DataFrame, columns: string[]) => unjudged(j, columns, ctx),
+          },
+        }
+      : {}),
   };
+}
+
+/** `columns` of judged rows as the step received them: a rewritten column from its original. */
+function unjudged(judged: DataFrame, columns: string[], ctx: CleanContext): DataFrame {
+  return judged.select(
+    ...columns.map((c) => (ctx.rewritten.has(c) ? F.col(q(originalOf(c))).alias(c) : F.col(q(c)))),
+  );
 }

@@ -13,7 +13,7 @@ import {
   type SinkSpec,
   type StepSpec,
 } from "../spec/index.js";
-import { compileClean, type DatasetCheck, type MalformedInput } from "./clean.js";
+import { compileClean, type DatasetCheck, type MalformedInput, type ScanJudge } from "./clean.js";
 import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
 import { malformedToQuarantine } from "./quarantine.js";
@@ -76,6 +76,14 @@ export interface CompiledPipeline {
   order: readonly string[];
   /** The spec's graph: lineage, consumers, shared steps, known columns. */
   graph: PipelineGraph;
+  /**
+   * Sources whose one consumer is the clean step that counts them: that step's judge, for the
+   * source's scan to run once and stage the judged rows (run/source-scan.ts), so neither the step
+   * nor its quarantine judge every row again.
+   */
+  scanJudges: ReadonlyMap<string, ScanJudge & { step: string }>;
+  /** Steps compiled over rows their source's scan judged (CompileKnown.prejudged). */
+  prejudged: ReadonlyMap<string, DataFrame>;
 }
 
 /** What a run learned before compiling (again), for {@link compilePipeline}. */
@@ -90,6 +98,11 @@ export interface CompileKnown {
    * keeps its names and aliases; only what later steps and sinks read changes.
    */
   readBack?: ReadonlyMap<string, DataFrame>;
+  /**
+   * Per clean step, every row of its source judged by the step's scan judge already (the
+   * source's staged copy): the step and its quarantine read these verdicts instead of judging.
+   */
+  prejudged?: ReadonlyMap<string, DataFrame>;
 }
 
 /**
@@ -115,6 +128,8 @@ export async function compilePipeline(
     datasetChecks: [],
     malformedFor: new Map(),
     sourceCountedBy: {},
+    scanJudges: new Map(),
+    prejudged: known.prejudged ?? new Map(),
   };
   const compiledSources = await compileSources(
     c,
@@ -143,6 +158,8 @@ export async function compilePipeline(
     quarantineReads: c.quarantineReads,
     datasetChecks: c.datasetChecks,
     sourceCountedBy: c.sourceCountedBy,
+    scanJudges: c.scanJudges,
+    prejudged: c.prejudged,
     order: graph.order,
     graph,
   };
@@ -161,6 +178,8 @@ interface Compilation {
   /** Clean steps that absorb a source's malformed rows (see routeMalformed). */
   malformedFor: Map<string, MalformedInput>;
   sourceCountedBy: Record<string, string>;
+  scanJudges: Map<string, ScanJudge & { step: string }>;
+  prejudged: ReadonlyMap<string, DataFrame>;
 }
 
 /** A step's node before its step kind fills in `df` and the aliases it observes. */
@@ -256,7 +275,11 @@ async function compileCleanNode(
 ): Promise<CompiledNode> {
   const malformed = c.malformedFor.get(base.name);
   const from = malformed?.countsSource ? prune(c, base.input, malformed.all) : input.df;
-  const out = await compileClean(from, step, input.rowSource ?? base.input, malformed);
+  const judged = malformed?.countsSource ? c.prejudged.get(base.name) : undefined;
+  const prejudged = judged && { all: judged, main: prune(c, base.input, judged) };
+  const out = await compileClean(from, step, input.rowSource ?? base.input, malformed, prejudged);
+  const onlyConsumer = c.graph.consumersOf(base.input).every((n) => n === base.name);
+  if (out.scanJudge && onlyConsumer) c.scanJudges.set(base.input, { ...out.scanJudge, step: base.name });
   if (out.quarantine) c.quarantines.push(out.quarantine);
   // With the source's malformed rows, the step's quarantine judges the source's scanned rows.
   if (out.quarantine && !malformed) c.quarantineReads.add(base.input);

@@ -283,11 +283,15 @@ async function sourceViews(
 /**
  * `source` read from the Parquet copy of its parsed rows at `path` (written by the run's scan from
  * `source.all`: same columns, hidden ones included): what the rest of the run compiles against.
- * Its invalid UTF-8 has been judged by that scan, so nothing is left to check.
+ * Its invalid UTF-8 has been judged by that scan, so nothing is left to check. `all` gives those
+ * rows when the copy holds more (a clean step's verdicts: run/source-scan.ts `stagedRows`).
  */
-export async function readStaged(source: CompiledSource, path: string): Promise<CompiledSource> {
+export async function readStaged(
+  source: CompiledSource,
+  path: string,
+  all: DataFrame = source.all.session.read.parquet(path),
+): Promise<CompiledSource> {
   const { utf8Suspect: _, utf8SuspectFiles: __, ...rest } = source;
-  const all = source.all.session.read.parquet(path);
   return {
     ...rest,
     ...(await sourceViews(source.name, all, source.malformed !== undefined)),

@@ -4,6 +4,7 @@ import type { IncrementalPlan } from "../delta/incremental.js";
 import type { KindlingErrorCode } from "../errors.js";
 import type { RunCounts } from "./reconcile.js";
 import type { RunFigures } from "./run-figures.js";
+import type { ScannedSource } from "./source-scan.js";
 import type { SparkRunStats } from "./spark-ui.js";
 
 export interface RunOptions {
@@ -83,9 +84,10 @@ export interface RunResult extends Partial<RunFigures> {
   }[];
   /**
    * Each source's one scan (phases/scan.ts): rows parsed, wall time (ms), and where its parsed rows
-   * were kept for the rest of the run (`parquet`: the run's scratch; `cache`: Spark's cache).
+   * were kept for the rest of the run (`parquet`: the run's scratch; `cache`: Spark's cache), and
+   * `judgedBy`: the clean step whose verdicts the scan computed and staged with the rows.
    */
-  scans?: { source: string; rows: number; ms: number; kept: "parquet" | "cache" }[];
+  scans?: ScannedSource[];
   counts: RunCounts | undefined;
   actions: ActionRecord[];
   rules: RuleResult[];

@@ -25,6 +25,7 @@ import {
   SparkConnectError,
   type StorageLevelName,
 } from "@kindling/spark-connect";
+import type { ScanJudge } from "../compile/clean.js";
 import { findInvalidUtf8 } from "../compile/encoding.js";
 import { FILE } from "../compile/hidden.js";
 import { countWhere } from "../compile/metrics.js";
@@ -43,12 +44,24 @@ export const SOURCE_STORAGE_LEVEL: StorageLevelName = "MEMORY_AND_DISK";
 
 /** What the scans of a run found. */
 export interface SourceScans {
-  /** Per scanned source: rows read, the scan's wall time (ms), and where its rows are kept. */
-  scanned: { source: string; rows: number; ms: number; kept: "parquet" | "cache" }[];
+  /**
+   * Per scanned source: rows read, the scan's wall time (ms), where its rows are kept, and the
+   * clean step whose verdicts the staged copy holds (see CompiledPipeline.scanJudges), if any.
+   */
+  scanned: ScannedSource[];
   /** Sources with files holding invalid UTF-8 to read again as ISO-8859-1 (compile them with these hints). */
   hints: Map<string, SourceHints>;
   /** Source name → the Parquet copy of its parsed rows in the run's scratch. */
   staged: Map<string, string>;
+}
+
+/** One source's scan, as the run's report records it (`scans[]`). */
+export interface ScannedSource {
+  source: string;
+  rows: number;
+  ms: number;
+  kept: "parquet" | "cache";
+  judgedBy?: string;
 }
 
 /**
@@ -104,29 +117,38 @@ export async function scanSources(
   only?: ReadonlySet<string>,
 ): Promise<SourceScans> {
   const sources = scannedSources(compiled).filter((s) => !only || only.has(s.name));
-  const settled = await Promise.allSettled(sources.map((s) => scanOne(s, options, scratch)));
+  const settled = await Promise.allSettled(
+    sources.map((s) => scanOne(s, options, scratch, compiled.scanJudges.get(s.name))),
+  );
   const failed = settled.find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
   const scans: SourceScans = { scanned: [], hints: new Map(), staged: new Map() };
   for (const [i, r] of settled.entries()) {
-    const { seen, ms, stagedAt } = (r as PromiseFulfilledResult<ScanResult>).value;
+    const { seen, ms, stagedAt, judge } = (r as PromiseFulfilledResult<ScanResult>).value;
     const source = sources[i]!;
     const kept = stagedAt ? "parquet" : "cache";
-    scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms, kept });
+    const judgedBy = judge ? { judgedBy: judge.step } : {};
+    scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms, kept, ...judgedBy });
     if (stagedAt) scans.staged.set(source.name, stagedAt);
-    const rows = stagedAt ? source.all.session.read.parquet(stagedAt) : source.all;
+    const rows = stagedAt ? await stagedRows(source, stagedAt, judge) : source.all;
     const invalid = await checkUtf8(source, rows, Number(seen.suspect ?? 0), options.tags ?? []);
     if (invalid) scans.hints.set(source.name, { invalidUtf8: invalid });
   }
   return scans;
 }
 
-/** One scan's observed counts (`rows`, `suspect`), its wall time (ms) and its Parquet copy, if staged. */
+/**
+ * One scan's observed counts (`rows`, `suspect`), its wall time (ms), its Parquet copy, if
+ * staged, and the step judge the copy's rows went through, if any.
+ */
 interface ScanResult {
   seen: Record<string, unknown>;
   ms: number;
   stagedAt?: string;
+  judge?: StepScanJudge;
 }
+
+type StepScanJudge = ScanJudge & { step: string };
 
 /**
  * Writes one source's rows as Parquet under `scratch` with its tagged scan, or caches them and
@@ -136,12 +158,15 @@ async function scanOne(
   source: CompiledSource,
   options: ActionOptions,
   scratch: string | undefined,
+  scanJudge: StepScanJudge | undefined,
 ): Promise<ScanResult> {
   const t0 = Date.now();
   const stagedAt =
     scratch !== undefined && parquetHolds(await source.all.schema())
       ? `${scratch}/${source.name}`
       : undefined;
+  const judge =
+    stagedAt && scanJudge && parquetHolds(await scanJudge.judge(source.all).schema()) ? scanJudge : undefined;
   if (!stagedAt) await source.all.persist(SOURCE_STORAGE_LEVEL);
   const tags = [...(options.tags ?? []), jobNameTag(`${source.name}: scan`)];
   const counts = [
@@ -149,8 +174,9 @@ async function scanOne(
     ...(source.utf8Suspect ? [countWhere(source.utf8Suspect).alias("suspect")] : []),
   ];
   const observed = source.all.observe(`scan__${source.name}`, ...counts);
+  const rows = judge ? judge.judge(observed) : observed;
   const write = stagedAt
-    ? observed.write.mode("overwrite").parquet(stagedAt, { ...options, tags })
+    ? rows.write.mode("overwrite").parquet(stagedAt, { ...options, tags })
     : observed.write
         .format("noop")
         .mode("overwrite")
@@ -160,9 +186,16 @@ async function scanOne(
     const unwritable = stagedAt
       ? outputWriteError(`the staged copy of source ${source.name}`, stagedAt, e)
       : e;
-    throw unwritable !== e ? unwritable : scanFailed(source, e);
+    throw unwritable !== e ? unwritable : scanFailed(source, e, judge?.step);
   });
-  return { seen: info.observedMetrics[`scan__${source.name}`] ?? {}, ms: Date.now() - t0, stagedAt };
+  const seen = info.observedMetrics[`scan__${source.name}`] ?? {};
+  return { seen, ms: Date.now() - t0, stagedAt, ...(judge ? { judge } : {}) };
+}
+
+/** A source's staged rows with the source's own columns (a judged copy's rewritten columns as read). */
+async function stagedRows(source: CompiledSource, path: string, judge?: ScanJudge): Promise<DataFrame> {
+  const rows = source.all.session.read.parquet(path);
+  return judge ? judge.unjudged(rows, await source.all.columns()) : rows;
 }
 
 /**
@@ -200,13 +233,21 @@ async function checkUtf8(
 export async function readStagedSources(
   compiled: CompiledPipeline,
   staged: ReadonlyMap<string, string>,
-): Promise<Map<string, CompiledSource>> {
-  const out = new Map<string, CompiledSource>();
+  judgedBy: ReadonlyMap<string, string> = new Map(),
+): Promise<{ sources: Map<string, CompiledSource>; prejudged: Map<string, DataFrame> }> {
+  const sources = new Map<string, CompiledSource>();
+  const prejudged = new Map<string, DataFrame>();
   for (const [name, source] of compiled.sources) {
     const path = staged.get(name);
-    out.set(name, path ? await readStaged(source, path) : source);
+    if (!path) {
+      sources.set(name, source);
+      continue;
+    }
+    const judge = judgedBy.has(name) ? compiled.scanJudges.get(name) : undefined;
+    if (judge) prejudged.set(judge.step, source.all.session.read.parquet(path));
+    sources.set(name, await readStaged(source, path, await stagedRows(source, path, judge)));
   }
-  return out;
+  return { sources, prejudged };
 }
 
 /** The files of the kept rows (staged copy or cache) marked suspect: reads them, not the files. */
@@ -222,15 +263,19 @@ export async function releaseSources(compiled: CompiledPipeline): Promise<void> 
 
 /**
  * A failed scan, naming the source and its paths with Spark's message (a malformed record under
- * `malformed: fail`, a file that vanished); errors that are not Spark's, and the client's UNAVAILABLE
- * (the server went away), pass unchanged.
+ * `malformed: fail`, a file that vanished), and the step whose rules the scan judged, if any (an
+ * expression rule can fail at run time too); errors that are not Spark's, and the client's
+ * UNAVAILABLE (the server went away), pass unchanged.
  */
-function scanFailed(source: CompiledSource, e: unknown): unknown {
+function scanFailed(source: CompiledSource, e: unknown, judgedBy?: string): unknown {
   // A lost server is no fault of the source: the client's own message says what happened.
   if (!(e instanceof SparkConnectError) || e.code === "UNAVAILABLE") return e;
   const paths = source.paths.map((p) => displayValue(p, 200)).join(", ");
+  const what = judgedBy
+    ? `source ${source.name} could not be read from ${paths} and judged by step ${judgedBy} (its rewrites and rules run in the source's scan)`
+    : `source ${source.name} could not be read from ${paths}`;
   return new KindlingError(
-    `source ${source.name} could not be read from ${paths}: ${e.message.replace(/[\s.]+$/, "")}. The Spark server log has the full trace.`,
+    `${what}: ${e.message.replace(/[\s.]+$/, "")}. The Spark server log has the full trace.`,
     "data",
     { cause: e },
   );

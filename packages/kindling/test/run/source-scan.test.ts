@@ -74,10 +74,11 @@ describe("each raw file is read once per run", () => {
       products: size("products.csv"),
     });
     expect(run.inputs.map((i) => i.bytes)).toEqual([orders, size("customers.jsonl"), size("products.csv")]);
-    expect(run.scans?.map((s) => [s.source, s.kept])).toEqual([
-      ["orders", "parquet"],
-      ["customers", "parquet"],
-      ["products", "parquet"],
+    // orders and customers are staged with the verdicts of the one clean step reading each.
+    expect(run.scans?.map((s) => [s.source, s.kept, s.judgedBy])).toEqual([
+      ["orders", "parquet", "validate_orders"],
+      ["customers", "parquet", "clean_customers"],
+      ["products", "parquet", undefined],
     ]);
   });
 
@@ -103,13 +104,24 @@ describe("each raw file is read once per run", () => {
     const scratch = mkdtempSync(join(tmpdir(), "kindling-scratch-"));
     const scans = await scanSources(compiled, {}, scratch);
     expect([...scans.staged.keys()]).toEqual(["orders", "customers", "products"]);
-    const sources = await readStagedSources(compiled, scans.staged);
-    const again = await compilePipeline(spark, loaded.spec, undefined, loaded.graph, { sources });
+    const judgedBy = new Map(
+      scans.scanned.flatMap((s) => (s.judgedBy ? [[s.source, s.judgedBy] as const] : [])),
+    );
+    // validate_orders is the one step reading orders: the scan judged every row once.
+    expect(Object.fromEntries(judgedBy)).toEqual({ orders: "validate_orders", customers: "clean_customers" });
+    const known = await readStagedSources(compiled, scans.staged, judgedBy);
+    const again = await compilePipeline(spark, loaded.spec, undefined, loaded.graph, known);
     for (const df of [...again.sinks.map((s) => s.df), again.quarantine!]) {
       const plan = await df.explainString();
       expect(plan).toMatch(/FileScan parquet/);
       expect(plan).not.toMatch(/FileScan (csv|json|text)/);
     }
+    // Neither the output nor the quarantine judges validate_orders' rules again (its regexes and
+    // its timestamp check ran in the scan); clean_orders' own cast still parses the timestamp.
+    const quarantine = await again.quarantine!.explainString();
+    expect(quarantine).not.toMatch(/RLIKE|try_to_timestamp|to_timestamp/i);
+    const output = await again.sinks.find((s) => s.name === "orders_clean")!.df.explainString();
+    expect(output).not.toMatch(/RLIKE/i);
   });
 
   it("without a scratch folder, every output's plan reads the sources' cache and no raw file", async () => {
@@ -146,8 +158,11 @@ describe("each raw file is read once per run", () => {
   });
 });
 
-/** Runs a one-source CSV pipeline over `files` (name → text) with the Spark UI, so bytesRead is known. */
-async function runCsv(prefix: string, files: Record<string, string>) {
+/**
+ * Runs a one-source CSV pipeline over `files` (name → text) with the Spark UI, so bytesRead is
+ * known; `steps` (YAML list items) and the sink's input `out` change the pipeline.
+ */
+async function runCsv(prefix: string, files: Record<string, string>, steps = "", out = "s") {
   const d = inputDir(prefix);
   const data = writeInputs(d, files);
   const file = join(d, "p.yaml");
@@ -157,9 +172,9 @@ async function runCsv(prefix: string, files: Record<string, string>) {
 name: ${prefix.replace(/-/g, "_")}
 sources:
   s: { format: csv, path: ${data}/*.csv, options: { header: true }, schema: "id INT, name STRING" }
-steps: []
+steps:${steps ? `\n${steps}` : " []"}
 sinks:
-  out: { input: s, path: ${join(d, "out")} }
+  out: { input: ${out}, path: ${join(d, "out")} }
 quarantine: { path: ${join(d, "q")} }
 report: { path: ${join(d, "report")}, formats: [json] }
 `,
@@ -169,7 +184,7 @@ report: { path: ${join(d, "report")}, formats: [json] }
   });
   const rows = result.error ? [] : await spark.read.parquet(join(d, "out")).orderBy("id").collect();
   const sizes = Object.fromEntries(Object.keys(files).map((f) => [f, statSync(join(data, f)).size]));
-  return { result, rows: rows.map((r) => `${r.id}|${r.name}`), sizes };
+  return { result, rows: rows.map((r) => `${r.id}|${r.name}`), sizes, dir: d };
 }
 
 describe("the UTF-8 check inside the scan", () => {
@@ -193,6 +208,65 @@ describe("the UTF-8 check inside the scan", () => {
     ]);
     // The scan reads both files once; the byte check reads b.csv (the suspect file) once more.
     expect(result.inputs.map((i) => i.bytesRead)).toEqual([sizes["a.csv"]! + 2 * sizes["b.csv"]!]);
+  });
+});
+
+describe("a clean step judged in its source's scan", () => {
+  const checked = (rule: string) => `  - name: checked
+    kind: clean
+    input: s
+    trim: [name]
+    rules:
+      - ${rule}`;
+
+  it("the quarantine keeps the record as read (before the trim); the output has the trimmed rows", async () => {
+    const {
+      result,
+      rows,
+      dir: d,
+    } = await runCsv(
+      "judged-scan",
+      { "a.csv": "id,name\n1, bad \n2, good\n3,good\n" },
+      checked("{ check: accepted_values, name: known, column: name, values: [good] }"),
+      "checked",
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.scans?.map((x) => x.judgedBy)).toEqual(["checked"]);
+    expect(rows).toEqual(["2|good", "3|good"]);
+    const q = await spark.read.parquet(join(d, "q")).collect();
+    expect(q.map((r) => [r.step, r.rule, r.record])).toEqual([
+      ["checked", "known", '{"id":1,"name":" bad "}'],
+    ]);
+    expect(result.counts!.reconciliations.map((r) => [r.rowsIn, r.rowsOut, r.quarantined, r.holds])).toEqual([
+      [3, 2, 1, true],
+    ]);
+  });
+
+  it("a source two steps read is staged as read, not judged", async () => {
+    const steps = `${checked("{ check: not_null, columns: [name] }")}
+  - { name: also, kind: filter, input: s, where: "id > 1" }`;
+    const { result, rows } = await runCsv(
+      "two-readers",
+      { "a.csv": "id,name\n1, a \n2,b\n" },
+      steps,
+      "checked",
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.scans?.map((x) => [x.kept, x.judgedBy])).toEqual([["parquet", undefined]]);
+    expect(rows).toEqual(["1|a", "2|b"]);
+  });
+
+  it("a rule failing at run time names the source and the step whose rules its scan judged", async () => {
+    const { result } = await runCsv(
+      "judged-error",
+      { "a.csv": "id,name\n1,7\n2,abc\n" },
+      checked('{ check: expression, name: positive, condition: "CAST(name AS INT) > 0" }'),
+      "checked",
+    );
+    expect(result.status).toBe("failed");
+    expect(result.error).toMatch(
+      /^source s could not be read from .* and judged by step checked \(its rewrites and rules run in the source's scan\): .*CAST_INVALID_INPUT/s,
+    );
   });
 });
 

@@ -60,8 +60,12 @@ export async function compileReadBack(
 ): Promise<CompiledPipeline> {
   const frames = new Map<string, DataFrame>();
   for (const [step, sink] of readBack) frames.set(step, await stagedRows(run, sink));
-  const { spec, graph, sources } = run.compiled;
-  return compilePipeline(run.spark, spec, run.options.baseDir, graph, { sources, readBack: frames });
+  const { spec, graph, sources, prejudged } = run.compiled;
+  return compilePipeline(run.spark, spec, run.options.baseDir, graph, {
+    sources,
+    prejudged,
+    readBack: frames,
+  });
 }
 
 /** The rows `sink` wrote to its staging, read with its schema (partition columns typed, in place). */
