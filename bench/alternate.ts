@@ -22,17 +22,19 @@ export const loadAverage = () =>
     .join(" / ");
 
 /**
- * Runs `jobs` for `rounds` measured rounds after one warm-up round and prints the medians as
- * multiples of `baseline`'s (a job's name). Returns each job's measured wall times, ms.
+ * Runs `jobs` for `rounds` measured rounds after one warm-up round (none when `warmUp` is false)
+ * and prints the medians as multiples of `baseline`'s (a job's name). Returns each job's measured
+ * wall times, ms.
  */
 export async function alternateRounds(
   jobs: AlternatedJob[],
   rounds: number,
   baseline: string,
+  warmUp = true,
 ): Promise<Map<string, number[]>> {
   const times = new Map(jobs.map((j) => [j.name, [] as number[]]));
   console.log(`load average at start: ${loadAverage()}`);
-  for (let round = 0; round <= rounds; round++) {
+  for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     const line: string[] = [];
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[(i + round) % jobs.length]!;
