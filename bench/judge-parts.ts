@@ -7,6 +7,9 @@
  * (alternate.ts). Not part of `npm run bench`.
  *
  *   node --import tsx bench/judge-parts.ts <size> <rounds>
+ *
+ * The single-expression variants (`try_to_timestamp`, the two regexes) run only with
+ * JUDGE_PARTS_ALL=1; `+ dedupe, unobserved` is the same plan with every observation left out.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
