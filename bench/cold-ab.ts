@@ -11,11 +11,11 @@
  * packages/kindling/src/index.ts>` (see conf-ab.ts for making one with `git archive`).
  */
 import { join } from "node:path";
-import { loadPipeline, runPipeline } from "@kindling/kindling";
 import { SparkSession } from "@kindling/spark-connect";
 import { alternateRounds } from "./alternate.js";
 import { ensureDataset } from "./pipeline.js";
 import { sparkFloor } from "./pipeline-floor.js";
+import { exampleRunner } from "./variant-runner.js";
 
 const size = process.argv[2] ?? "300MB";
 const rounds = Number(process.argv[3] ?? 2);
@@ -41,19 +41,12 @@ async function onFreshServer(job: (spark: SparkSession) => Promise<void>): Promi
 
 const jobs = await Promise.all(
   variants.map(async (v) => {
-    const kindling = (v.module ? await import(v.module) : { loadPipeline, runPipeline }) as {
-      loadPipeline: typeof loadPipeline;
-      runPipeline: typeof runPipeline;
-    };
-    const loaded = await kindling.loadPipeline("pipelines/example.yaml", {
-      set: { data_dir: dir, out_dir: join(dir, `out-${v.name}`) },
-      env: {},
-    });
+    const runOnce = await exampleRunner(v.name, v.module, dir);
     return {
       name: v.name,
       run: () =>
         onFreshServer(async (spark) => {
-          const r = await kindling.runPipeline(spark, loaded, {});
+          const r = await runOnce(spark);
           if (r.status !== "succeeded") throw new Error(`${v.name}: pipeline failed: ${r.error}`);
         }),
     };

@@ -15,10 +15,10 @@
  * variant and the floor comes first.
  */
 import { join } from "node:path";
-import { loadPipeline, runPipeline } from "@kindling/kindling";
 import { alternateRounds } from "./alternate.js";
 import { sparkFloor } from "./pipeline-floor.js";
 import { profileSetup } from "./profile-setup.js";
+import { exampleRunner } from "./variant-runner.js";
 
 /** A named set of session settings, from `name[@module]:key=value,key=value`. */
 interface Variant {
@@ -45,15 +45,8 @@ process.argv.length = 4; // profileSetup reads settings from argv[4…]: none, t
 const { runs, dir, spark } = await profileSetup(3);
 try {
   const load = async (v: Variant) => {
-    const kindling = (v.module ? await import(v.module) : { loadPipeline, runPipeline }) as {
-      loadPipeline: typeof loadPipeline;
-      runPipeline: typeof runPipeline;
-    };
-    const loaded = await kindling.loadPipeline("pipelines/example.yaml", {
-      set: { data_dir: dir, out_dir: join(dir, `out-${v.name}`) },
-      env: {},
-    });
-    return (conf: Record<string, string>) => kindling.runPipeline(spark, loaded, { conf });
+    const run = await exampleRunner(v.name, v.module, dir);
+    return (conf: Record<string, string>) => run(spark, { conf });
   };
   const runners = new Map(await Promise.all(variants.map(async (v) => [v.name, await load(v)] as const)));
   const floor = { name: "floor", run: () => sparkFloor(spark, dir, join(dir, "out-floor")) };
