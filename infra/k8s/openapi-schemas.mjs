@@ -14,12 +14,19 @@ if (!api || !token || !out) {
   process.stderr.write("usage: openapi-schemas.mjs <api-url> <bearer-token> <out-dir>\n");
   process.exit(2);
 }
-const get = (path) =>
-  JSON.parse(
-    execFileSync("curl", ["-fsSk", "-H", `Authorization: Bearer ${token}`, `${api}${path}`], {
-      maxBuffer: 512 * 1024 * 1024,
-    }).toString("utf8"),
-  );
+// A group's document URL carries a hash of its content; when a CRD's schema is republished between
+// reading the index and the document, the API server answers the stale hash with a 301 to the new
+// one (an empty body), so curl follows redirects (-L).
+function get(path) {
+  const body = execFileSync("curl", ["-fsSkL", "-H", `Authorization: Bearer ${token}`, `${api}${path}`], {
+    maxBuffer: 512 * 1024 * 1024,
+  }).toString("utf8");
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new Error(`${api}${path} answered no JSON document (${error.message}): ${body.slice(0, 200)}`);
+  }
+}
 
 // Unknown fields are errors, as with `kubectl apply --validate=strict`.
 function strict(node) {
