@@ -8,12 +8,14 @@
  *
  *   node --import tsx bench/judge-parts.ts <size> <rounds>
  *
- * The single-expression variants (`try_to_timestamp`, the two regexes) run only with
- * JUDGE_PARTS_ALL=1; `+ dedupe, unobserved` is the same plan with every observation left out.
+ * The single-expression variants (`try_to_timestamp`, the ISO cast that stands in for it in
+ * `casts:`, the two regexes) run only with JUDGE_PARTS_ALL=1; `+ dedupe, unobserved` is the same
+ * plan with every observation left out.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DataFrame, functions as F } from "@kindling/spark-connect";
+import { castValue } from "../packages/kindling/src/compile/clean/rewrites.js";
 import { planClean } from "../packages/kindling/src/compile/clean.js";
 import { BLOCK, CORRUPT, FILE, SEQ } from "../packages/kindling/src/compile/hidden.js";
 import type { CleanStepSpec } from "../packages/kindling/src/spec/index.js";
@@ -78,6 +80,16 @@ try {
               name: "+ try_to_timestamp",
               run: () =>
                 noop(read().withColumn("ts", F.expr("try_to_timestamp(order_ts, 'yyyy-MM-dd HH:mm:ss')"))),
+            },
+            {
+              name: "+ the same as Kindling's ISO cast",
+              run: () =>
+                noop(
+                  read().withColumn(
+                    "ts",
+                    castValue(F.col("order_ts"), { type: "timestamp", format: "yyyy-MM-dd HH:mm:ss" }),
+                  ),
+                ),
             },
             {
               name: "+ two regexes",
