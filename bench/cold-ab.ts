@@ -11,10 +11,11 @@
  * packages/kindling/src/index.ts>` (see conf-ab.ts for making one with `git archive`).
  */
 import { join } from "node:path";
-import { SparkSession } from "@kindling/spark-connect";
+import type { SparkSession } from "@kindling/spark-connect";
 import { alternateRounds } from "./alternate.js";
 import { ensureDataset } from "./pipeline.js";
 import { sparkFloor } from "./pipeline-floor.js";
+import { benchServer } from "./profile-setup.js";
 import { exampleRunner } from "./variant-runner.js";
 
 const size = process.argv[2] ?? "300MB";
@@ -28,10 +29,7 @@ await ensureDataset(dir, size);
 
 /** Runs `job` on a server started for it alone, then stops the server. */
 async function onFreshServer(job: (spark: SparkSession) => Promise<void>): Promise<void> {
-  const spark = await SparkSession.builder()
-    .remote("local[*]")
-    .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
-    .getOrCreate();
+  const spark = await benchServer();
   try {
     await job(spark);
   } finally {

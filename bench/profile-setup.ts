@@ -25,9 +25,13 @@ export async function profileSetup(defaultRuns: number): Promise<ProfileSetup> {
   );
   const dir = join(process.cwd(), "data", `bench-${size}`);
   await ensureDataset(dir, size);
-  const spark = await SparkSession.builder()
+  return { size, runs, conf, dir, spark: await benchServer() };
+}
+
+/** A session on a new local Spark Connect server with the bench's driver memory (KINDLING_DRIVER_MEMORY, 6g). */
+export function benchServer(): Promise<SparkSession> {
+  return SparkSession.builder()
     .remote("local[*]")
     .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
     .getOrCreate();
-  return { size, runs, conf, dir, spark };
 }

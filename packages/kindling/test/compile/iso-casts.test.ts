@@ -43,7 +43,8 @@ async function compare(df: DataFrame, cast: Cast) {
       F.count(F.lit(1)).alias("rows"),
     )
     .collect();
-  const examples = await both.filter(differ).limit(5).collect();
+  // Only a disagreement is worth a second pass over the values (the pattern's parse is the slow part).
+  const examples = Number(sums!.differ) > 0 ? await both.filter(differ).limit(5).collect() : [];
   return {
     differ: Number(sums!.differ),
     parsed: Number(sums!.parsed),
