@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ClientHttp2Stream, Http2Session } from "node:http2";
-import type { MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { type Client, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { SparkConnectError } from "../errors.js";
@@ -9,14 +9,18 @@ import {
   type AnalyzePlanRequestSchema,
   type AnalyzePlanResponse,
   type ConfigRequest_OperationSchema,
+  ExecutePlanRequestSchema,
   type ExecutePlanResponse,
+  ExecutePlanResponseSchema,
   InterruptRequest_InterruptType,
   type Plan,
+  ReattachExecuteRequestSchema,
   SparkConnectService,
   type UserContext,
 } from "../gen/spark/connect/base_pb.js";
 import { type Artifact, artifactRequests } from "./artifacts.js";
 import { isTransient, serverErrorInfo, toSparkError } from "./errors.js";
+import { serverStream } from "./server-stream.js";
 import type { ConnectionSpec } from "./url.js";
 
 const CLIENT_TYPE = "kindling-spark-connect/0.1 node";
@@ -70,6 +74,10 @@ export class SparkConnectClient {
   readonly target: string;
   readonly retry: RetryPolicy;
   private readonly rpc: Client<typeof SparkConnectService>;
+  /** The HTTP/2 connection `rpc` uses; ExecutePlan's result streams are read off it directly. */
+  private readonly sessions: Http2SessionManager;
+  /** Headers every call sends (user agent, authorization, the connection string's extras). */
+  private readonly headers: Record<string, string>;
   private serverSideSessionId: string | undefined;
   /** Operation ids of executions still running, for interruptAll bookkeeping and tests. */
   readonly running = new Set<string>();
@@ -90,6 +98,7 @@ export class SparkConnectClient {
     this.retry = retry;
     const headers: Record<string, string> = { ...spec.headers, "user-agent": spec.userAgent };
     if (spec.token) headers.authorization = `Bearer ${spec.token}`;
+    this.headers = headers;
     const auth: Interceptor = (next) => async (req) => {
       for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
       return next(req);
@@ -101,19 +110,20 @@ export class SparkConnectClient {
       return next(req);
     };
     const baseUrl = `${spec.useSsl ? "https" : "http"}://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${spec.port}`;
+    this.sessions = new WideWindowSessionManager(
+      baseUrl,
+      // Keep idle connections alive across long-running stages.
+      { pingIntervalMs: 30_000, pingIdleConnection: true },
+      // Node's HTTP/2 default stream window is 64 KiB, so each 4 MiB Arrow batch cost ~64 window
+      // updates and the server sat waiting for them (the client was >90% idle in --cpu-prof).
+      // grpc-core clients grow their window by BDP probing; a fixed 16 MiB window does the same
+      // job here (1M mixed rows to Arrow: ~3.5 s → ~2.6 s, bench/README.md).
+      { settings: { initialWindowSize: RECEIVE_WINDOW_BYTES } },
+    );
     const transport = createGrpcTransport({
       baseUrl,
       interceptors: [count, auth],
-      sessionManager: new WideWindowSessionManager(
-        baseUrl,
-        // Keep idle connections alive across long-running stages.
-        { pingIntervalMs: 30_000, pingIdleConnection: true },
-        // Node's HTTP/2 default stream window is 64 KiB, so each 4 MiB Arrow batch cost ~64 window
-        // updates and the server sat waiting for them (the client was >90% idle in --cpu-prof).
-        // grpc-core clients grow their window by BDP probing; a fixed 16 MiB window does the same
-        // job here (1M mixed rows to Arrow: ~3.5 s → ~2.6 s, bench/README.md).
-        { settings: { initialWindowSize: RECEIVE_WINDOW_BYTES } },
-      ),
+      sessionManager: this.sessions,
     });
     this.rpc = createClient(SparkConnectService, transport);
   }
@@ -255,9 +265,9 @@ export class SparkConnectClient {
     let attempt = 0;
     let sinceRelease = 0;
     this.running.add(operationId);
-    let stream: AsyncIterable<ExecutePlanResponse> = this.rpc.executePlan(request, {
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const requestBytes = toBinary(ExecutePlanRequestSchema, create(ExecutePlanRequestSchema, request));
+    const executePlan = () => this.resultStream("ExecutePlan", requestBytes, options.signal);
+    let stream: AsyncIterable<ExecutePlanResponse> = executePlan();
     try {
       while (!complete) {
         try {
@@ -281,7 +291,7 @@ export class SparkConnectClient {
           if (notFound && lastResponseId === undefined && attempt < this.retry.maxRetries) {
             // The first request never reached the server: executing again is safe.
             attempt++;
-            stream = this.rpc.executePlan(request, { ...(options.signal ? { signal: options.signal } : {}) });
+            stream = executePlan();
             continue;
           }
           if (!isTransient(e) || attempt >= this.retry.maxRetries) throw await this.convert(e);
@@ -299,10 +309,28 @@ export class SparkConnectClient {
   }
 
   private reattach(operationId: string, lastResponseId: string | undefined, signal?: AbortSignal) {
-    return this.rpc.reattachExecute(
-      { ...this.base(), operationId, ...(lastResponseId ? { lastResponseId } : {}) },
-      { ...(signal ? { signal } : {}) },
-    );
+    const request = create(ReattachExecuteRequestSchema, {
+      ...this.base(),
+      operationId,
+      ...(lastResponseId ? { lastResponseId } : {}),
+    });
+    return this.resultStream("ReattachExecute", toBinary(ReattachExecuteRequestSchema, request), signal);
+  }
+
+  /**
+   * ExecutePlan's or ReattachExecute's response stream, read by `serverStream` rather than
+   * through `rpc` (see server-stream.ts for why); counted in `rpcCounts` like every other call.
+   */
+  private resultStream(method: "ExecutePlan" | "ReattachExecute", request: Uint8Array, signal?: AbortSignal) {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    return serverStream({
+      sessions: this.sessions,
+      path: `/${SparkConnectService.typeName}/${method}`,
+      headers: this.headers,
+      request,
+      output: ExecutePlanResponseSchema,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   private releaseUntil(operationId: string, responseId: string): void {
