@@ -3,16 +3,18 @@
  * ExecutePlan and ReattachExecute (every other call goes through connect-es).
  *
  * Why: connect-es passes each HTTP/2 chunk (~12 KiB) through a chain of async iterables before
- * its envelope decoder; for a result of 1M rows that is ~7,000 chunks and ~300 ms of Node CPU per
- * call, on a machine whose cores the Spark server needs at the same time (bench/README.md,
- * "Client: to Arrow"). Here chunks are split into messages in the stream's `data` handler
- * ({@link EnvelopeReader}) and only whole messages are queued for the consumer.
+ * its envelope decoder; a result of 1M rows is ~7,000 chunks, and the Node CPU this costs is taken
+ * from the cores the Spark server needs at the same time. Reading them here cut a 1M-row
+ * `toArrow()` from ~450 to ~380 ms of Node CPU (bench/README.md, "To Arrow: ExecutePlan's result
+ * stream read by the client itself"). Chunks are split into messages in the stream's `data`
+ * handler ({@link EnvelopeReader}) and only whole messages are queued for the consumer.
  *
  * Errors are connect-es's `ConnectError`s with the codes its gRPC transport gives the same
  * failures (HTTP status, `grpc-status` trailers with `grpc-status-details-bin`, HTTP/2 reset codes,
- * socket errors), so the client's retry and error mapping (`isTransient`, `toSparkError`) see
- * no difference. Session handling (connect, keep-alive pings, GOAWAY) stays connect-node's
- * `Http2SessionManager`.
+ * socket errors), so the client's retry and error mapping (`isTransient`, `toSparkError`) are
+ * unchanged, with one difference: a stream that ends without `grpc-status` is UNAVAILABLE (the
+ * connection went away; the client re-attaches) where connect-es says INTERNAL. Session handling
+ * (connect, keep-alive pings, GOAWAY, TLS) stays connect-node's `Http2SessionManager`.
  */
 import { type ClientHttp2Stream, constants, type IncomingHttpHeaders } from "node:http2";
 import { type DescMessage, fromBinary, type MessageShape } from "@bufbuild/protobuf";
