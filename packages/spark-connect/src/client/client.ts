@@ -106,7 +106,7 @@ export class SparkConnectClient {
     // Counted when the call starts (interceptors run synchronously from the call site), so a
     // fire-and-forget ReleaseExecute is counted by the time the action that sent it returns.
     const count: Interceptor = (next) => (req) => {
-      this.calls.set(req.method.name, (this.calls.get(req.method.name) ?? 0) + 1);
+      this.countCall(req.method.name);
       return next(req);
     };
     const baseUrl = `${spec.useSsl ? "https" : "http"}://${spec.host.includes(":") ? `[${spec.host}]` : spec.host}:${spec.port}`;
@@ -137,6 +137,10 @@ export class SparkConnectClient {
    */
   rpcCounts(): Record<string, number> {
     return Object.fromEntries(this.calls);
+  }
+
+  private countCall(method: string): void {
+    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
   }
 
   private base() {
@@ -322,7 +326,7 @@ export class SparkConnectClient {
    * through `rpc` (see server-stream.ts for why); counted in `rpcCounts` like every other call.
    */
   private resultStream(method: "ExecutePlan" | "ReattachExecute", request: Uint8Array, signal?: AbortSignal) {
-    this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+    this.countCall(method);
     return serverStream({
       sessions: this.sessions,
       path: `/${SparkConnectService.typeName}/${method}`,

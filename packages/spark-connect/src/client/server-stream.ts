@@ -201,25 +201,29 @@ function webHeaders(h: IncomingHttpHeaders): Headers {
 }
 
 /**
- * A reset code's error, as connect-node maps it (STREAM_CLOSED and NO_ERROR are not errors by
- * themselves, per gRPC's PROTOCOL-HTTP2.md).
+ * HTTP/2 reset codes that are errors, with connect-node's gRPC codes for them (STREAM_CLOSED and
+ * NO_ERROR are not errors by themselves, per gRPC's PROTOCOL-HTTP2.md).
  */
+const RESET_CODES = new Map<number, Code>([
+  ...[
+    constants.NGHTTP2_PROTOCOL_ERROR,
+    constants.NGHTTP2_INTERNAL_ERROR,
+    constants.NGHTTP2_FLOW_CONTROL_ERROR,
+    constants.NGHTTP2_SETTINGS_TIMEOUT,
+    constants.NGHTTP2_FRAME_SIZE_ERROR,
+    constants.NGHTTP2_COMPRESSION_ERROR,
+    constants.NGHTTP2_CONNECT_ERROR,
+  ].map((rst): [number, Code] => [rst, Code.Internal]),
+  [constants.NGHTTP2_REFUSED_STREAM, Code.Unavailable],
+  [constants.NGHTTP2_CANCEL, Code.Canceled],
+  [constants.NGHTTP2_ENHANCE_YOUR_CALM, Code.ResourceExhausted],
+  [constants.NGHTTP2_INADEQUATE_SECURITY, Code.PermissionDenied],
+  [constants.NGHTTP2_HTTP_1_1_REQUIRED, Code.PermissionDenied],
+]);
+
+/** The error a stream reset with `rstCode` ends its call with, if that code is an error. */
 function resetError(rstCode: number | undefined): ConnectError | undefined {
-  const codes: Record<number, Code> = {
-    [constants.NGHTTP2_PROTOCOL_ERROR]: Code.Internal,
-    [constants.NGHTTP2_INTERNAL_ERROR]: Code.Internal,
-    [constants.NGHTTP2_FLOW_CONTROL_ERROR]: Code.Internal,
-    [constants.NGHTTP2_SETTINGS_TIMEOUT]: Code.Internal,
-    [constants.NGHTTP2_FRAME_SIZE_ERROR]: Code.Internal,
-    [constants.NGHTTP2_COMPRESSION_ERROR]: Code.Internal,
-    [constants.NGHTTP2_CONNECT_ERROR]: Code.Internal,
-    [constants.NGHTTP2_REFUSED_STREAM]: Code.Unavailable,
-    [constants.NGHTTP2_CANCEL]: Code.Canceled,
-    [constants.NGHTTP2_ENHANCE_YOUR_CALM]: Code.ResourceExhausted,
-    [constants.NGHTTP2_INADEQUATE_SECURITY]: Code.PermissionDenied,
-    [constants.NGHTTP2_HTTP_1_1_REQUIRED]: Code.PermissionDenied,
-  };
-  const code = rstCode === undefined ? undefined : codes[rstCode];
+  const code = rstCode === undefined ? undefined : RESET_CODES.get(rstCode);
   return code === undefined
     ? undefined
     : new ConnectError(`http/2 stream closed with error code 0x${rstCode!.toString(16)}`, code);
