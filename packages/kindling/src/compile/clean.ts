@@ -34,6 +34,8 @@ export interface CompiledClean {
   warnAliases: Record<string, string>;
   datasetChecks: DatasetCheck[];
   hasDedupe: boolean;
+  /** With `dedupe:`, the rows the dedupe reads (the rows that passed), for the run's split dedupe. */
+  dedupeInput?: DataFrame;
   /**
    * With a `countsSource` malformed input: the step's judge of every row of its source (the
    * rewrites, the verdict columns and the originals, see JUDGE_STAGES), to run once in the
@@ -109,8 +111,9 @@ export async function compileClean(
   source: string,
   malformed?: MalformedInput,
   prejudged?: Prejudged,
+  dedupeWinners?: DataFrame,
 ): Promise<CompiledClean> {
-  return planClean(input, await input.schema(), step, source, malformed, prejudged);
+  return planClean(input, await input.schema(), step, source, malformed, prejudged, dedupeWinners);
 }
 
 /**
@@ -127,8 +130,9 @@ export function planClean(
   source: string,
   malformed?: MalformedInput,
   prejudged?: Prejudged,
+  dedupeWinners?: DataFrame,
 ): CompiledClean {
-  const ctx = cleanContext(step, schema, Boolean(malformed?.countsSource));
+  const ctx = cleanContext(step, schema, Boolean(malformed?.countsSource), dedupeWinners);
   const judge = (df: DataFrame, judgesMalformed: boolean) =>
     JUDGE_STAGES.reduce((out, stage) => stage(out, { ...ctx, judgesMalformed }), df);
   const { metrics, ruleAliases, warnAliases } = stepObservation(ctx);
@@ -156,6 +160,7 @@ export function planClean(
     warnAliases,
     datasetChecks: ctx.verdicts.datasetChecks,
     hasDedupe: Boolean(step.dedupe),
+    ...(step.dedupe ? { dedupeInput: passed } : {}),
     ...(malformed?.countsSource
       ? {
           scanJudge: {
