@@ -1,4 +1,4 @@
-/** Pure logic: URL parsing, decimal text, literals, exact time arithmetic, row names. No server needed. */
+/** Pure logic: URL parsing, decimal text, literals, exact time arithmetic, row names, the local server's collector. No server needed. */
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { oneLine } from "../src/errors.js";
 import { FetchErrorDetailsResponseSchema } from "../src/gen/spark/connect/base_pb.js";
 import { Join_JoinType } from "../src/gen/spark/connect/relations_pb.js";
 import { Decimal, functions as F, parseConnectUrl, SparkConnectError } from "../src/index.js";
+import { collectorOption } from "../src/local/server.js";
 import { joinTypeOf } from "../src/plan/relations.js";
 import { isQuery } from "../src/session.js";
 
@@ -309,5 +310,15 @@ describe("transport failures", () => {
 
   it("a code the transport never produces stays an execution error", () => {
     expect(toSparkError(new ConnectError("bad", Code.InvalidArgument)).code).toBe("EXECUTION");
+  });
+});
+
+describe("the local server's garbage collector", () => {
+  it("is the parallel collector unless the caller's JVM options pick one", () => {
+    expect(collectorOption([])).toEqual(["-XX:+UseParallelGC"]);
+    expect(collectorOption(["-javaagent:/x.jar", "-XX:MaxGCPauseMillis=50"])).toEqual(["-XX:+UseParallelGC"]);
+    expect(collectorOption(["-XX:+UseG1GC"])).toEqual([]);
+    expect(collectorOption(["-XX:+UseZGC"])).toEqual([]);
+    expect(collectorOption(["-XX:+UseSerialGC"])).toEqual([]);
   });
 });
