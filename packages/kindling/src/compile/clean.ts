@@ -6,7 +6,7 @@
 import { type DataFrame, functions as F, type StructType } from "@kindling/spark-connect";
 import type { CleanStepSpec } from "../spec/index.js";
 import { type CleanContext, type CleanTransform, cleanContext, helperColumns } from "./clean/context.js";
-import { type DedupeSplitInput, dedupeStage } from "./clean/dedupe.js";
+import { dedupeStage } from "./clean/dedupe.js";
 import { originalOf } from "./clean/names.js";
 import { stepObservation } from "./clean/observation.js";
 import { stepAndMalformedQuarantine, stepQuarantine } from "./clean/quarantine.js";
@@ -34,8 +34,8 @@ export interface CompiledClean {
   warnAliases: Record<string, string>;
   datasetChecks: DatasetCheck[];
   hasDedupe: boolean;
-  /** With `dedupe:`, what the run's split dedupe reads (see DedupeSplitInput). */
-  dedupeSplitInput?: DedupeSplitInput;
+  /** With `dedupe:`, the rows the dedupe reads (the rows that passed), for the run's split dedupe. */
+  dedupeInput?: DataFrame;
   /**
    * With a `countsSource` malformed input: the step's judge of every row of its source (the
    * rewrites, the verdict columns and the originals, see JUDGE_STAGES), to run once in the
@@ -136,8 +136,10 @@ export function planClean(
   const judge = (df: DataFrame, judgesMalformed: boolean) =>
     JUDGE_STAGES.reduce((out, stage) => stage(out, { ...ctx, judgesMalformed }), df);
   const { metrics, ruleAliases, warnAliases } = stepObservation(ctx);
-  const judgedRows = prejudged?.main ?? judge(input, ctx.judgesMalformed);
-  const judged = judgedRows.observe(stepMetric(step.name), ...metrics);
+  const judged = (prejudged?.main ?? judge(input, ctx.judgesMalformed)).observe(
+    stepMetric(step.name),
+    ...metrics,
+  );
   const passed = judged.filter(F.col(ACTION).isNull()).drop(...helperColumns(ctx));
   // The malformed rows' quarantine reads every row of the source (not observed: `all` is not
   // either; the counts come from the main path).
@@ -158,7 +160,7 @@ export function planClean(
     warnAliases,
     datasetChecks: ctx.verdicts.datasetChecks,
     hasDedupe: Boolean(step.dedupe),
-    ...(step.dedupe ? { dedupeSplitInput: { judged: judgedRows, helpers: helperColumns(ctx) } } : {}),
+    ...(step.dedupe ? { dedupeInput: passed } : {}),
     ...(malformed?.countsSource
       ? {
           scanJudge: {

@@ -13,7 +13,6 @@ import {
   type SinkSpec,
   type StepSpec,
 } from "../spec/index.js";
-import type { DedupeSplitInput } from "./clean/dedupe.js";
 import { compileClean, type DatasetCheck, type MalformedInput, type ScanJudge } from "./clean.js";
 import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
@@ -38,8 +37,8 @@ export interface CompiledNode {
   droppedAliases?: Record<string, string>;
   droppedPairs?: { before: string; after: string; join: string }[];
   hasDedupe: boolean;
-  /** Clean steps with `dedupe:`: what a split dedupe reads (see run/phases/dedupe-split.ts). */
-  dedupeSplitInput?: DedupeSplitInput;
+  /** Clean steps with `dedupe:`: the rows the dedupe reads (see run/phases/dedupe-split.ts). */
+  dedupeInput?: DataFrame;
 }
 
 export interface CompiledSink {
@@ -304,7 +303,7 @@ async function compileCleanNode(
     ruleAliases: out.ruleAliases,
     warnAliases: out.warnAliases,
     hasDedupe: out.hasDedupe,
-    ...(out.dedupeSplitInput ? { dedupeSplitInput: out.dedupeSplitInput } : {}),
+    ...(out.dedupeInput ? { dedupeInput: out.dedupeInput } : {}),
   };
 }
 

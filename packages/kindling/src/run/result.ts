@@ -106,9 +106,8 @@ export interface RunResult extends Partial<RunFigures> {
    */
   readBack?: Record<string, string>;
   /**
-   * Clean steps whose dedupe was split (run/phases/dedupe-split.ts): step → the keys several rows
-   * it judged held (passing its rules or not), each deduped by a broadcast join with the row kept
-   * instead of a window.
+   * Clean steps whose dedupe was split (run/phases/dedupe-split.ts): step → the keys several of its
+   * input rows held, each deduped by a broadcast join with the row kept instead of a window.
    */
   dedupeSplit?: Record<string, number>;
   /** Set when the counts come from a second, write-free pass (see recount.ts). */

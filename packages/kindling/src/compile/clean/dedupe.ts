@@ -1,6 +1,6 @@
 import { type Column, type DataFrame, functions as F, Window } from "@kindling/spark-connect";
 import type { CleanStepSpec } from "../../spec/index.js";
-import { ACTION, BLOCK, FILE, q, SEQ } from "../hidden.js";
+import { BLOCK, FILE, q, SEQ } from "../hidden.js";
 import { countWhere, dedupeMetric } from "../metrics.js";
 import type { CleanTransform } from "./context.js";
 import { ROW_NUMBER } from "./names.js";
@@ -48,25 +48,13 @@ const keyColumn = (i: number) => `_k_dup_key${i}`;
 const WIN_SEQ = "_k_win_seq";
 
 /**
- * What a split dedupe (run/phases/dedupe-split.ts) reads: the step's every judged row, before its
- * observation and before the rows its rules stop are filtered out (verdict in `_k_action`), and
- * the helper columns to drop from the rows that pass.
+ * The keys held by more than one row of `input` (rows with a null key left out), as columns
+ * `_k_dup_key0…`: a hash aggregation of the key columns only, to run and write before the
+ * dedupe (run/phases/dedupe-split.ts).
  */
-export interface DedupeSplitInput {
-  judged: DataFrame;
-  helpers: string[];
-}
-
-/**
- * The keys held by more than one judged row (rows with a null key left out), as columns
- * `_k_dup_key0…`: a hash aggregation of the key columns only, to run and write before the dedupe.
- * Rows the step's rules stop count too, so this is a superset of the keys duplicated among the
- * rows that pass, which is all the winners need (a key with one passing row keeps it), and Spark
- * reads the key columns without judging a row.
- */
-export function duplicateKeys(input: DedupeSplitInput, dedupe: Dedupe): DataFrame {
+export function duplicateKeys(input: DataFrame, dedupe: Dedupe): DataFrame {
   const keys = dedupe.keys.map((k, i) => F.col(q(k)).alias(keyColumn(i)));
-  return input.judged
+  return input
     .filter(anyNull(dedupe.keys).not())
     .groupBy(...keys)
     .agg(F.count(F.lit(1)).alias("_k_dup_rows"))
@@ -79,17 +67,8 @@ export function duplicateKeys(input: DedupeSplitInput, dedupe: Dedupe): DataFram
  * the row the dedupe keeps: the same window as the dedupe's, over the rows holding those keys only.
  * Columns `_k_dup_key0…` and `_k_win_seq` (the kept row's `_k_seq`).
  */
-export function dedupeWinners(input: DedupeSplitInput, dedupe: Dedupe, dupKeys: DataFrame): DataFrame {
-  const held = input.judged
-    .join(dupKeys.hint("broadcast"), keysMatch(dedupe), "inner")
-    // The passing rows among those. `OR key IS NULL` (never true after an inner join on it) keeps
-    // Spark from pushing the filter below the join, where it would judge every row, not the few.
-    .filter(
-      F.col(ACTION)
-        .isNull()
-        .or(F.col(keyColumn(0)).isNull()),
-    )
-    .drop(...input.helpers);
+export function dedupeWinners(input: DataFrame, dedupe: Dedupe, dupKeys: DataFrame): DataFrame {
+  const held = input.join(dupKeys.hint("broadcast"), keysMatch(dedupe), "inner");
   return held
     .withColumn(ROW_NUMBER, F.rowNumber().over(dedupeWindow(dedupe)))
     .filter(F.col(ROW_NUMBER).equalTo(1))

@@ -3,9 +3,8 @@
  * planned is a window per key over every row: all of them shuffled by key and sorted (at 1 GB,
  * 15M rows and 766 MB of shuffle, then a second shuffle of every row for the partitioned write).
  * Real inputs hold few duplicates (the generated data 0.45%), so before writing, the run finds the
- * keys several rows hold (a hash aggregation of the key columns only, no rule judged) and, for
- * those keys only, the position of the row the dedupe keeps (the same window over the passing rows
- * holding them, judged after the join, not before); both are written to
+ * keys several rows hold (a hash aggregation of the key columns only) and, for those keys only,
+ * the position of the row the dedupe keeps (the same window over those rows); both are written to
  * the run's scratch. The pipeline is then compiled again with the step's dedupe a broadcast join
  * with those winners (compile/clean/dedupe.ts): same rows kept, same `dedupe__<step>` counts, no
  * shuffle. Measured in bench/README.md ("The dedupe split").
@@ -65,7 +64,7 @@ function splittable(run: PreparedRun, minRows: number): string[] {
     (run.result.scans ?? []).filter((s) => s.kept === "parquet").map((s) => [s.source, s.rows]),
   );
   return graph.order.filter((name) => {
-    if (!nodes.get(name)?.dedupeSplitInput) return false;
+    if (!nodes.get(name)?.dedupeInput) return false;
     const source = cleanChainSource(graph, name);
     return source !== undefined && (staged.get(source) ?? -1) >= minRows;
   });
@@ -90,8 +89,8 @@ async function stepWinners(
   step: string,
   dir: string,
 ): Promise<{ keys: number; winners: DataFrame } | undefined> {
-  const input = run.compiled.nodes.get(step)!.dedupeSplitInput!;
-  const columns = new Set(await input.judged.columns());
+  const input = run.compiled.nodes.get(step)!.dedupeInput!;
+  const columns = new Set(await input.columns());
   if (!POSITION_COLUMNS.every((p) => columns.has(p))) return undefined;
   const dedupe = (run.compiled.graph.step(step) as CleanStepSpec).dedupe!;
   const keysAt = `${dir}/keys`;
