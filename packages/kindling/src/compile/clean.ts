@@ -34,8 +34,6 @@ export interface CompiledClean {
   warnAliases: Record<string, string>;
   datasetChecks: DatasetCheck[];
   hasDedupe: boolean;
-  /** With `dedupe:`, the rows the dedupe reads (the rows that passed), for the run's split dedupe. */
-  dedupeInput?: DataFrame;
   /**
    * With a `countsSource` malformed input: the step's judge of every row of its source (the
    * rewrites, the verdict columns and the originals, see JUDGE_STAGES), to run once in the
@@ -111,9 +109,8 @@ export async function compileClean(
   source: string,
   malformed?: MalformedInput,
   prejudged?: Prejudged,
-  dedupeWinners?: DataFrame,
 ): Promise<CompiledClean> {
-  return planClean(input, await input.schema(), step, source, malformed, prejudged, dedupeWinners);
+  return planClean(input, await input.schema(), step, source, malformed, prejudged);
 }
 
 /**
@@ -130,9 +127,8 @@ export function planClean(
   source: string,
   malformed?: MalformedInput,
   prejudged?: Prejudged,
-  dedupeWinners?: DataFrame,
 ): CompiledClean {
-  const ctx = cleanContext(step, schema, Boolean(malformed?.countsSource), dedupeWinners);
+  const ctx = cleanContext(step, schema, Boolean(malformed?.countsSource));
   const judge = (df: DataFrame, judgesMalformed: boolean) =>
     JUDGE_STAGES.reduce((out, stage) => stage(out, { ...ctx, judgesMalformed }), df);
   const { metrics, ruleAliases, warnAliases } = stepObservation(ctx);
@@ -160,7 +156,6 @@ export function planClean(
     warnAliases,
     datasetChecks: ctx.verdicts.datasetChecks,
     hasDedupe: Boolean(step.dedupe),
-    ...(step.dedupe ? { dedupeInput: passed } : {}),
     ...(malformed?.countsSource
       ? {
           scanJudge: {

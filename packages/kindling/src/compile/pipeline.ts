@@ -37,8 +37,6 @@ export interface CompiledNode {
   droppedAliases?: Record<string, string>;
   droppedPairs?: { before: string; after: string; join: string }[];
   hasDedupe: boolean;
-  /** Clean steps with `dedupe:`: the rows the dedupe reads (see run/phases/dedupe-split.ts). */
-  dedupeInput?: DataFrame;
 }
 
 export interface CompiledSink {
@@ -86,8 +84,6 @@ export interface CompiledPipeline {
   scanJudges: ReadonlyMap<string, ScanJudge & { step: string }>;
   /** Steps compiled over rows their source's scan judged (CompileKnown.prejudged). */
   prejudged: ReadonlyMap<string, DataFrame>;
-  /** Steps whose dedupe joins the winners the run computed (CompileKnown.dedupeWinners). */
-  dedupeWinners: ReadonlyMap<string, DataFrame>;
 }
 
 /** What a run learned before compiling (again), for {@link compilePipeline}. */
@@ -107,11 +103,6 @@ export interface CompileKnown {
    * source's staged copy): the step and its quarantine read these verdicts instead of judging.
    */
   prejudged?: ReadonlyMap<string, DataFrame>;
-  /**
-   * Per clean step with `dedupe:`, the position of the row kept for each key several rows hold,
-   * computed by the run (run/phases/dedupe-split.ts): the dedupe joins these instead of a window.
-   */
-  dedupeWinners?: ReadonlyMap<string, DataFrame>;
 }
 
 /**
@@ -139,7 +130,6 @@ export async function compilePipeline(
     sourceCountedBy: {},
     scanJudges: new Map(),
     prejudged: known.prejudged ?? new Map(),
-    dedupeWinners: known.dedupeWinners ?? new Map(),
   };
   const compiledSources = await compileSources(
     c,
@@ -170,7 +160,6 @@ export async function compilePipeline(
     sourceCountedBy: c.sourceCountedBy,
     scanJudges: c.scanJudges,
     prejudged: c.prejudged,
-    dedupeWinners: c.dedupeWinners,
     order: graph.order,
     graph,
   };
@@ -191,7 +180,6 @@ interface Compilation {
   sourceCountedBy: Record<string, string>;
   scanJudges: Map<string, ScanJudge & { step: string }>;
   prejudged: ReadonlyMap<string, DataFrame>;
-  dedupeWinners: ReadonlyMap<string, DataFrame>;
 }
 
 /** A step's node before its step kind fills in `df` and the aliases it observes. */
@@ -289,8 +277,7 @@ async function compileCleanNode(
   const from = malformed?.countsSource ? prune(c, base.input, malformed.all) : input.df;
   const judged = malformed?.countsSource ? c.prejudged.get(base.name) : undefined;
   const prejudged = judged && { all: judged, main: prune(c, base.input, judged) };
-  const winners = c.dedupeWinners.get(base.name);
-  const out = await compileClean(from, step, input.rowSource ?? base.input, malformed, prejudged, winners);
+  const out = await compileClean(from, step, input.rowSource ?? base.input, malformed, prejudged);
   const onlyConsumer = c.graph.consumersOf(base.input).every((n) => n === base.name);
   if (out.scanJudge && onlyConsumer) c.scanJudges.set(base.input, { ...out.scanJudge, step: base.name });
   if (out.quarantine) c.quarantines.push(out.quarantine);
@@ -303,7 +290,6 @@ async function compileCleanNode(
     ruleAliases: out.ruleAliases,
     warnAliases: out.warnAliases,
     hasDedupe: out.hasDedupe,
-    ...(out.dedupeInput ? { dedupeInput: out.dedupeInput } : {}),
   };
 }
 

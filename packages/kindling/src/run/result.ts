@@ -20,11 +20,6 @@ export interface RunOptions {
   fullRefresh?: boolean;
   /** Replace output folders Kindling did not write (`kindling run --force`). */
   force?: boolean;
-  /**
-   * Rows a source must have read before its clean steps' dedupes are split (run/phases/
-   * dedupe-split.ts; default DEDUPE_SPLIT_MIN_ROWS, 2,000,000; 0: always where possible).
-   */
-  dedupeSplitMinRows?: number;
 }
 
 /**
@@ -105,11 +100,6 @@ export interface RunResult extends Partial<RunFigures> {
    * other outputs read the step back from its staged files (run/phases/read-back.ts).
    */
   readBack?: Record<string, string>;
-  /**
-   * Clean steps whose dedupe was split (run/phases/dedupe-split.ts): step → the keys several of its
-   * input rows held, each deduped by a broadcast join with the row kept instead of a window.
-   */
-  dedupeSplit?: Record<string, number>;
   /** Set when the counts come from a second, write-free pass (see recount.ts). */
   recount?: { reason: string; ms: number };
   /** Incremental sources: the files this run read (see delta/incremental.ts). */

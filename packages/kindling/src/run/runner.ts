@@ -2,7 +2,6 @@ import type { SparkSession } from "@kindling/spark-connect";
 import { nothingNew } from "../delta/incremental.js";
 import type { LoadedPipeline } from "../spec/index.js";
 import { judgeDatasetRules } from "./phases/dataset-rules.js";
-import { splitDedupes } from "./phases/dedupe-split.js";
 import { recordFailure } from "./phases/fail.js";
 import { prepareRun } from "./phases/prepare.js";
 import { publishRun } from "./phases/publish.js";
@@ -42,7 +41,7 @@ export async function runPipeline(
     const prepared = await prepareRun(run);
     if (!prepared) return nothingNew(run.result, run.started);
     try {
-      const scanned = await splitDedupes(await scanRun(prepared));
+      const scanned = await scanRun(prepared);
       await publishRun(await judgeDatasetRules(await reconcileRun(await writeOutputs(scanned))));
     } catch (e) {
       await recordFailure(prepared, e);

@@ -129,23 +129,6 @@ describe("the example pipeline", () => {
     expect(await checksum(spark, join(dir, "out", "orders_clean"))).toBe(before);
   });
 
-  it("the dedupe split a large input gets gives the same outputs and counts (run/phases/dedupe-split.ts)", async () => {
-    const out = join(dir, "out-split");
-    const split = await runPipeline(spark, await load({ out_dir: out }), { dedupeSplitMinRows: 0 });
-    expect(split.error).toBeUndefined();
-    expect(Object.keys(split.dedupeSplit ?? {}).sort()).toEqual(["clean_customers", "clean_orders"]);
-    expect(split.dedupeSplit!.clean_orders).toBeGreaterThan(0);
-    const r = split.counts!.reconciliations.find((x) => x.sink === "orders_clean")!;
-    expect([r.holds, r.rowsOut, r.duplicates]).toEqual([
-      true,
-      manifest.expected.validOut,
-      manifest.expected.duplicates,
-    ]);
-    for (const sink of ["orders_clean", "daily_revenue"]) {
-      expect(await checksum(spark, join(out, sink))).toBe(await checksum(spark, join(dir, "out", sink)));
-    }
-  });
-
   it("writes report.json, report.md and report.html with the reconciliation", () => {
     const reports = join(dir, "out", "reports");
     // runPipeline itself does not write reports (the CLI does); write them as the CLI would.

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SparkSession } from "@kindling/spark-connect";
-import type { RunOptions, RunResult } from "../../src/run/runner.js";
+import type { RunResult } from "../../src/run/runner.js";
 import { runPipeline } from "../../src/run/runner.js";
 import { parsePipeline } from "../../src/spec/index.js";
 
@@ -17,14 +17,9 @@ export function folderWith(files: Record<string, string>): string {
 }
 
 /** Parses `yaml` as if it were `<dir>/pipeline.yaml` and runs it with `dir` as the base folder. */
-export async function runYaml(
-  spark: SparkSession,
-  dir: string,
-  yaml: string,
-  options: RunOptions = {},
-): Promise<RunResult> {
+export async function runYaml(spark: SparkSession, dir: string, yaml: string): Promise<RunResult> {
   const loaded = parsePipeline(yaml, join(dir, "pipeline.yaml"), { env: {} });
-  return runPipeline(spark, loaded, { ...options, baseDir: dir });
+  return runPipeline(spark, loaded, { baseDir: dir });
 }
 
 /** Every row of a Parquet output, as plain objects sorted by `by`. */

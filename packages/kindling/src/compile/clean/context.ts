@@ -29,11 +29,6 @@ export interface CleanContext {
    * `malformed`, judged before any rule of the step.
    */
   readonly judgesMalformed: boolean;
-  /**
-   * Per key held by several rows, the position of the row the dedupe keeps, computed by the run
-   * before writing (dedupe.ts `dedupeWinners`); without it the dedupe is a window over every row.
-   */
-  readonly dedupeWinners?: DataFrame;
 }
 
 /** A stage of a clean step: a new plan from the previous one; nothing runs on the server. */
@@ -47,7 +42,6 @@ export function cleanContext(
   step: CleanStepSpec,
   schema: StructType,
   judgesMalformed: boolean,
-  dedupeWinners?: DataFrame,
 ): CleanContext {
   const fields = schema.fields.filter((f) => !isHidden(f.name));
   checkRuleArguments(step, fields);
@@ -61,7 +55,6 @@ export function cleanContext(
     casts,
     verdicts: stepVerdicts(step, casts),
     judgesMalformed,
-    ...(dedupeWinners ? { dedupeWinners } : {}),
   };
 }
 

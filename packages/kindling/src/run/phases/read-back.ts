@@ -60,11 +60,10 @@ export async function compileReadBack(
 ): Promise<CompiledPipeline> {
   const frames = new Map<string, DataFrame>();
   for (const [step, sink] of readBack) frames.set(step, await stagedRows(run, sink));
-  const { spec, graph, sources, prejudged, dedupeWinners } = run.compiled;
+  const { spec, graph, sources, prejudged } = run.compiled;
   return compilePipeline(run.spark, spec, run.options.baseDir, graph, {
     sources,
     prejudged,
-    dedupeWinners,
     readBack: frames,
   });
 }
