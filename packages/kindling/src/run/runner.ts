@@ -18,8 +18,8 @@ export type { ActionRecord, RuleResult, RunEvent, RunOptions, RunResult } from "
 
 /**
  * Runs a loaded pipeline on a session, phase by phase (run/phases/): start → prepare (compile,
- * lock outputs) → scan each raw source once into a staged Parquet copy → split large dedupes
- * (find duplicated keys and their winners first) → write every output to staging in one pass each → reconcile the counts → judge
+ * lock outputs) → scan each raw source once into a staged Parquet copy → write every output to staging in
+ * one pass each → reconcile the counts → judge
  * the dataset rules → publish; then release and report on every exit path. On any failure nothing
  * is published and the previous outputs stay as they were. Always resolves with a RunResult
  * (status failed with the error message) unless the spec cannot be compiled or its outputs cannot
