@@ -17,7 +17,7 @@
 import { join } from "node:path";
 import { alternateRounds } from "./alternate.js";
 import { sparkFloor } from "./pipeline-floor.js";
-import { profileSetup } from "./profile-setup.js";
+import { parseSettings, profileSetup } from "./profile-setup.js";
 import { exampleRunner } from "./variant-runner.js";
 
 /** A named set of session settings, from `name[@module]:key=value,key=value`. */
@@ -31,13 +31,7 @@ interface Variant {
 function parseVariant(arg: string): Variant {
   const [head, settings = ""] = arg.split(/:(.*)/s);
   const [name, module] = head!.split("@");
-  const conf = Object.fromEntries(
-    settings
-      .split(",")
-      .filter(Boolean)
-      .map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
-  return { name: name!, conf, ...(module ? { module } : {}) };
+  return { name: name!, conf: parseSettings(settings), ...(module ? { module } : {}) };
 }
 
 const variants = process.argv.slice(4).map(parseVariant);

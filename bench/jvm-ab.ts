@@ -10,10 +10,11 @@
  * A variant is `name:-XX:Flag,-XX:Other[;key=value,key=value]` (`name:` alone: the default JVM).
  */
 import { join } from "node:path";
-import { SparkSession } from "@kindling/spark-connect";
+import type { SparkSession } from "@kindling/spark-connect";
 import { alternateRounds } from "./alternate.js";
 import { ensureDataset } from "./pipeline.js";
 import { sparkFloor } from "./pipeline-floor.js";
+import { benchServer, parseSettings } from "./profile-setup.js";
 import { exampleRunner } from "./variant-runner.js";
 
 interface JvmVariant {
@@ -25,13 +26,7 @@ interface JvmVariant {
 function parseVariant(arg: string): JvmVariant {
   const [name, rest = ""] = arg.split(/:(.*)/s);
   const [flags = "", settings = ""] = rest.split(";");
-  const conf = Object.fromEntries(
-    settings
-      .split(",")
-      .filter(Boolean)
-      .map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
-  return { name: name!, javaOptions: flags.split(",").filter(Boolean), conf };
+  return { name: name!, javaOptions: flags.split(",").filter(Boolean), conf: parseSettings(settings) };
 }
 
 const size = process.argv[2] ?? "1GB";
@@ -43,13 +38,7 @@ const sessions: SparkSession[] = [];
 try {
   const jobs = [];
   for (const v of variants) {
-    const spark = await SparkSession.builder()
-      .remote("local[*]")
-      .localServerOptions({
-        driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g",
-        javaOptions: v.javaOptions,
-      })
-      .getOrCreate();
+    const spark = await benchServer(v.javaOptions);
     sessions.push(spark);
     const run = await exampleRunner(v.name, undefined, dir);
     jobs.push(

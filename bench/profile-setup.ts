@@ -28,10 +28,23 @@ export async function profileSetup(defaultRuns: number): Promise<ProfileSetup> {
   return { size, runs, conf, dir, spark: await benchServer() };
 }
 
-/** A session on a new local Spark Connect server with the bench's driver memory (KINDLING_DRIVER_MEMORY, 6g). */
-export function benchServer(): Promise<SparkSession> {
+/**
+ * A session on a new local Spark Connect server with the bench's driver memory
+ * (KINDLING_DRIVER_MEMORY, 6g) and `javaOptions` for its JVM (jvm-ab.ts compares them).
+ */
+export function benchServer(javaOptions: string[] = []): Promise<SparkSession> {
   return SparkSession.builder()
     .remote("local[*]")
-    .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g" })
+    .localServerOptions({ driverMemory: process.env.KINDLING_DRIVER_MEMORY ?? "6g", javaOptions })
     .getOrCreate();
+}
+
+/** Spark settings from `key=value,key=value` (a value may hold `=`); empty text gives none. */
+export function parseSettings(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
 }
