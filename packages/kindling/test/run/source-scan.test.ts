@@ -104,6 +104,13 @@ describe("each raw file is read once per run", () => {
     const scratch = mkdtempSync(join(tmpdir(), "kindling-scratch-"));
     const scans = await scanSources(compiled, {}, scratch);
     expect([...scans.staged.keys()]).toEqual(["orders", "customers", "products"]);
+    // The copies are scratch, read once or twice: written uncompressed (Spark names a Snappy
+    // file part-….snappy.parquet, an uncompressed one part-….parquet).
+    for (const at of scans.staged.values()) {
+      const parts = readdirSync(at).filter((f) => f.endsWith(".parquet"));
+      expect(parts.length).toBeGreaterThan(0);
+      expect(parts.filter((f) => /\.(snappy|zstd|gz|lz4)\.parquet$/.test(f))).toEqual([]);
+    }
     const judgedBy = new Map(
       scans.scanned.flatMap((s) => (s.judgedBy ? [[s.source, s.judgedBy] as const] : [])),
     );
