@@ -20,9 +20,7 @@ export interface ProfileSetup {
 export async function profileSetup(defaultRuns: number): Promise<ProfileSetup> {
   const size = process.argv[2] ?? "300MB";
   const runs = Number(process.argv[3] ?? defaultRuns);
-  const conf = Object.fromEntries(
-    process.argv.slice(4).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
+  const conf = Object.fromEntries(process.argv.slice(4).map(settingPair));
   const dir = join(process.cwd(), "data", `bench-${size}`);
   await ensureDataset(dir, size);
   return { size, runs, conf, dir, spark: await benchServer() };
@@ -41,10 +39,10 @@ export function benchServer(javaOptions: string[] = []): Promise<SparkSession> {
 
 /** Spark settings from `key=value,key=value` (a value may hold `=`); empty text gives none. */
 export function parseSettings(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split(",")
-      .filter(Boolean)
-      .map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]),
-  );
+  return Object.fromEntries(text.split(",").filter(Boolean).map(settingPair));
+}
+
+/** `key=value` → `[key, value]` (split at the first `=`: a value may hold `=`). */
+function settingPair(kv: string): [string, string] {
+  return kv.split(/=(.*)/s).slice(0, 2) as [string, string];
 }

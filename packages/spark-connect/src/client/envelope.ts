@@ -5,9 +5,10 @@
  *
  * Kindling reads ExecutePlan's result stream with this instead of connect-es's envelope decoder
  * (bench/README.md, "To Arrow: ExecutePlan's result stream read by the client itself"): a result
- * of 1M rows is ~80 MiB in ~100 messages of ~0.8 MiB, delivered as ~7,000 chunks. Here each message is filled by one copy into an
- * uninitialised buffer of its exact size (connect-es zero-fills it first), and a message lying
- * whole inside one chunk is a view of that chunk, not a copy.
+ * of 1M rows is ~80 MiB in ~100 messages of ~0.8 MiB, delivered as ~7,000 chunks. Here each
+ * message is filled by one copy into an uninitialised buffer of its exact size (connect-es
+ * zero-fills it first), and a message lying whole inside one chunk is a view of that chunk, not a
+ * copy.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
 
