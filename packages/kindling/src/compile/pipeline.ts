@@ -18,6 +18,7 @@ import { CORRUPT, isHidden, POSITION_COLUMNS, q } from "./hidden.js";
 import { sinkMetric } from "./metrics.js";
 import { malformedToQuarantine } from "./quarantine.js";
 import { type CompiledSource, compileSource, resolvePath, type SourceHints } from "./read.js";
+import { partitionTermsOnInput, sinkPartitionColumns, withInputPartitioned } from "./sink-partitioning.js";
 import { quarantineWriter, sinkWriter } from "./sink-writer.js";
 import { compileAggregate, compileEnrich, compileFilter, compileSelect } from "./transform.js";
 
@@ -37,6 +38,11 @@ export interface CompiledNode {
   droppedAliases?: Record<string, string>;
   droppedPairs?: { before: string; after: string; join: string }[];
   hasDedupe: boolean;
+  /**
+   * The partition columns of the sinks writing this node when its rows come out repartitioned by
+   * them already (compile/sink-partitioning.ts): those sinks do not repartition again.
+   */
+  partitionedBy?: string[];
 }
 
 export interface CompiledSink {
@@ -305,7 +311,11 @@ async function compileEnrichNode(
     if (!n) throw new Error(`step ${base.name}: lookup ${j.with} is not compiled yet`);
     lookups.set(j.with, n.df);
   }
-  const out = await compileEnrich(input.df, step, lookups, input.rowSource ?? base.input);
+  const by = sinkPartitionColumns(c.graph.spec, base.name);
+  const terms = by && partitionTermsOnInput(step, await input.df.columns(), by);
+  const { compiled: out, partitioned } = await withInputPartitioned(input.df, terms, (rows) =>
+    compileEnrich(rows, step, lookups, input.rowSource ?? base.input),
+  );
   if (out.quarantine) c.quarantines.push(out.quarantine);
   if (out.quarantine) for (const n of [base.input, ...lookups.keys()]) c.quarantineReads.add(n);
   return {
@@ -314,6 +324,7 @@ async function compileEnrichNode(
     unmatchedAliases: out.unmatchedAliases,
     droppedAliases: out.droppedAliases,
     droppedPairs: out.droppedPairs,
+    ...(partitioned ? { partitionedBy: by } : {}),
   };
 }
 
@@ -336,6 +347,6 @@ async function compileSink(
     path: resolvePath(s.path, baseDir),
     df,
     node: s.input,
-    writer: sinkWriter(df, s),
+    writer: sinkWriter(df, s, node.partitionedBy !== undefined),
   };
 }

@@ -9,11 +9,13 @@ import { QUARANTINE_METRIC } from "./metrics.js";
  * format, `partitionBy`, compression, a CSV header and the spec's own `options` last (so they win).
  * A Delta sink is written as Parquet: its staged rows are committed to the table afterwards
  * (delta/commit.ts). With `partition_by`, rows are first repartitioned by those columns, so each
- * partition folder gets one file instead of one per upstream task.
+ * partition folder gets one file instead of one per upstream task, unless `partitioned` says the
+ * rows come so already (compile/sink-partitioning.ts).
  */
-export function sinkWriter(df: DataFrame, sink: SinkSpec): DataFrameWriter {
+export function sinkWriter(df: DataFrame, sink: SinkSpec, partitioned = false): DataFrameWriter {
   const by = sink.partition_by ?? [];
-  const out = by.length ? df.repartition(...(by.map((c) => F.col(q(c))) as [Column, ...Column[]])) : df;
+  const out =
+    by.length && !partitioned ? df.repartition(...(by.map((c) => F.col(q(c))) as [Column, ...Column[]])) : df;
   let w = out.write.mode("overwrite").format(sink.format === "delta" ? "parquet" : sink.format);
   if (by.length) w = w.partitionBy(...by);
   // Spark's CSV writer does not compress by default: snappy there means "as Spark does".

@@ -91,7 +91,8 @@ export async function compileEnrich(
   return { output: df, quarantine, unmatchedAliases, droppedAliases, droppedPairs };
 }
 
-const DATE_PART_FUNCTIONS: Record<DatePartsSpec["parts"][number], (c: Column) => Column> = {
+/** Spark's function for each `date_parts` part. */
+export const DATE_PART_FUNCTIONS: Record<DatePartsSpec["parts"][number], (c: Column) => Column> = {
   year: F.year,
   quarter: F.quarter,
   month: F.month,
