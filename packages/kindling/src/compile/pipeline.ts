@@ -148,7 +148,9 @@ export async function compilePipeline(
   for (const name of graph.order) {
     const node = await compileStep(c, name);
     const readBack = known.readBack?.get(name);
-    c.nodes.set(name, readBack ? { ...node, df: readBack } : node);
+    // Rows read back from files are not partitioned as the step's plan left them: a sink writing
+    // them repartitions again.
+    c.nodes.set(name, readBack ? { ...node, df: readBack, partitionedBy: undefined } : node);
   }
   const sinks: CompiledSink[] = [];
   for (const [name, s] of Object.entries(spec.sinks)) sinks.push(await compileSink(c, name, s, baseDir));
