@@ -13,8 +13,10 @@ import { stepAndMalformedQuarantine, stepQuarantine } from "./clean/quarantine.j
 import {
   caseStage,
   castsStage,
+  compactOriginals,
   keepOriginals,
   nullsStage,
+  restoreOriginals,
   standardizeStage,
   trimStage,
 } from "./clean/rewrites.js";
@@ -45,10 +47,15 @@ export interface CompiledClean {
 
 /** A clean step's judge of its source's every row, run in the source's scan (see CompiledClean.scanJudge). */
 export interface ScanJudge {
-  /** Every row of the source (`MalformedInput.all`'s columns) → the judged rows. */
+  /**
+   * Every row of the source (`MalformedInput.all`'s columns) → the judged rows to stage: an
+   * original the rewrites left unchanged is not stored again (compactOriginals).
+   */
   judge: (all: DataFrame) => DataFrame;
-  /** Judged rows → the source's `columns` as the step received them. */
-  unjudged: (judged: DataFrame, columns: string[]) => DataFrame;
+  /** Staged judged rows → the judged rows as the step's own judge makes them (each original whole). */
+  restore: (staged: DataFrame) => DataFrame;
+  /** Staged judged rows → the source's `columns` as the step received them. */
+  unjudged: (staged: DataFrame, columns: string[]) => DataFrame;
 }
 
 /**
@@ -159,8 +166,10 @@ export function planClean(
     ...(malformed?.countsSource
       ? {
           scanJudge: {
-            judge: (all: DataFrame) => judge(all, true),
-            unjudged: (j: DataFrame, columns: string[]) => unjudged(j, columns, ctx),
+            judge: (all: DataFrame) => compactOriginals(judge(all, true), ctx),
+            restore: (staged: DataFrame) => restoreOriginals(staged, ctx),
+            unjudged: (staged: DataFrame, columns: string[]) =>
+              unjudged(restoreOriginals(staged, ctx), columns, ctx),
           },
         }
       : {}),

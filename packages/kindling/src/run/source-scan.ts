@@ -24,10 +24,11 @@ import {
   functions as F,
   SparkConnectError,
   type StorageLevelName,
+  type StructType,
 } from "@kindling/spark-connect";
 import type { ScanJudge } from "../compile/clean.js";
 import { findInvalidUtf8 } from "../compile/encoding.js";
-import { FILE } from "../compile/hidden.js";
+import { ACTION, FILE } from "../compile/hidden.js";
 import { countWhere } from "../compile/metrics.js";
 import type { CompiledPipeline } from "../compile/pipeline.js";
 import { type CompiledSource, invalidUtf8Verdict, readStaged, type SourceHints } from "../compile/read.js";
@@ -52,7 +53,19 @@ export interface SourceScans {
   /** Sources with files holding invalid UTF-8 to read again as ISO-8859-1 (compile them with these hints). */
   hints: Map<string, SourceHints>;
   /** Source name → the Parquet copy of its parsed rows in the run's scratch. */
-  staged: Map<string, string>;
+  staged: Map<string, StagedCopy>;
+}
+
+/**
+ * A source's Parquet copy in the run's scratch. A copy holding a clean step's verdicts
+ * (`judged`) is partitioned by the row's action (`_k_action=quarantine/…`, the rows that passed
+ * under Spark's default partition), so the quarantine's query reads its own rows' files only, not
+ * every row of the source; it is read back with the judged rows' schema (`judged.schema`), which
+ * gives the partition column its type whatever folders the scan wrote.
+ */
+export interface StagedCopy {
+  path: string;
+  judged?: { step: string; schema: StructType };
 }
 
 /** One source's scan, as the run's report records it (`scans[]`). */
@@ -124,28 +137,24 @@ export async function scanSources(
   if (failed) throw (failed as PromiseRejectedResult).reason;
   const scans: SourceScans = { scanned: [], hints: new Map(), staged: new Map() };
   for (const [i, r] of settled.entries()) {
-    const { seen, ms, stagedAt, judge } = (r as PromiseFulfilledResult<ScanResult>).value;
+    const { seen, ms, copy } = (r as PromiseFulfilledResult<ScanResult>).value;
     const source = sources[i]!;
-    const kept = stagedAt ? "parquet" : "cache";
-    const judgedBy = judge ? { judgedBy: judge.step } : {};
+    const kept = copy ? "parquet" : "cache";
+    const judgedBy = copy?.judged ? { judgedBy: copy.judged.step } : {};
     scans.scanned.push({ source: source.name, rows: Number(seen.rows ?? 0), ms, kept, ...judgedBy });
-    if (stagedAt) scans.staged.set(source.name, stagedAt);
-    const rows = stagedAt ? await stagedRows(source, stagedAt, judge) : source.all;
+    if (copy) scans.staged.set(source.name, copy);
+    const rows = copy ? await stagedRows(source, copy, compiled.scanJudges.get(source.name)) : source.all;
     const invalid = await checkUtf8(source, rows, Number(seen.suspect ?? 0), options.tags ?? []);
     if (invalid) scans.hints.set(source.name, { invalidUtf8: invalid });
   }
   return scans;
 }
 
-/**
- * One scan's observed counts (`rows`, `suspect`), its wall time (ms), its Parquet copy, if
- * staged, and the step judge the copy's rows went through, if any.
- */
+/** One scan's observed counts (`rows`, `suspect`), its wall time (ms) and its Parquet copy, if staged. */
 interface ScanResult {
   seen: Record<string, unknown>;
   ms: number;
-  stagedAt?: string;
-  judge?: StepScanJudge;
+  copy?: StagedCopy;
 }
 
 type StepScanJudge = ScanJudge & { step: string };
@@ -165,8 +174,8 @@ async function scanOne(
     scratch !== undefined && parquetHolds(await source.all.schema())
       ? `${scratch}/${source.name}`
       : undefined;
-  const judge =
-    stagedAt && scanJudge && parquetHolds(await scanJudge.judge(source.all).schema()) ? scanJudge : undefined;
+  const judgedSchema = stagedAt && scanJudge ? await scanJudge.judge(source.all).schema() : undefined;
+  const judge = judgedSchema && parquetHolds(judgedSchema) ? scanJudge : undefined;
   if (!stagedAt) await source.all.persist(SOURCE_STORAGE_LEVEL);
   const tags = [...(options.tags ?? []), jobNameTag(`${source.name}: scan`)];
   const counts = [
@@ -177,11 +186,12 @@ async function scanOne(
   const rows = judge ? judge.judge(observed) : observed;
   // The copy is read once or twice and deleted with the scratch: written uncompressed, which
   // measured 3% faster at 1 GB than Snappy (bench/README.md) for 2.1× its disk (1,297 against
-  // 608 MB for the 1 GB example's orders).
+  // 608 MB for the 1 GB example's orders). Partitioned by action when judged (StagedCopy).
   const write = stagedAt
     ? rows.write
         .mode("overwrite")
         .option("compression", "none")
+        .partitionBy(...(judge ? [ACTION] : []))
         .parquet(stagedAt, { ...options, tags })
     : observed.write
         .format("noop")
@@ -195,13 +205,20 @@ async function scanOne(
     throw unwritable !== e ? unwritable : scanFailed(source, e, judge?.step);
   });
   const seen = info.observedMetrics[`scan__${source.name}`] ?? {};
-  return { seen, ms: Date.now() - t0, stagedAt, ...(judge ? { judge } : {}) };
+  const judged = judge && judgedSchema ? { judged: { step: judge.step, schema: judgedSchema } } : {};
+  return { seen, ms: Date.now() - t0, ...(stagedAt ? { copy: { path: stagedAt, ...judged } } : {}) };
+}
+
+/** Every row of a staged copy, with the judged rows' columns when it holds verdicts. */
+function readCopy(source: CompiledSource, copy: StagedCopy): DataFrame {
+  const reader = source.all.session.read;
+  return (copy.judged ? reader.schema(copy.judged.schema) : reader).parquet(copy.path);
 }
 
 /** A source's staged rows with the source's own columns (a judged copy's rewritten columns as read). */
-async function stagedRows(source: CompiledSource, path: string, judge?: ScanJudge): Promise<DataFrame> {
-  const rows = source.all.session.read.parquet(path);
-  return judge ? judge.unjudged(rows, await source.all.columns()) : rows;
+async function stagedRows(source: CompiledSource, copy: StagedCopy, judge?: ScanJudge): Promise<DataFrame> {
+  const rows = readCopy(source, copy);
+  return copy.judged && judge ? judge.unjudged(rows, await source.all.columns()) : rows;
 }
 
 /**
@@ -233,25 +250,26 @@ async function checkUtf8(
 
 /**
  * The sources of `compiled`, those in `staged` (source name → Parquet copy, SourceScans.staged)
- * read from their copies (compile/read.ts `readStaged`), the others as they are: what the run
- * compiles its steps and outputs against again.
+ * read from their copies (compile/read.ts `readStaged`), the others as they are, and each judged
+ * copy's rows for the step that judged them (CompileKnown.prejudged): what the run compiles its
+ * steps and outputs against again.
  */
 export async function readStagedSources(
   compiled: CompiledPipeline,
-  staged: ReadonlyMap<string, string>,
-  judgedBy: ReadonlyMap<string, string> = new Map(),
+  staged: ReadonlyMap<string, StagedCopy>,
 ): Promise<{ sources: Map<string, CompiledSource>; prejudged: Map<string, DataFrame> }> {
   const sources = new Map<string, CompiledSource>();
   const prejudged = new Map<string, DataFrame>();
   for (const [name, source] of compiled.sources) {
-    const path = staged.get(name);
-    if (!path) {
+    const copy = staged.get(name);
+    if (!copy) {
       sources.set(name, source);
       continue;
     }
-    const judge = judgedBy.has(name) ? compiled.scanJudges.get(name) : undefined;
-    if (judge) prejudged.set(judge.step, source.all.session.read.parquet(path));
-    sources.set(name, await readStaged(source, path, await stagedRows(source, path, judge)));
+    const judge = compiled.scanJudges.get(name);
+    if (copy.judged && judge) prejudged.set(copy.judged.step, judge.restore(readCopy(source, copy)));
+    const rows = await stagedRows(source, copy, judge);
+    sources.set(name, await readStaged(source, copy.path, rows));
   }
   return { sources, prejudged };
 }

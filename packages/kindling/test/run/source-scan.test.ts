@@ -106,8 +106,10 @@ describe("each raw file is read once per run", () => {
     expect([...scans.staged.keys()]).toEqual(["orders", "customers", "products"]);
     // The copies are scratch, read once or twice: written uncompressed (Spark names a Snappy
     // file part-….snappy.parquet, an uncompressed one part-….parquet).
-    for (const at of scans.staged.values()) {
-      const parts = readdirSync(at).filter((f) => f.endsWith(".parquet"));
+    for (const { path } of scans.staged.values()) {
+      const parts = readdirSync(path, { recursive: true, encoding: "utf8" }).filter((f) =>
+        f.endsWith(".parquet"),
+      );
       expect(parts.length).toBeGreaterThan(0);
       expect(parts.filter((f) => /\.(snappy|zstd|gz|lz4)\.parquet$/.test(f))).toEqual([]);
     }
@@ -116,7 +118,7 @@ describe("each raw file is read once per run", () => {
     );
     // validate_orders is the one step reading orders: the scan judged every row once.
     expect(Object.fromEntries(judgedBy)).toEqual({ orders: "validate_orders", customers: "clean_customers" });
-    const known = await readStagedSources(compiled, scans.staged, judgedBy);
+    const known = await readStagedSources(compiled, scans.staged);
     const again = await compilePipeline(spark, loaded.spec, undefined, loaded.graph, known);
     for (const df of [...again.sinks.map((s) => s.df), again.quarantine!]) {
       const plan = await df.explainString();
@@ -128,6 +130,27 @@ describe("each raw file is read once per run", () => {
     // (the shape check of castValue's ISO cast is the output's one regex).
     const quarantine = await again.quarantine!.explainString();
     expect(quarantine).not.toMatch(/RLIKE|try_to_timestamp|to_timestamp/i);
+    // A judged copy is partitioned by action: the quarantine reads its own rows' folder, never
+    // the rows that passed (one filter per judged source: orders and customers).
+    const judgedCopy = scans.staged.get("orders")!.path;
+    expect(readdirSync(judgedCopy).filter((f) => f.startsWith("_k_action="))).toEqual([
+      "_k_action=__HIVE_DEFAULT_PARTITION__",
+      "_k_action=quarantine",
+    ]);
+    // An original is staged only where the rewrites changed the value: status is trimmed and
+    // lower-cased (changed on the generator's whitespace/case rows), order_id only loses "" (which
+    // the CSV reader reads as null already: never changed).
+    const copy = spark.read.parquet(judgedCopy);
+    const raw = compiled.sources.get("orders")!.all;
+    const status = F.col("status");
+    const changed = await raw.filter(status.eqNullSafe(F.lower(F.trim(status))).not()).count();
+    expect(changed).toBeGreaterThan(0);
+    expect(await copy.filter(F.col("_k_orig_status").isNotNull()).count()).toBe(changed);
+    expect(await copy.filter(F.col("_k_orig_order_id").isNotNull()).count()).toBe(0);
+    expect(quarantine.match(/PartitionFilters: \[[^\]]*\]/g)).toEqual([
+      expect.stringMatching(/^PartitionFilters: \[\(_k_action#\d+ <=> quarantine\)\]$/),
+      expect.stringMatching(/^PartitionFilters: \[\(_k_action#\d+ <=> quarantine\)\]$/),
+    ]);
     const output = await again.sinks.find((s) => s.name === "orders_clean")!.df.explainString();
     expect(output.match(/RLIKE\([^,]+, [^)]*\)/g)).toEqual([
       expect.stringMatching(/^RLIKE\(order_ts#\d+, \^\[0-9\]\{4\}-/),
@@ -236,19 +259,69 @@ describe("a clean step judged in its source's scan", () => {
       dir: d,
     } = await runCsv(
       "judged-scan",
-      { "a.csv": "id,name\n1, bad \n2, good\n3,good\n" },
+      // Row 4's value is left as it was by the trim (its original is not staged again, but
+      // restored from the value); row 5's is null and passes.
+      { "a.csv": "id,name\n1, bad \n2, good\n3,good\n4,bad\n5,\n" },
       checked("{ check: accepted_values, name: known, column: name, values: [good] }"),
       "checked",
     );
     expect(result.error).toBeUndefined();
     expect(result.scans?.map((x) => x.judgedBy)).toEqual(["checked"]);
-    expect(rows).toEqual(["2|good", "3|good"]);
-    const q = await spark.read.parquet(join(d, "q")).collect();
+    expect(rows).toEqual(["2|good", "3|good", "5|null"]);
+    const q = await spark.read.parquet(join(d, "q")).orderBy("record").collect();
     expect(q.map((r) => [r.step, r.rule, r.record])).toEqual([
       ["checked", "known", '{"id":1,"name":" bad "}'],
+      ["checked", "known", '{"id":4,"name":"bad"}'],
     ]);
     expect(result.counts!.reconciliations.map((r) => [r.rowsIn, r.rowsOut, r.quarantined, r.holds])).toEqual([
-      [3, 2, 1, true],
+      [5, 3, 2, true],
+    ]);
+  });
+
+  // The judged copy is partitioned by action; with every row passing (or none) the scan writes one
+  // action folder only, and the copy still reads back with its schema.
+  it.each([
+    ["every row passes", "id,name\n1,good\n2,good\n", ["1|good", "2|good"], 0],
+    ["every row is quarantined", "id,name\n1,bad\n2, bad\n", [], 2],
+  ])("a judged source where %s: exact rows and counts", async (_what, csv, expected, quarantined) => {
+    const {
+      result,
+      rows,
+      dir: d,
+    } = await runCsv(
+      "judged-one-folder",
+      { "a.csv": csv },
+      checked("{ check: accepted_values, name: known, column: name, values: [good] }"),
+      "checked",
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.scans?.map((x) => x.judgedBy)).toEqual(["checked"]);
+    expect(rows).toEqual(expected);
+    expect(await spark.read.parquet(join(d, "q")).count()).toBe(quarantined);
+    expect(result.counts!.reconciliations.map((r) => [r.rowsIn, r.rowsOut, r.quarantined, r.holds])).toEqual([
+      [2, 2 - quarantined, quarantined, true],
+    ]);
+  });
+
+  it("a quarantined record keeps a null that a default filled (the staged original is kept whole)", async () => {
+    const step = `  - name: checked
+    kind: clean
+    input: s
+    nulls: { values: ["-"], columns: [name], defaults: { name: unknown } }
+    rules:
+      - { check: range, name: small, column: id, max: 4 }`;
+    const {
+      result,
+      rows,
+      dir: d,
+    } = await runCsv("judged-default", { "a.csv": "id,name\n1,-\n5,\n6,x\n" }, step, "checked");
+    expect(result.error).toBeUndefined();
+    expect(result.scans?.map((x) => x.judgedBy)).toEqual(["checked"]);
+    expect(rows).toEqual(["1|unknown"]);
+    const q = await spark.read.parquet(join(d, "q")).orderBy("record").collect();
+    expect(q.map((r) => [r.rule, r.record])).toEqual([
+      ["small", '{"id":5}'],
+      ["small", '{"id":6,"name":"x"}'],
     ]);
   });
 

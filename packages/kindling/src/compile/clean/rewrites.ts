@@ -6,7 +6,7 @@
 import { type Column, type DataFrame, functions as F } from "@kindling/spark-connect";
 import { q } from "../hidden.js";
 import { specLiteral } from "../literals.js";
-import type { CastSpec, CleanTransform } from "./context.js";
+import type { CastSpec, CleanContext, CleanTransform } from "./context.js";
 import { castFailed, castInput, originalOf } from "./names.js";
 
 const col = (name: string) => F.col(q(name));
@@ -28,6 +28,43 @@ export const keepOriginals: CleanTransform = (df, { rewritten }) =>
   rewritten.size
     ? df.withColumns(Object.fromEntries([...rewritten].map((c) => [originalOf(c), col(c)])))
     : df;
+
+/**
+ * The rewritten columns whose original can be told from the rewritten value (see
+ * compactOriginals): every rewrite but a cast (another type) and a null default (a null becomes a
+ * value) keeps a null null, so an original equal to the rewritten value need not be stored. Only
+ * plain STRING columns: under a collation such as UTF8_LCASE, `<=>` would call a case rewrite
+ * unchanged.
+ */
+function restorable(ctx: CleanContext): string[] {
+  const lossy = new Set([
+    ...Object.keys(ctx.step.casts ?? {}),
+    ...Object.keys(ctx.step.nulls?.defaults ?? {}),
+  ]);
+  const plain = new Set(
+    ctx.fields.filter((f) => f.dataType.typeName === "string" && !f.dataType.collation).map((f) => f.name),
+  );
+  return [...ctx.rewritten].filter((c) => plain.has(c) && !lossy.has(c));
+}
+
+/**
+ * Judged rows as the scan stages them: a restorable column's original is kept only where the
+ * rewrite changed it (null where equal, by `<=>`), so a copy of a column the rewrites leave as
+ * it was (most rows of a trimmed id) is not written again. {@link restoreOriginals} undoes it.
+ */
+export const compactOriginals: CleanTransform = (df, ctx) =>
+  rewriteOriginals(df, ctx, (original, value) => F.when(original.eqNullSafe(value).not(), original));
+
+/** Judged rows from compactOriginals' form: each restorable original is `coalesce(original, value)`. */
+export const restoreOriginals: CleanTransform = (df, ctx) =>
+  rewriteOriginals(df, ctx, (original, value) => F.coalesce(original, value));
+
+function rewriteOriginals(df: DataFrame, ctx: CleanContext, f: (original: Column, value: Column) => Column) {
+  const columns = restorable(ctx);
+  return columns.length
+    ? df.withColumns(Object.fromEntries(columns.map((c) => [originalOf(c), f(F.col(originalOf(c)), col(c))])))
+    : df;
+}
 
 /** `trim:` leading and trailing spaces off the listed (or all string) columns (Spark's `trim`). */
 export const trimStage: CleanTransform = (df, { step, stringColumns }) =>

@@ -1,5 +1,5 @@
 import { compilePipeline } from "../../compile/pipeline.js";
-import { readStagedSources, releaseSources, type ScannedSource, scanSources } from "../source-scan.js";
+import { readStagedSources, releaseSources, scanSources } from "../source-scan.js";
 import { actionOptions, type PreparedRun } from "./state.js";
 
 /**
@@ -19,24 +19,16 @@ export async function scanRun(run: PreparedRun): Promise<PreparedRun> {
   const first = await scanSources(run.compiled, options, scratch);
   run.result.scans = first.scanned;
   const staged = new Map(first.staged);
-  const judgedBy = judgedSources(first.scanned);
   if (first.hints.size) {
     await releaseSources(run.compiled);
     run.compiled = await compilePipeline(run.spark, spec, run.options.baseDir, graph, { hints: first.hints });
     const again = await scanSources(run.compiled, options, scratch, new Set(first.hints.keys()));
     run.result.scans = [...first.scanned.filter((s) => !first.hints.has(s.source)), ...again.scanned];
-    for (const [name, path] of again.staged) staged.set(name, path);
-    for (const name of first.hints.keys()) judgedBy.delete(name);
-    for (const [name, step] of judgedSources(again.scanned)) judgedBy.set(name, step);
+    for (const [name, copy] of again.staged) staged.set(name, copy);
   }
   if (staged.size) {
-    const known = await readStagedSources(run.compiled, staged, judgedBy);
+    const known = await readStagedSources(run.compiled, staged);
     run.compiled = await compilePipeline(run.spark, spec, run.options.baseDir, graph, known);
   }
   return run;
-}
-
-/** Source → the clean step whose verdicts its staged copy holds. */
-function judgedSources(scanned: ScannedSource[]): Map<string, string> {
-  return new Map(scanned.flatMap((s) => (s.judgedBy ? [[s.source, s.judgedBy] as const] : [])));
 }
